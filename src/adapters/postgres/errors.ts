@@ -1,0 +1,48 @@
+import { AppError } from '../../platform/errors.js';
+
+/** The server's error fields that node-postgres keeps (never parse the message text). */
+interface PgErrorShape {
+  code?: string;
+  constraint?: string;
+}
+
+// Class 08 (connection), 57P0x (shutdown), 53300 (too many connections): the store is away, not wrong.
+const UNAVAILABLE_CODES = /^(08|57P0|53300|58)/;
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+export function pgCode(error: unknown): string | undefined {
+  return (error as PgErrorShape | undefined)?.code;
+}
+
+export function pgConstraint(error: unknown): string | undefined {
+  return (error as PgErrorShape | undefined)?.constraint;
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  return pgCode(error) === '23505' && (constraint === undefined || pgConstraint(error) === constraint);
+}
+
+/** Serialization failures and deadlocks: the transaction was rolled back and may simply run again. */
+export function isRetryableTransactionError(error: unknown): boolean {
+  const code = pgCode(error);
+  return code === '40001' || code === '40P01';
+}
+
+export function isConnectionError(error: unknown): boolean {
+  const code = pgCode(error);
+  if (code && (NETWORK_CODES.has(code) || UNAVAILABLE_CODES.test(code))) return true;
+  const message = error instanceof Error ? error.message : '';
+  // node-postgres raises these without a code when a socket dies or a pool cannot connect in time.
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection to the database was lost/i.test(
+    message,
+  );
+}
+
+/** Anything an adapter did not translate itself: unavailability becomes 503, the rest stays a bug. */
+export function translateDatabaseError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (isConnectionError(error) || pgCode(error) === '57014') {
+    return new AppError('unavailable', 'The database is unreachable; try again shortly', { retryAfterSeconds: 2 });
+  }
+  return error;
+}

@@ -1,0 +1,56 @@
+import type { ProductSearchIndex, SearchRequest } from '../../modules/search/index.js';
+import type { Database, Statement } from './database.js';
+import { filterClause } from './products.repository.js';
+
+/**
+ * Full-text search over the products' stored `search_document` (lemmas and stems of name,
+ * category, description and attribute values; see migration 002), ranked by ts_rank.
+ */
+export class PostgresProductSearch implements ProductSearchIndex {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(private readonly db: Database) {}
+
+  async search(request: SearchRequest): Promise<{ ids: string[]; total: number }> {
+    const where = filterClause(request.filter, 4);
+    const { rows } = await this.db.query<{ id: string; total: number }>(this.statement(where, request), [
+      request.text,
+      request.limit,
+      request.offset,
+      ...where.values,
+    ]);
+    if (rows.length > 0 || request.offset === 0) return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
+    // A page past the end has no row to carry the total: count on its own.
+    const count = await this.db.query<{ total: number }>(
+      {
+        name: `search.count.${where.key}`,
+        text: `SELECT count(*)::int AS total FROM products
+               WHERE ${where.sql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) - 2}`)}
+                 AND search_document @@ bazaar_search_query($1)`,
+      },
+      [request.text, ...where.values],
+    );
+    return { ids: [], total: count.rows[0]!.total };
+  }
+
+  private statement(where: { sql: string; key: string }, request: SearchRequest): Statement {
+    const name = `search.${request.sort}.${request.order}.${where.key}`;
+    let statement = this.statements.get(name);
+    if (!statement) {
+      const order = request.order;
+      const orderBy =
+        request.sort === 'relevance'
+          ? `ts_rank(search_document, q) ${order}, id ${order}`
+          : `${request.sort} ${order}, id ${order}`;
+      statement = {
+        name,
+        text: `SELECT id, count(*) OVER () AS total
+               FROM products, bazaar_search_query($1) AS q
+               WHERE ${where.sql} AND search_document @@ q
+               ORDER BY ${orderBy} LIMIT $2 OFFSET $3`,
+      };
+      this.statements.set(name, statement);
+    }
+    return statement;
+  }
+}

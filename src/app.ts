@@ -1,0 +1,102 @@
+import type { AppConfig } from './config/config.js';
+import { Database } from './adapters/postgres/database.js';
+import { PostgresCartStore } from './adapters/postgres/carts.repository.js';
+import { PostgresOrderStore } from './adapters/postgres/orders.repository.js';
+import { PostgresCatalogStore } from './adapters/postgres/products.repository.js';
+import { PostgresProductSearch } from './adapters/postgres/search.repository.js';
+import { PostgresUserStore } from './adapters/postgres/users.repository.js';
+import { migrate } from './adapters/postgres/migrator.js';
+import { systemClock, type Clock } from './platform/clock.js';
+import type { Logger } from './platform/logger.js';
+import { Metrics } from './platform/metrics.js';
+import { TokenService } from './platform/tokens.js';
+import { createHttpServer, type HttpServer } from './platform/http/server.js';
+import { AuthService, LoginThrottle, UsersService, createAuthenticate, registerUserRoutes } from './modules/users/index.js';
+import { CatalogService, DEFAULT_CURRENCY, registerCatalogRoutes } from './modules/catalog/index.js';
+import { CartsService, registerCartRoutes } from './modules/carts/index.js';
+import { OrderExpiryJob, OrdersService, PlaceOrder, registerOrderRoutes } from './modules/orders/index.js';
+import { registerSystemRoutes } from './modules/system/index.js';
+import { VERSION } from './version.js';
+
+export interface AppDependencies {
+  config: AppConfig;
+  databaseUrl: string;
+  authSecret: string;
+  logger: Logger;
+  clock?: Clock;
+}
+
+export interface App {
+  http: HttpServer;
+  db: Database;
+  users: UsersService;
+  stores: { catalog: PostgresCatalogStore; users: PostgresUserStore };
+  expiry: OrderExpiryJob;
+  /** Starts background work (the expiry job). */
+  startJobs(): void;
+  /** Stops accepting requests, drains those in flight, stops jobs and closes the pools. */
+  close(): Promise<void>;
+}
+
+/** The composition root: config -> adapters -> modules -> HTTP. Nothing else wires things together. */
+export async function createApp(deps: AppDependencies): Promise<App> {
+  const { config, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const metrics = new Metrics();
+  const db = new Database(deps.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    logger,
+    metrics,
+    applicationName: `bazaar ${config.instanceId}`,
+  });
+  await migrate(db, clock, logger);
+
+  const userStore = new PostgresUserStore(db);
+  const catalogStore = new PostgresCatalogStore(db);
+  const cartStore = new PostgresCartStore(db);
+  const orderStore = new PostgresOrderStore(db);
+
+  const carts = new CartsService(cartStore, { findMany: (ids) => catalogStore.findPriced(ids) }, clock, DEFAULT_CURRENCY);
+  const users = new UsersService(userStore, clock, [(userId) => carts.discard(userId)]);
+  const auth = new AuthService(userStore, new TokenService(deps.authSecret), new LoginThrottle());
+  const authenticate = createAuthenticate(auth);
+  const catalog = new CatalogService(catalogStore, new PostgresProductSearch(db), clock);
+  const orders = new OrdersService(orderStore, clock);
+  const placeOrder = new PlaceOrder(orderStore, carts, userStore, clock, config.orderTtlMs, DEFAULT_CURRENCY);
+  const expiry = new OrderExpiryJob(orders, Math.min(5_000, Math.max(250, config.orderTtlMs / 4)), logger);
+
+  let draining = false;
+  const http = await createHttpServer({
+    instanceId: config.instanceId,
+    bodyLimitBytes: config.bodyLimitBytes,
+    logger,
+    metrics,
+    version: VERSION,
+  });
+  registerSystemRoutes(http, {
+    instanceId: config.instanceId,
+    metrics,
+    probes: [{ name: 'postgres', check: () => db.ping() }],
+    isDraining: () => draining,
+  });
+  registerUserRoutes(http, { users, auth, authenticate });
+  registerCatalogRoutes(http, { catalog, authenticate });
+  registerCartRoutes(http, { carts, authenticate });
+  registerOrderRoutes(http, { orders, placeOrder, authenticate });
+  await http.ready();
+
+  return {
+    http,
+    db,
+    users,
+    stores: { catalog: catalogStore, users: userStore },
+    expiry,
+    startJobs: () => expiry.start(),
+    close: async () => {
+      draining = true;
+      await http.close();
+      await expiry.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError } from '../config/config.js';
+import { VERSION } from '../version.js';
+import { serve } from './serve.command.js';
+import { seed } from './seed.command.js';
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`an integer in ${min}..${max}`);
+    return n;
+  };
+}
+
+const program = new Command()
+  .name('bazaar')
+  .description('Bazaar: a horizontally scaled online-store backend and a lab to measure it')
+  .version(VERSION)
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+
+program
+  .command('serve')
+  .description('Run one API instance (embedded PostgreSQL under .bazaar/ unless DATABASE_URL is set)')
+  .option('--port <port>', 'listen port (env PORT, default 8080)')
+  .option('--host <host>', 'listen address (env HOST, default 127.0.0.1)')
+  .option('--database-url <url>', 'one or more PostgreSQL/pgpool endpoints, comma-separated (env DATABASE_URL)')
+  .option('--cart-store <store>', 'postgres or redis (env CART_STORE)')
+  .option('--catalog-store <store>', 'postgres or cassandra (env CATALOG_STORE)')
+  .option('--instance-id <id>', 'shown in X-Served-By (env INSTANCE_ID, default hostname:port)')
+  .option('--log-level <level>', 'pino level (env LOG_LEVEL, default info)')
+  .action(async (options) => serve(options));
+
+program
+  .command('seed')
+  .description('Load deterministic demo data (Russian and English products, customers) through the configured stores')
+  .option('--products <n>', 'products to create', integer(0, 1_000_000), 10_000)
+  .option('--users <n>', 'customers to create', integer(0, 100_000), 1_000)
+  .option('--seed <s>', 'seed of the generator: the same seed gives the same data', integer(0, 2 ** 31 - 1), 1)
+  .action(async (options) => seed(options));
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`bazaar: ${error.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`bazaar: ${(error as Error).message ?? error}\n`);
+  process.exit(1);
+}

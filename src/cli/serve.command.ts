@@ -1,0 +1,68 @@
+import { loadConfig, type ServeFlags } from '../config/config.js';
+import { createApp } from '../app.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../adapters/postgres/embedded.js';
+import { createLogger } from '../platform/logger.js';
+import { seedDemoData } from '../seed/seeder.js';
+import { DEMO_CUSTOMER_PASSWORD, demoCustomerEmail } from '../seed/demo-data.js';
+import { stateSecret } from './state-files.js';
+
+/** `bazaar serve`: one API instance, on the embedded PostgreSQL unless DATABASE_URL is given. */
+export async function serve(flags: ServeFlags): Promise<void> {
+  const started = Date.now();
+  const config = loadConfig(flags);
+  const logger = createLogger(config.logLevel);
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.stateDir, logger);
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+
+  const secret = config.authSecret ?? (await stateSecret(config.stateDir, 'auth-secret')).value;
+  const admin = config.adminPassword
+    ? { value: config.adminPassword, created: false, path: 'BAZAAR_ADMIN_PASSWORD' }
+    : await stateSecret(config.stateDir, 'admin-password', 12);
+
+  let app;
+  try {
+    app = await createApp({ config, databaseUrl, authSecret: secret, logger });
+  } catch (error) {
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+  await app.users.ensureAdmin(config.adminEmail, admin.value);
+
+  const seedWanted = process.env.BAZAAR_SEED_ON_START === 'on' || (embedded !== undefined && config.seedOnStart);
+  if (seedWanted && (await app.stores.catalog.count()) === 0) {
+    logger.info({ products: config.seedProducts, users: config.seedUsers }, 'first start: seeding the demo catalogue');
+    await seedDemoData(app.stores, { products: config.seedProducts, users: config.seedUsers, seed: config.seed }, logger);
+  }
+
+  await app.http.listen({ host: config.host, port: config.port });
+  app.startJobs();
+  const address = app.http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const lines = [
+    `Bazaar is serving on ${base}  (instance ${config.instanceId}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `  API docs:  ${base}/docs   OpenAPI: ${base}/openapi.json`,
+    `  Admin:     ${config.adminEmail}, password in ${admin.path}`,
+  ];
+  if (admin.created) lines.push(`             (generated now: ${admin.value})`);
+  if (embedded) lines.push(`  Demo customers: customer1..customer${config.seedUsers}@bazaar.local (e.g. ${demoCustomerEmail(1)}), password "${DEMO_CUSTOMER_PASSWORD}"`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining in-flight requests, then stopping');
+    try {
+      await app.close();
+      await embedded?.stop();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}

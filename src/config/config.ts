@@ -1,0 +1,119 @@
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { parseDuration } from '../platform/duration.js';
+
+/** Everything `bazaar serve` needs, read once: explicit flag > environment > default. */
+export interface AppConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Undefined: start the embedded PostgreSQL under `stateDir`. */
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  readonly cartStore: 'postgres' | 'redis';
+  readonly catalogStore: 'postgres' | 'cassandra';
+  readonly authSecret: string | undefined;
+  readonly adminEmail: string;
+  readonly adminPassword: string | undefined;
+  readonly orderTtlMs: number;
+  readonly instanceId: string;
+  readonly logLevel: string;
+  readonly stateDir: string;
+  readonly bodyLimitBytes: number;
+  readonly seedProducts: number;
+  readonly seedUsers: number;
+  readonly seed: number;
+  readonly seedOnStart: boolean;
+}
+
+export type ServeFlags = Partial<{
+  host: string;
+  port: string;
+  databaseUrl: string;
+  cartStore: string;
+  catalogStore: string;
+  instanceId: string;
+  logLevel: string;
+}>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads the environment once and reports every bad variable at the same time. */
+export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const pick = (flag: string | undefined, name: string): string | undefined => flag ?? nonEmpty(env[name]);
+
+  const int = (raw: string | undefined, name: string, fallback: number, min: number, max: number): number => {
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const oneOf = <T extends string>(raw: string | undefined, name: string, allowed: readonly T[], fallback: T): T => {
+    if (raw === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+    return fallback;
+  };
+
+  const port = int(pick(flags.port, 'PORT'), 'PORT', 8080, 0, 65535);
+  const host = pick(flags.host, 'HOST') ?? '127.0.0.1';
+  let orderTtlMs = 10 * 60_000;
+  const ttlRaw = nonEmpty(env.BAZAAR_ORDER_TTL);
+  if (ttlRaw !== undefined) {
+    try {
+      orderTtlMs = parseDuration(ttlRaw);
+      if (orderTtlMs < 1000) problems.push('BAZAAR_ORDER_TTL must be at least 1s');
+    } catch (error) {
+      problems.push(`BAZAAR_ORDER_TTL: ${(error as Error).message}`);
+    }
+  }
+  const logLevel = oneOf(pick(flags.logLevel, 'LOG_LEVEL'), 'LOG_LEVEL', LOG_LEVELS, 'info');
+  const config: AppConfig = {
+    host,
+    port,
+    databaseUrl: pick(flags.databaseUrl, 'DATABASE_URL'),
+    databasePoolSize: int(nonEmpty(env.DATABASE_POOL_SIZE), 'DATABASE_POOL_SIZE', 16, 1, 200),
+    cartStore: oneOf(pick(flags.cartStore, 'CART_STORE'), 'CART_STORE', ['postgres', 'redis'] as const, 'postgres'),
+    catalogStore: oneOf(
+      pick(flags.catalogStore, 'CATALOG_STORE'),
+      'CATALOG_STORE',
+      ['postgres', 'cassandra'] as const,
+      'postgres',
+    ),
+    authSecret: nonEmpty(env.BAZAAR_AUTH_SECRET),
+    adminEmail: nonEmpty(env.BAZAAR_ADMIN_EMAIL) ?? 'admin@bazaar.local',
+    adminPassword: nonEmpty(env.BAZAAR_ADMIN_PASSWORD),
+    orderTtlMs,
+    instanceId: pick(flags.instanceId, 'INSTANCE_ID') ?? `${hostname()}:${port}`,
+    logLevel,
+    stateDir: resolve(nonEmpty(env.BAZAAR_STATE_DIR) ?? '.bazaar'),
+    bodyLimitBytes: int(nonEmpty(env.BAZAAR_BODY_LIMIT), 'BAZAAR_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    seedProducts: int(nonEmpty(env.BAZAAR_SEED_PRODUCTS), 'BAZAAR_SEED_PRODUCTS', 10_000, 0, 1_000_000),
+    seedUsers: int(nonEmpty(env.BAZAAR_SEED_USERS), 'BAZAAR_SEED_USERS', 1_000, 0, 100_000),
+    seed: int(nonEmpty(env.BAZAAR_SEED), 'BAZAAR_SEED', 1, 0, 2 ** 31 - 1),
+    seedOnStart: (nonEmpty(env.BAZAAR_SEED_ON_START) ?? 'auto') !== 'off',
+  };
+  if (config.cartStore === 'redis') problems.push('CART_STORE=redis is not available in this build yet');
+  if (config.catalogStore === 'cassandra') problems.push('CATALOG_STORE=cassandra is not available in this build yet');
+  if (config.authSecret !== undefined && config.authSecret.length < 16) {
+    problems.push('BAZAAR_AUTH_SECRET must be at least 16 characters');
+  }
+  if (config.adminPassword !== undefined && config.adminPassword.length < 8) {
+    problems.push('BAZAAR_ADMIN_PASSWORD must be at least 8 characters');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,54 @@
+import type { Clock } from '../../platform/clock.js';
+import { notFound } from '../../platform/errors.js';
+import type { Principal } from '../../platform/http/principal.js';
+import { assertOwnerOrAdmin } from '../users/index.js';
+import { priceCart, type Cart } from './cart-view.js';
+import type { CartStore, ProductLookup, StoredCart } from './carts.ports.js';
+
+export class CartsService {
+  constructor(
+    private readonly store: CartStore,
+    private readonly products: ProductLookup,
+    private readonly clock: Clock,
+    private readonly defaultCurrency: string,
+  ) {}
+
+  async get(caller: Principal, userId: string): Promise<Cart> {
+    assertOwnerOrAdmin(caller, userId);
+    return this.view(userId, await this.store.get(userId));
+  }
+
+  async setQuantity(caller: Principal, userId: string, productId: string, quantity: number): Promise<Cart> {
+    assertOwnerOrAdmin(caller, userId);
+    const [product] = await this.products.findMany([productId]);
+    if (!product) throw notFound('Product');
+    const stored = await this.store.setQuantity(userId, productId, quantity, this.clock.now());
+    return this.view(userId, stored);
+  }
+
+  async removeItem(caller: Principal, userId: string, productId: string): Promise<Cart> {
+    assertOwnerOrAdmin(caller, userId);
+    return this.view(userId, await this.store.removeItem(userId, productId, this.clock.now()));
+  }
+
+  async clear(caller: Principal, userId: string): Promise<void> {
+    assertOwnerOrAdmin(caller, userId);
+    await this.store.clear(userId);
+  }
+
+  /** The cart as checkout sees it: the same priced view the owner sees. */
+  async forCheckout(userId: string): Promise<Cart> {
+    return this.view(userId, await this.store.get(userId));
+  }
+
+  /** Empties the cart after an order was committed (and on user deletion). */
+  async discard(userId: string): Promise<void> {
+    await this.store.clear(userId);
+  }
+
+  private async view(userId: string, stored: StoredCart): Promise<Cart> {
+    const ids = stored.lines.map((l) => l.product_id);
+    const products = ids.length > 0 ? await this.products.findMany(ids) : [];
+    return priceCart(userId, stored.lines, products, stored.updated_at, this.defaultCurrency);
+  }
+}

@@ -1,0 +1,124 @@
+import { BearerAuth, problems } from '../../platform/http/common.schemas.js';
+import { forbidden } from '../../platform/errors.js';
+import { isAdmin } from '../../platform/http/principal.js';
+import type { Authenticate } from '../../platform/http/principal.js';
+import type { HttpServer } from '../../platform/http/server.js';
+import type { FastifyRequest } from 'fastify';
+import type { CatalogService } from './catalog.service.js';
+import { etagOf, matchesIfNoneMatch, parseIfMatch } from './etag.js';
+import {
+  CreateProductBody,
+  IfMatchHeaders,
+  PatchProductBody,
+  ProductIdParams,
+  ProductListQuery,
+  ProductPage,
+  ProductSchema,
+} from './catalog.schemas.js';
+
+export function registerCatalogRoutes(
+  app: HttpServer,
+  deps: { catalog: CatalogService; authenticate: Authenticate },
+): void {
+  const { catalog, authenticate } = deps;
+  const tags = ['catalog'];
+  app.addSchema(ProductSchema);
+  const requireAdmin = async (request: FastifyRequest) => {
+    await authenticate(request);
+    if (!isAdmin(request.principal!)) throw forbidden('Only an admin may change the catalog');
+  };
+
+  app.post(
+    '/api/v1/products',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags,
+        security: BearerAuth,
+        summary: 'Create a product (admin)',
+        body: CreateProductBody,
+        response: { 201: { $ref: 'Product' }, ...problems(400, 401, 403, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const product = await catalog.create(request.body);
+      return reply.code(201).header('ETag', etagOf(product.version)).send(product);
+    },
+  );
+
+  app.get(
+    '/api/v1/products',
+    {
+      schema: {
+        tags,
+        summary: 'List and search products',
+        description:
+          'search is full text over name, description, category and attribute values with Russian and English ' +
+          'morphology, ranked by relevance. Ties in any order are broken by id. min_price > max_price is a 400.',
+        querystring: ProductListQuery,
+        response: { 200: ProductPage, ...problems(400) },
+      },
+    },
+    async (request) => {
+      const { limit, page } = request.query;
+      return { ...(await catalog.list(request.query)), page, limit };
+    },
+  );
+
+  app.get(
+    '/api/v1/products/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A product; the ETag header is its version (If-None-Match gives 304)',
+        params: ProductIdParams,
+        response: { 200: { $ref: 'Product' }, 304: { type: 'null' }, ...problems(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const product = await catalog.get(request.params.id);
+      reply.header('ETag', etagOf(product.version));
+      if (matchesIfNoneMatch(request.headers['if-none-match'], product.version)) return reply.code(304).send();
+      return product;
+    },
+  );
+
+  app.patch(
+    '/api/v1/products/:id',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags,
+        security: BearerAuth,
+        summary: 'Change a product (admin); If-Match makes it conditional',
+        params: ProductIdParams,
+        headers: IfMatchHeaders,
+        body: PatchProductBody,
+        response: { 200: { $ref: 'Product' }, ...problems(400, 401, 403, 404, 409, 412) },
+      },
+    },
+    async (request, reply) => {
+      const expected = parseIfMatch(request.headers['if-match']);
+      const product = await catalog.update(request.params.id, request.body, expected);
+      return reply.header('ETag', etagOf(product.version)).send(product);
+    },
+  );
+
+  app.delete(
+    '/api/v1/products/:id',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags,
+        security: BearerAuth,
+        summary: 'Delete a product (admin): it leaves listings and search; past orders keep their snapshot',
+        params: ProductIdParams,
+        response: { 204: { type: 'null' }, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await catalog.delete(request.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

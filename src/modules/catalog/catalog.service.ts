@@ -1,0 +1,122 @@
+import type { Clock } from '../../platform/clock.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import type { ProductSearchIndex, SearchSort } from '../search/index.js';
+import { normaliseSearchText } from '../search/index.js';
+import type {
+  AttributeValue,
+  CatalogStore,
+  Product,
+  ProductChanges,
+  ProductFilter,
+  SortOrder,
+} from './catalog.ports.js';
+
+export interface NewProduct {
+  sku: string;
+  name: string;
+  description?: string;
+  category: string;
+  price: number;
+  currency?: string;
+  stock: number;
+  attributes?: Record<string, AttributeValue>;
+}
+
+export interface ProductListParams {
+  search?: string;
+  category?: string;
+  min_price?: number;
+  max_price?: number;
+  sort?: SearchSort;
+  sort_order?: SortOrder;
+  limit: number;
+  page: number;
+}
+
+export const DEFAULT_CURRENCY = 'RUB';
+
+export class CatalogService {
+  constructor(
+    private readonly store: CatalogStore,
+    private readonly searchIndex: ProductSearchIndex,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: NewProduct): Promise<Product> {
+    const now = this.clock.now().toISOString();
+    const product: Product = {
+      id: newId(),
+      sku: input.sku.trim(),
+      name: input.name.trim(),
+      description: input.description ?? '',
+      category: input.category.trim(),
+      price: input.price,
+      currency: input.currency ?? DEFAULT_CURRENCY,
+      stock: input.stock,
+      attributes: input.attributes ?? {},
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.store.insert(product);
+    return product;
+  }
+
+  async get(id: string): Promise<Product> {
+    const product = await this.store.findById(id);
+    if (!product) throw notFound('Product');
+    return product;
+  }
+
+  async update(id: string, changes: ProductChanges, expectedVersion: number | undefined): Promise<Product> {
+    const outcome = await this.store.update(id, changes, expectedVersion, this.clock.now());
+    if ('missing' in outcome) throw notFound('Product');
+    if ('stale' in outcome) {
+      throw new AppError('precondition_failed', 'The product changed since that ETag; GET it again and retry');
+    }
+    return outcome.product;
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.store.softDelete(id, this.clock.now()))) throw notFound('Product');
+  }
+
+  async list(params: ProductListParams): Promise<{ items: Product[]; total: number }> {
+    const filter: ProductFilter = {};
+    if (params.category !== undefined) filter.category = params.category;
+    if (params.min_price !== undefined) filter.minPrice = params.min_price;
+    if (params.max_price !== undefined) filter.maxPrice = params.max_price;
+    if (filter.minPrice !== undefined && filter.maxPrice !== undefined && filter.minPrice > filter.maxPrice) {
+      throw new AppError('validation', 'min_price must not exceed max_price', {
+        errors: [{ path: '/min_price', message: 'must not exceed max_price' }],
+      });
+    }
+    const offset = (params.page - 1) * params.limit;
+    const text = params.search === undefined ? '' : normaliseSearchText(params.search);
+    if (params.search !== undefined && params.search.trim() !== '' && text === '') {
+      return { items: [], total: 0 }; // only punctuation: nothing can match
+    }
+    if (text === '') {
+      if (params.sort === 'relevance') {
+        throw new AppError('validation', 'sort=relevance needs a search text', {
+          errors: [{ path: '/sort', message: 'relevance applies only with search' }],
+        });
+      }
+      const sort = params.sort ?? 'created_at';
+      const order = params.sort_order ?? defaultOrder(sort);
+      return this.store.list({ filter, sort, order, limit: params.limit, offset });
+    }
+    const sort = params.sort ?? 'relevance';
+    const order = params.sort_order ?? defaultOrder(sort);
+    const hits = await this.searchIndex.search({ text, filter, sort, order, limit: params.limit, offset });
+    if (hits.ids.length === 0) return { items: [], total: hits.total };
+    const byId = new Map((await this.store.findMany(hits.ids)).map((p) => [p.id, p]));
+    const items = hits.ids.map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
+    return { items, total: hits.total };
+  }
+}
+
+export function defaultOrder(sort: SearchSort): SortOrder {
+  return sort === 'price' || sort === 'name' ? 'asc' : 'desc';
+}

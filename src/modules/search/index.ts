@@ -1,0 +1,2 @@
+export type { ProductSearchIndex, SearchRequest, SearchSort } from './search.ports.js';
+export { normaliseSearchText, MAX_SEARCH_WORDS } from './search-text.js';

@@ -1,0 +1,129 @@
+import { BearerAuth, problems } from '../../platform/http/common.schemas.js';
+import { forbidden } from '../../platform/errors.js';
+import { isAdmin } from '../../platform/http/principal.js';
+import type { HttpServer } from '../../platform/http/server.js';
+import type { Authenticate } from './auth.hook.js';
+import type { AuthService } from './auth.service.js';
+import type { UsersService } from './users.service.js';
+import {
+  LoginBody,
+  RegisterBody,
+  TokenResponse,
+  UserIdParams,
+  UserListQuery,
+  UserPage,
+  UserPatchBody,
+  UserSchema,
+} from './users.schemas.js';
+
+export function registerUserRoutes(
+  app: HttpServer,
+  deps: { users: UsersService; auth: AuthService; authenticate: Authenticate },
+): void {
+  const { users, auth, authenticate } = deps;
+  const tags = ['users'];
+  app.addSchema(UserSchema);
+
+  app.post(
+    '/api/v1/users',
+    {
+      schema: {
+        tags,
+        summary: 'Register a customer',
+        body: RegisterBody,
+        response: { 201: { $ref: 'User' }, ...problems(400, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await users.register(request.body)),
+  );
+
+  app.post(
+    '/api/v1/auth/token',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in: exchange email and password for a bearer token',
+        body: LoginBody,
+        response: { 200: TokenResponse, ...problems(400, 401, 429) },
+      },
+    },
+    async (request) => auth.login(request.body.email, request.body.password, request.ip),
+  );
+
+  app.get(
+    '/api/v1/users/me',
+    {
+      preHandler: authenticate,
+      schema: { tags, security: BearerAuth, summary: 'The caller', response: { 200: { $ref: 'User' }, ...problems(401) } },
+    },
+    async (request) => users.get(request.principal!, request.principal!.id),
+  );
+
+  app.get(
+    '/api/v1/users',
+    {
+      preHandler: authenticate,
+      schema: {
+        tags,
+        security: BearerAuth,
+        summary: 'List users (admin)',
+        querystring: UserListQuery,
+        response: { 200: UserPage, ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      if (!isAdmin(request.principal!)) throw forbidden('Only an admin may list users');
+      const { limit, page } = request.query;
+      return { ...(await users.list(limit, page)), page, limit };
+    },
+  );
+
+  app.get(
+    '/api/v1/users/:id',
+    {
+      preHandler: authenticate,
+      schema: {
+        tags,
+        security: BearerAuth,
+        summary: 'A user (owner or admin)',
+        params: UserIdParams,
+        response: { 200: { $ref: 'User' }, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => users.get(request.principal!, request.params.id),
+  );
+
+  app.patch(
+    '/api/v1/users/:id',
+    {
+      preHandler: authenticate,
+      schema: {
+        tags,
+        security: BearerAuth,
+        summary: 'Change name, email or password (owner or admin); role (admin only)',
+        params: UserIdParams,
+        body: UserPatchBody,
+        response: { 200: { $ref: 'User' }, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => users.update(request.principal!, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/v1/users/:id',
+    {
+      preHandler: authenticate,
+      schema: {
+        tags,
+        security: BearerAuth,
+        summary: 'Delete a user (owner or admin): the cart goes, orders stay',
+        params: UserIdParams,
+        response: { 204: { type: 'null', description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await users.delete(request.principal!, request.params.id);
+      return reply.code(204).send();
+    },
+  );
+}

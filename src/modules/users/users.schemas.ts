@@ -1,0 +1,36 @@
+import { Type } from '@sinclair/typebox';
+import { PageOf, PageQuery, Timestamp, Uuid } from '../../platform/http/common.schemas.js';
+
+const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+const Password = Type.String({ minLength: 8, maxLength: 256 });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Role = Type.Union([Type.Literal('customer'), Type.Literal('admin')]);
+
+export const UserSchema = Type.Object(
+  { id: Uuid, email: Type.String(), name: Type.String(), role: Role, created_at: Timestamp, updated_at: Timestamp },
+  { $id: 'User' },
+);
+
+export const RegisterBody = Type.Object({ email: Email, password: Password, name: Name }, { additionalProperties: false });
+export const LoginBody = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false },
+);
+export const TokenResponse = Type.Object({
+  token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'seconds' }),
+  user: Type.Ref('User'),
+});
+export const UserPatchBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    email: Type.Optional(Email),
+    password: Type.Optional(Password),
+    role: Type.Optional(Role),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export const UserListQuery = Type.Object(PageQuery, { additionalProperties: false });
+export const UserPage = PageOf(Type.Ref('User'));
+export const UserIdParams = Type.Object({ id: Uuid });

@@ -1,0 +1,113 @@
+import type { Clock } from '../../platform/clock.js';
+import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { newId } from '../../platform/ids.js';
+import { hashPassword, verifyPassword } from '../../platform/passwords.js';
+import { isAdmin, type Principal, type Role } from '../../platform/http/principal.js';
+import type { Page, User, UserChanges, UserRecord, UserStore } from './users.ports.js';
+
+export interface NewUser {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface UserPatch {
+  email?: string;
+  name?: string;
+  password?: string;
+  role?: Role;
+}
+
+/** Runs when a user is deleted (the cart goes); wired in the composition root. */
+export type UserDeletedHook = (userId: string) => Promise<void>;
+
+export class UsersService {
+  constructor(
+    private readonly store: UserStore,
+    private readonly clock: Clock,
+    private readonly onDeleted: UserDeletedHook[] = [],
+  ) {}
+
+  async register(input: NewUser, role: Role = 'customer'): Promise<User> {
+    const now = this.clock.now().toISOString();
+    const record: UserRecord = {
+      id: newId(),
+      email: input.email.trim(),
+      name: input.name.trim(),
+      role,
+      password_hash: await hashPassword(input.password),
+      created_at: now,
+      updated_at: now,
+    };
+    await this.store.insert(record);
+    return toUser(record);
+  }
+
+  async get(caller: Principal, id: string): Promise<User> {
+    assertOwnerOrAdmin(caller, id);
+    const user = await this.store.findById(id);
+    if (!user) throw notFound('User');
+    return toUser(user);
+  }
+
+  list(limit: number, page: number): Promise<Page<User>> {
+    return this.store.list(limit, (page - 1) * limit);
+  }
+
+  async update(caller: Principal, id: string, patch: UserPatch): Promise<User> {
+    assertOwnerOrAdmin(caller, id);
+    if (patch.role !== undefined && !isAdmin(caller)) throw forbidden('Only an admin may change a role');
+    const changes: UserChanges = {};
+    if (patch.email !== undefined) changes.email = patch.email.trim();
+    if (patch.name !== undefined) changes.name = patch.name.trim();
+    if (patch.role !== undefined) changes.role = patch.role;
+    if (patch.password !== undefined) changes.password_hash = await hashPassword(patch.password);
+    const updated = await this.store.update(id, changes, this.clock.now());
+    if (!updated) throw notFound('User');
+    return toUser(updated);
+  }
+
+  async delete(caller: Principal, id: string): Promise<void> {
+    assertOwnerOrAdmin(caller, id);
+    const deleted = await this.store.softDelete(id, this.clock.now());
+    if (!deleted) throw notFound('User');
+    for (const hook of this.onDeleted) await hook(id);
+  }
+
+  /** Makes sure the configured admin exists (created, or promoted and given the configured password). */
+  async ensureAdmin(email: string, password: string): Promise<User> {
+    const existing = await this.store.findByEmail(email);
+    if (!existing) {
+      try {
+        return await this.register({ email, password, name: 'Administrator' }, 'admin');
+      } catch (error) {
+        // Another instance created it at the same moment.
+        if (!(error instanceof AppError && error.code === 'duplicate')) throw error;
+        const raced = await this.store.findByEmail(email);
+        if (!raced) throw error;
+        return toUser(raced);
+      }
+    }
+    const changes: UserChanges = {};
+    if (existing.role !== 'admin') changes.role = 'admin';
+    if (!(await verifyPassword(password, existing.password_hash))) changes.password_hash = await hashPassword(password);
+    if (Object.keys(changes).length === 0) return toUser(existing);
+    const updated = await this.store.update(existing.id, changes, this.clock.now());
+    return toUser(updated ?? existing);
+  }
+}
+
+export function assertOwnerOrAdmin(caller: Principal, ownerId: string): void {
+  if (caller.id !== ownerId && !isAdmin(caller)) throw forbidden();
+}
+
+export function toUser(record: UserRecord): User {
+  return {
+    id: record.id,
+    email: record.email,
+    name: record.name,
+    role: record.role,
+    created_at: record.created_at,
+    updated_at: record.updated_at,
+  };
+}

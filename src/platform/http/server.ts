@@ -1,0 +1,93 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { newId } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { AppError } from '../errors.js';
+import { Problem } from './common.schemas.js';
+import { sendProblem } from './problem.js';
+import { addSharedSchema, validatorCompiler } from './validation.js';
+
+export type HttpServer = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  Logger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpServerOptions {
+  instanceId: string;
+  bodyLimitBytes: number;
+  logger: Logger;
+  metrics: Metrics;
+  version: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+
+/** Fastify with the cross-cutting behaviour of every route: ids, errors, metrics, OpenAPI. */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { logger, metrics } = options;
+  const app = Fastify({
+    loggerInstance: logger,
+    // Per-request lines would cost more than the requests; metrics and the nginx log cover them.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimitBytes,
+    // Node's default is 5 s; nginx keeps upstream connections for 4 s, below it, so a reused socket
+    // is never closed under a request.
+    keepAliveTimeout: 5_000,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpServer;
+
+  app.setValidatorCompiler(validatorCompiler);
+  addSharedSchema(Problem);
+  app.addSchema(Problem);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+    reply.header('X-Served-By', options.instanceId);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = {
+      route: request.routeOptions.url ?? 'unmatched',
+      method: request.method,
+      status: String(reply.statusCode),
+    };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`), request, reply, logger),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Bazaar store API',
+        version: options.version,
+        description:
+          'Users, catalog with Russian and English morphological search, carts and orders. ' +
+          'Money is integer minor units; ids are UUIDv7; errors are application/problem+json (RFC 9457). ' +
+          'Unknown body properties are rejected with 400. Login is throttled per email and client address ' +
+          '(429 with Retry-After). Product responses carry an ETag (the version) and honour If-None-Match.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => (json.$id as string) ?? `def-${i}` },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  return app;
+}
