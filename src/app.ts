@@ -11,7 +11,13 @@ import type { Logger } from './platform/logger.js';
 import { Metrics } from './platform/metrics.js';
 import { TokenService } from './platform/tokens.js';
 import { createHttpServer, type HttpServer } from './platform/http/server.js';
-import { AuthService, LoginThrottle, UsersService, createAuthenticate, registerUserRoutes } from './modules/users/index.js';
+import {
+  AuthService,
+  LoginThrottle,
+  UsersService,
+  createAuthenticate,
+  registerUserRoutes,
+} from './modules/users/index.js';
 import { CatalogService, DEFAULT_CURRENCY, registerCatalogRoutes } from './modules/catalog/index.js';
 import { CartsService, registerCartRoutes } from './modules/carts/index.js';
 import { OrderExpiryJob, OrdersService, PlaceOrder, registerOrderRoutes } from './modules/orders/index.js';
@@ -56,7 +62,12 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   const cartStore = new PostgresCartStore(db);
   const orderStore = new PostgresOrderStore(db);
 
-  const carts = new CartsService(cartStore, { findMany: (ids) => catalogStore.findPriced(ids) }, clock, DEFAULT_CURRENCY);
+  const carts = new CartsService(
+    cartStore,
+    { findMany: (ids) => catalogStore.findPriced(ids) },
+    clock,
+    DEFAULT_CURRENCY,
+  );
   const users = new UsersService(userStore, clock, [(userId) => carts.discard(userId)]);
   const auth = new AuthService(userStore, new TokenService(deps.authSecret), new LoginThrottle());
   const authenticate = createAuthenticate(auth);

@@ -7,7 +7,8 @@ import { seed } from './seed.command.js';
 function integer(min: number, max: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`an integer in ${min}..${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`an integer in ${min}..${max}`);
     return n;
   };
 }
@@ -23,7 +24,10 @@ program
   .description('Run one API instance (embedded PostgreSQL under .bazaar/ unless DATABASE_URL is set)')
   .option('--port <port>', 'listen port (env PORT, default 8080)')
   .option('--host <host>', 'listen address (env HOST, default 127.0.0.1)')
-  .option('--database-url <url>', 'one or more PostgreSQL/pgpool endpoints, comma-separated (env DATABASE_URL)')
+  .option(
+    '--database-url <url>',
+    'one or more PostgreSQL/pgpool endpoints, comma-separated (env DATABASE_URL)',
+  )
   .option('--cart-store <store>', 'postgres or redis (env CART_STORE)')
   .option('--catalog-store <store>', 'postgres or cassandra (env CATALOG_STORE)')
   .option('--instance-id <id>', 'shown in X-Served-By (env INSTANCE_ID, default hostname:port)')
@@ -32,10 +36,17 @@ program
 
 program
   .command('seed')
-  .description('Load deterministic demo data (Russian and English products, customers) through the configured stores')
+  .description(
+    'Load deterministic demo data (Russian and English products, customers) through the configured stores',
+  )
   .option('--products <n>', 'products to create', integer(0, 1_000_000), 10_000)
   .option('--users <n>', 'customers to create', integer(0, 100_000), 1_000)
-  .option('--seed <s>', 'seed of the generator: the same seed gives the same data', integer(0, 2 ** 31 - 1), 1)
+  .option(
+    '--seed <s>',
+    'seed of the generator: the same seed gives the same data',
+    integer(0, 2 ** 31 - 1),
+    1,
+  )
   .action(async (options) => seed(options));
 
 try {

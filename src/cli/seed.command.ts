@@ -17,7 +17,12 @@ export async function seed(flags: SeedFlags): Promise<void> {
   const logger = createLogger(config.logLevel);
   const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.stateDir, logger);
   const secret = config.authSecret ?? (await stateSecret(config.stateDir, 'auth-secret')).value;
-  const app = await createApp({ config, databaseUrl: config.databaseUrl ?? embedded!.url, authSecret: secret, logger });
+  const app = await createApp({
+    config,
+    databaseUrl: config.databaseUrl ?? embedded!.url,
+    authSecret: secret,
+    logger,
+  });
   try {
     const started = Date.now();
     const result = await seedDemoData(app.stores, flags, logger);

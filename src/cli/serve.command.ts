@@ -29,10 +29,18 @@ export async function serve(flags: ServeFlags): Promise<void> {
   }
   await app.users.ensureAdmin(config.adminEmail, admin.value);
 
-  const seedWanted = process.env.BAZAAR_SEED_ON_START === 'on' || (embedded !== undefined && config.seedOnStart);
+  const seedWanted =
+    process.env.BAZAAR_SEED_ON_START === 'on' || (embedded !== undefined && config.seedOnStart);
   if (seedWanted && (await app.stores.catalog.count()) === 0) {
-    logger.info({ products: config.seedProducts, users: config.seedUsers }, 'first start: seeding the demo catalogue');
-    await seedDemoData(app.stores, { products: config.seedProducts, users: config.seedUsers, seed: config.seed }, logger);
+    logger.info(
+      { products: config.seedProducts, users: config.seedUsers },
+      'first start: seeding the demo catalogue',
+    );
+    await seedDemoData(
+      app.stores,
+      { products: config.seedProducts, users: config.seedUsers, seed: config.seed },
+      logger,
+    );
   }
 
   await app.http.listen({ host: config.host, port: config.port });
@@ -46,7 +54,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
     `  Admin:     ${config.adminEmail}, password in ${admin.path}`,
   ];
   if (admin.created) lines.push(`             (generated now: ${admin.value})`);
-  if (embedded) lines.push(`  Demo customers: customer1..customer${config.seedUsers}@bazaar.local (e.g. ${demoCustomerEmail(1)}), password "${DEMO_CUSTOMER_PASSWORD}"`);
+  if (embedded)
+    lines.push(
+      `  Demo customers: customer1..customer${config.seedUsers}@bazaar.local (e.g. ${demoCustomerEmail(1)}), password "${DEMO_CUSTOMER_PASSWORD}"`,
+    );
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;

@@ -6,7 +6,11 @@ import { dirname, join } from 'node:path';
  * A secret kept under `.bazaar/` (mode 0600): read when present, generated once otherwise.
  * Returns whether it was created now, so the caller can print it the one time.
  */
-export async function stateSecret(stateDir: string, name: string, bytes = 24): Promise<{ value: string; created: boolean; path: string }> {
+export async function stateSecret(
+  stateDir: string,
+  name: string,
+  bytes = 24,
+): Promise<{ value: string; created: boolean; path: string }> {
   const path = join(stateDir, name);
   try {
     return { value: (await readFile(path, 'utf8')).trim(), created: false, path };

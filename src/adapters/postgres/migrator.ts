@@ -17,7 +17,10 @@ const CREATE_TABLE = {
 // LOCK (unlike an advisory lock) goes to every backend behind pgpool-II, so concurrent starts of
 // several instances apply each migration exactly once.
 const LOCK = { name: 'migrations.lock', text: 'LOCK TABLE schema_migrations IN EXCLUSIVE MODE' };
-const APPLIED = { name: 'migrations.applied', text: 'SELECT version FROM schema_migrations ORDER BY version' };
+const APPLIED = {
+  name: 'migrations.applied',
+  text: 'SELECT version FROM schema_migrations ORDER BY version',
+};
 const RECORD = {
   name: 'migrations.record',
   text: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',

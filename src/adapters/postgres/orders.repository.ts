@@ -111,7 +111,11 @@ function toOrder(row: OrderRow): Order {
     id: row.id,
     user_id: row.user_id,
     status: row.status,
-    items: (row.items ?? []).map((i) => ({ ...i, unit_price: Number(i.unit_price), line_total: Number(i.line_total) })),
+    items: (row.items ?? []).map((i) => ({
+      ...i,
+      unit_price: Number(i.unit_price),
+      line_total: Number(i.line_total),
+    })),
     total: row.total,
     currency: row.currency,
     shipping_address: row.shipping_address,
@@ -124,7 +128,10 @@ function toOrder(row: OrderRow): Order {
 export class PostgresOrderStore implements OrderStore {
   constructor(private readonly db: Database) {}
 
-  async findByIdempotencyKey(userId: string, key: string): Promise<{ order: Order; requestHash: string } | null> {
+  async findByIdempotencyKey(
+    userId: string,
+    key: string,
+  ): Promise<{ order: Order; requestHash: string } | null> {
     const { rows } = await this.db.query<OrderRow>(SQL.byKey, [userId, key]);
     return rows[0] ? { order: toOrder(rows[0]), requestHash: rows[0].request_hash } : null;
   }
@@ -142,7 +149,8 @@ export class PostgresOrderStore implements OrderStore {
           at,
         ]);
         // The rows are locked and were checked by build(); a mismatch here means a bug, not a race.
-        if (reserved.rowCount !== order.items.length) throw new Error('stock reservation did not cover every line');
+        if (reserved.rowCount !== order.items.length)
+          throw new Error('stock reservation did not cover every line');
         await this.insert(tx, order, request);
         return order;
       });
@@ -158,9 +166,17 @@ export class PostgresOrderStore implements OrderStore {
 
   private async insert(tx: Queryable, order: Order, request: PlaceOrderRequest): Promise<void> {
     await tx.query(SQL.insertOrder, [
-      order.id, order.user_id, order.status, order.total, order.currency,
+      order.id,
+      order.user_id,
+      order.status,
+      order.total,
+      order.currency,
       order.shipping_address === null ? null : JSON.stringify(order.shipping_address),
-      request.idempotencyKey, request.requestHash, order.created_at, order.updated_at, order.expires_at,
+      request.idempotencyKey,
+      request.requestHash,
+      order.created_at,
+      order.updated_at,
+      order.expires_at,
     ]);
     const items = order.items;
     await tx.query(SQL.insertItems, [
@@ -191,8 +207,11 @@ export class PostgresOrderStore implements OrderStore {
   async change(id: string, change: StatusChange): Promise<Order | null> {
     const changed = await this.db.transaction(async (tx) => {
       const { rowCount } = await tx.query(SQL.change, [
-        id, change.from, change.to ?? null,
-        change.shippingAddress === undefined ? null : JSON.stringify(change.shippingAddress), change.at,
+        id,
+        change.from,
+        change.to ?? null,
+        change.shippingAddress === undefined ? null : JSON.stringify(change.shippingAddress),
+        change.at,
       ]);
       if (rowCount === 0) return false;
       // Same transaction as the status guard above: the stock goes back exactly once.

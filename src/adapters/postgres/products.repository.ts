@@ -26,7 +26,10 @@ const SQL = {
              $7::text[], $8::int[], $9::jsonb[], $10::int[], $11::timestamptz[], $12::timestamptz[])
            ON CONFLICT DO NOTHING`,
   },
-  byId: { name: 'products.by_id', text: `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 AND deleted_at IS NULL` },
+  byId: {
+    name: 'products.by_id',
+    text: `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 AND deleted_at IS NULL`,
+  },
   byIds: {
     name: 'products.by_ids',
     text: `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
@@ -72,7 +75,10 @@ function duplicateSku(error: unknown): unknown {
  * WHERE clause and parameters for the optional filters. Each combination of present filters is
  * its own prepared statement, so every one gets a plan that uses the matching index.
  */
-export function filterClause(filter: ProductFilter, firstParam: number): { sql: string; values: unknown[]; key: string } {
+export function filterClause(
+  filter: ProductFilter,
+  firstParam: number,
+): { sql: string; values: unknown[]; key: string } {
   const parts: string[] = ['deleted_at IS NULL'];
   const values: unknown[] = [];
   let key = '';
@@ -97,8 +103,18 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
   async insert(p: Product): Promise<void> {
     await this.db
       .query(SQL.insert, [
-        p.id, p.sku, p.name, p.description, p.category, p.price, p.currency, p.stock,
-        JSON.stringify(p.attributes), p.version, p.created_at, p.updated_at,
+        p.id,
+        p.sku,
+        p.name,
+        p.description,
+        p.category,
+        p.price,
+        p.currency,
+        p.stock,
+        JSON.stringify(p.attributes),
+        p.version,
+        p.created_at,
+        p.updated_at,
       ])
       .catch((error: unknown) => Promise.reject(duplicateSku(error)));
   }
@@ -106,8 +122,17 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
   async insertMany(products: Product[]): Promise<number> {
     const col = <K extends keyof Product>(key: K) => products.map((p) => p[key]);
     const result = await this.db.query(SQL.insertMany, [
-      col('id'), col('sku'), col('name'), col('description'), col('category'), col('price'), col('currency'),
-      col('stock'), products.map((p) => JSON.stringify(p.attributes)), col('version'), col('created_at'),
+      col('id'),
+      col('sku'),
+      col('name'),
+      col('description'),
+      col('category'),
+      col('price'),
+      col('currency'),
+      col('stock'),
+      products.map((p) => JSON.stringify(p.attributes)),
+      col('version'),
+      col('created_at'),
       col('updated_at'),
     ]);
     return result.rowCount ?? 0;
@@ -133,17 +158,34 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
   async list(query: ProductListQuery): Promise<{ items: Product[]; total: number }> {
     const where = filterClause(query.filter, 3);
     const statement = this.listStatement(where, query.sort, query.order);
-    const { rows } = await this.db.query<ProductRow & { total: number }>(statement, [query.limit, query.offset, ...where.values]);
+    const { rows } = await this.db.query<ProductRow & { total: number }>(statement, [
+      query.limit,
+      query.offset,
+      ...where.values,
+    ]);
     const total = rows[0]?.total ?? (await this.countWhere(where));
     return { items: rows.map(({ total: _t, ...row }) => toProduct(row)), total };
   }
 
-  async update(id: string, c: ProductChanges, expectedVersion: number | undefined, at: Date): Promise<UpdateOutcome> {
+  async update(
+    id: string,
+    c: ProductChanges,
+    expectedVersion: number | undefined,
+    at: Date,
+  ): Promise<UpdateOutcome> {
     const { rows } = await this.db
       .query<ProductRow>(SQL.update, [
-        id, expectedVersion ?? null, c.sku ?? null, c.name ?? null, c.description ?? null, c.category ?? null,
-        c.price ?? null, c.currency ?? null, c.stock ?? null,
-        c.attributes === undefined ? null : JSON.stringify(c.attributes), at,
+        id,
+        expectedVersion ?? null,
+        c.sku ?? null,
+        c.name ?? null,
+        c.description ?? null,
+        c.category ?? null,
+        c.price ?? null,
+        c.currency ?? null,
+        c.stock ?? null,
+        c.attributes === undefined ? null : JSON.stringify(c.attributes),
+        at,
       ])
       .catch((error: unknown) => Promise.reject(duplicateSku(error)));
     if (rows[0]) return { product: toProduct(rows[0]) };
@@ -159,7 +201,11 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
     return (await this.db.query<{ n: number }>(SQL.count)).rows[0]!.n;
   }
 
-  private listStatement(where: { sql: string; key: string }, sort: keyof typeof SORT_COLUMNS, order: 'asc' | 'desc'): Statement {
+  private listStatement(
+    where: { sql: string; key: string },
+    sort: keyof typeof SORT_COLUMNS,
+    order: 'asc' | 'desc',
+  ): Statement {
     const name = `products.list.${sort}.${order}.${where.key}`;
     let statement = this.listStatements.get(name);
     if (!statement) {
@@ -176,7 +222,10 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
 
   private async countWhere(where: { sql: string; values: unknown[]; key: string }): Promise<number> {
     const text = `SELECT count(*)::int AS n FROM products WHERE ${where.sql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) - 2}`)}`;
-    const { rows } = await this.db.query<{ n: number }>({ name: `products.count.${where.key}`, text }, where.values);
+    const { rows } = await this.db.query<{ n: number }>(
+      { name: `products.count.${where.key}`, text },
+      where.values,
+    );
     return rows[0]!.n;
   }
 }

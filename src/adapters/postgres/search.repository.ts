@@ -19,7 +19,8 @@ export class PostgresProductSearch implements ProductSearchIndex {
       request.offset,
       ...where.values,
     ]);
-    if (rows.length > 0 || request.offset === 0) return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
+    if (rows.length > 0 || request.offset === 0)
+      return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
     // A page past the end has no row to carry the total: count on its own.
     const count = await this.db.query<{ total: number }>(
       {

@@ -114,7 +114,14 @@ export class PostgresUserStore implements UserStore, UserDirectory {
 
   async update(id: string, c: UserChanges, updatedAt: Date): Promise<UserRecord | null> {
     const { rows } = await this.db
-      .query<UserRow>(SQL.update, [id, c.email ?? null, c.name ?? null, c.role ?? null, c.password_hash ?? null, updatedAt])
+      .query<UserRow>(SQL.update, [
+        id,
+        c.email ?? null,
+        c.name ?? null,
+        c.role ?? null,
+        c.password_hash ?? null,
+        updatedAt,
+      ])
       .catch((error: unknown) => Promise.reject(duplicateEmail(error)));
     return rows[0] ? toRecord(rows[0]) : null;
   }

@@ -46,5 +46,11 @@ export function priceCart(
     items.map((i) => byId.get(i.product_id)!.currency),
     defaultCurrency,
   );
-  return { user_id: userId, items, total: sumMinorUnits(items.map((i) => i.line_total)), currency, updated_at: updatedAt };
+  return {
+    user_id: userId,
+    items,
+    total: sumMinorUnits(items.map((i) => i.line_total)),
+    currency,
+    updated_at: updatedAt,
+  };
 }

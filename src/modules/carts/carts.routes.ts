@@ -4,7 +4,10 @@ import type { HttpServer } from '../../platform/http/server.js';
 import type { CartsService } from './carts.service.js';
 import { CartItemParams, CartParams, CartSchema, SetQuantityBody } from './carts.schemas.js';
 
-export function registerCartRoutes(app: HttpServer, deps: { carts: CartsService; authenticate: Authenticate }): void {
+export function registerCartRoutes(
+  app: HttpServer,
+  deps: { carts: CartsService; authenticate: Authenticate },
+): void {
   const { carts, authenticate } = deps;
   const common = { tags: ['carts'], security: BearerAuth };
   app.addSchema(CartSchema);
@@ -36,7 +39,12 @@ export function registerCartRoutes(app: HttpServer, deps: { carts: CartsService;
       },
     },
     async (request) =>
-      carts.setQuantity(request.principal!, request.params.userId, request.params.productId, request.body.quantity),
+      carts.setQuantity(
+        request.principal!,
+        request.params.userId,
+        request.params.productId,
+        request.body.quantity,
+      ),
   );
 
   app.delete(

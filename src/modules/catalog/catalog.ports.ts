@@ -55,7 +55,12 @@ export interface CatalogStore {
   findMany(ids: readonly string[]): Promise<Product[]>;
   list(query: ProductListQuery): Promise<{ items: Product[]; total: number }>;
   /** Applies the changes and bumps the version, if `expectedVersion` (when given) still holds. */
-  update(id: string, changes: ProductChanges, expectedVersion: number | undefined, at: Date): Promise<UpdateOutcome>;
+  update(
+    id: string,
+    changes: ProductChanges,
+    expectedVersion: number | undefined,
+    at: Date,
+  ): Promise<UpdateOutcome>;
   softDelete(id: string, at: Date): Promise<boolean>;
   count(): Promise<number>;
 }

@@ -78,7 +78,8 @@ export function registerCatalogRoutes(
     async (request, reply) => {
       const product = await catalog.get(request.params.id);
       reply.header('ETag', etagOf(product.version));
-      if (matchesIfNoneMatch(request.headers['if-none-match'], product.version)) return reply.code(304).send();
+      if (matchesIfNoneMatch(request.headers['if-none-match'], product.version))
+        return reply.code(304).send();
       return product;
     },
   );

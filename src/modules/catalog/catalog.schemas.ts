@@ -1,5 +1,12 @@
 import { Type } from '@sinclair/typebox';
-import { Currency, MinorUnits, PageOf, PageQuery, Timestamp, Uuid } from '../../platform/http/common.schemas.js';
+import {
+  Currency,
+  MinorUnits,
+  PageOf,
+  PageQuery,
+  Timestamp,
+  Uuid,
+} from '../../platform/http/common.schemas.js';
 
 const AttributeValue = Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean()]);
 const Attributes = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), AttributeValue, {
@@ -60,14 +67,20 @@ export const PatchProductBody = Type.Object(
 
 export const ProductListQuery = Type.Object(
   {
-    search: Type.Optional(Type.String({ maxLength: 200, description: 'Full text, Russian and English morphology' })),
+    search: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Full text, Russian and English morphology' }),
+    ),
     category: Type.Optional(Category),
     min_price: Type.Optional(MinorUnits),
     max_price: Type.Optional(MinorUnits),
     sort: Type.Optional(
-      Type.Union([Type.Literal('relevance'), Type.Literal('price'), Type.Literal('name'), Type.Literal('created_at')], {
-        description: 'relevance (default with search; only with search), price, name, created_at (default otherwise)',
-      }),
+      Type.Union(
+        [Type.Literal('relevance'), Type.Literal('price'), Type.Literal('name'), Type.Literal('created_at')],
+        {
+          description:
+            'relevance (default with search; only with search), price, name, created_at (default otherwise)',
+        },
+      ),
     ),
     sort_order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     ...PageQuery,
@@ -78,5 +91,7 @@ export const ProductListQuery = Type.Object(
 export const ProductPage = PageOf(Type.Ref('Product'));
 export const ProductIdParams = Type.Object({ id: Uuid });
 export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The ETag a GET returned; a bare version is accepted' })),
+  'if-match': Type.Optional(
+    Type.String({ description: 'The ETag a GET returned; a bare version is accepted' }),
+  ),
 });

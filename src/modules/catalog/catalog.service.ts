@@ -73,7 +73,10 @@ export class CatalogService {
     const outcome = await this.store.update(id, changes, expectedVersion, this.clock.now());
     if ('missing' in outcome) throw notFound('Product');
     if ('stale' in outcome) {
-      throw new AppError('precondition_failed', 'The product changed since that ETag; GET it again and retry');
+      throw new AppError(
+        'precondition_failed',
+        'The product changed since that ETag; GET it again and retry',
+      );
     }
     return outcome.product;
   }

@@ -34,7 +34,8 @@ export class OrderExpiryJob {
     for (;;) {
       const cancelled = await this.orders.expireDue();
       total += cancelled.length;
-      if (cancelled.length > 0) this.logger.info({ count: cancelled.length }, 'expired unpaid orders cancelled');
+      if (cancelled.length > 0)
+        this.logger.info({ count: cancelled.length }, 'expired unpaid orders cancelled');
       if (cancelled.length < 100 || this.stopped) return total;
     }
   }

@@ -73,7 +73,12 @@ export interface OrderStore {
   /** Reserves stock for every line and stores the order, all or nothing. */
   place(request: PlaceOrderRequest): Promise<PlaceOutcome>;
   findById(id: string): Promise<Order | null>;
-  listByUser(userId: string, status: OrderStatus | undefined, limit: number, offset: number): Promise<{ items: Order[]; total: number }>;
+  listByUser(
+    userId: string,
+    status: OrderStatus | undefined,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: Order[]; total: number }>;
   /**
    * Changes status and/or address only if the order is still in `from`; a change to `cancelled`
    * releases its stock in the same transaction. Null when the order moved on meanwhile.

@@ -39,7 +39,11 @@ export function registerOrderRoutes(
       },
     },
     async (request, reply) => {
-      const result = await placeOrder.execute(request.principal!, request.headers['idempotency-key'], request.body ?? {});
+      const result = await placeOrder.execute(
+        request.principal!,
+        request.headers['idempotency-key'],
+        request.body ?? {},
+      );
       if (result.replayed) reply.header('Idempotent-Replayed', 'true');
       return reply.code(201).header('Location', `/api/v1/orders/${result.order.id}`).send(result.order);
     },

@@ -61,7 +61,11 @@ export const CreateOrderBody = Type.Object(
 );
 
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.String({ minLength: 1, maxLength: 255, description: 'Required; scoped to the user' }),
+  'idempotency-key': Type.String({
+    minLength: 1,
+    maxLength: 255,
+    description: 'Required; scoped to the user',
+  }),
 });
 
 export const PatchOrderBody = Type.Object(

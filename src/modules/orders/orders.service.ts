@@ -24,7 +24,13 @@ export class OrdersService {
     return order;
   }
 
-  async listForUser(caller: Principal, userId: string, status: OrderStatus | undefined, limit: number, page: number) {
+  async listForUser(
+    caller: Principal,
+    userId: string,
+    status: OrderStatus | undefined,
+    limit: number,
+    page: number,
+  ) {
     assertOwnerOrAdmin(caller, userId);
     return this.store.listByUser(userId, status, limit, (page - 1) * limit);
   }
@@ -35,7 +41,10 @@ export class OrdersService {
     if (patch.status !== undefined) {
       const verdict = judgeTransition(order.status, patch.status, caller.role);
       if (verdict === 'invalid') {
-        throw new AppError('invalid_transition', `An order cannot go from ${order.status} to ${patch.status}`);
+        throw new AppError(
+          'invalid_transition',
+          `An order cannot go from ${order.status} to ${patch.status}`,
+        );
       }
       if (verdict === 'forbidden') throw forbidden(`Only an admin may move an order to ${patch.status}`);
       if (patch.status === 'paid' && Date.parse(order.expires_at) <= change.at.getTime()) {
@@ -62,7 +71,10 @@ export class OrdersService {
     const order = await this.store.findById(id);
     if (!order) throw notFound('Order');
     if (!deletable(order.status)) {
-      throw new AppError('conflict', `An order that is ${order.status} is still active and cannot be deleted`);
+      throw new AppError(
+        'conflict',
+        `An order that is ${order.status} is still active and cannot be deleted`,
+      );
     }
     if (!(await this.store.remove(id, order.status, this.clock.now()))) throw notFound('Order');
   }

@@ -39,13 +39,18 @@ export class PlaceOrder {
       if (!isAdmin(caller)) throw forbidden('A customer may order only for themselves');
       if (!(await this.users.exists(userId))) throw notFound('User');
     }
-    const hash = requestHash({ user_id: userId, items: input.items, shipping_address: input.shipping_address });
+    const hash = requestHash({
+      user_id: userId,
+      items: input.items,
+      shipping_address: input.shipping_address,
+    });
     const previous = await this.orders.findByIdempotencyKey(userId, idempotencyKey);
     if (previous) return this.replay(previous, hash);
 
     const fromCart = input.items === undefined;
     const lines = fromCart ? await this.cartLines(userId) : mergeLines(input.items!);
-    if (lines.length === 0) throw new AppError('bad_request', fromCart ? 'The cart is empty' : 'No items to order');
+    if (lines.length === 0)
+      throw new AppError('bad_request', fromCart ? 'The cart is empty' : 'No items to order');
 
     const now = this.clock.now();
     const outcome = await this.orders.place({
@@ -79,7 +84,10 @@ export class PlaceOrder {
 
   private replay(previous: { order: Order; requestHash: string }, hash: string): PlacedOrder {
     if (previous.requestHash !== hash) {
-      throw new AppError('idempotency_mismatch', 'This Idempotency-Key was used with a different request body');
+      throw new AppError(
+        'idempotency_mismatch',
+        'This Idempotency-Key was used with a different request body',
+      );
     }
     return { order: previous.order, replayed: true };
   }

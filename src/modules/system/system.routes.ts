@@ -31,7 +31,13 @@ export function registerSystemRoutes(
 
   app.get(
     '/health',
-    { schema: { tags, summary: 'Liveness: 200 while the process runs', response: { 200: Type.Object({ status: Type.String() }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Liveness: 200 while the process runs',
+        response: { 200: Type.Object({ status: Type.String() }) },
+      },
+    },
     async () => ({ status: 'ok' }),
   );
 
@@ -46,7 +52,9 @@ export function registerSystemRoutes(
     },
     async (_request, reply) => {
       const states = await Promise.all(
-        deps.probes.map(async (probe) => [probe.name, (await withTimeout(probe.check(), 2000)) ? 'up' : 'down'] as const),
+        deps.probes.map(
+          async (probe) => [probe.name, (await withTimeout(probe.check(), 2000)) ? 'up' : 'down'] as const,
+        ),
       );
       const stores = Object.fromEntries(states);
       const ready = !deps.isDraining() && states.every(([, state]) => state === 'up');
@@ -55,8 +63,11 @@ export function registerSystemRoutes(
     },
   );
 
-  app.get('/metrics', { schema: { tags, summary: 'Prometheus metrics', produces: ['text/plain'] } }, async (_request, reply) =>
-    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  app.get(
+    '/metrics',
+    { schema: { tags, summary: 'Prometheus metrics', produces: ['text/plain'] } },
+    async (_request, reply) =>
+      reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   );
 
   app.get(
@@ -81,5 +92,8 @@ export function registerSystemRoutes(
 }
 
 function withTimeout(check: Promise<boolean>, ms: number): Promise<boolean> {
-  return Promise.race([check.catch(() => false), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+  return Promise.race([
+    check.catch(() => false),
+    new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref()),
+  ]);
 }

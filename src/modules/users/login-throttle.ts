@@ -27,7 +27,8 @@ export class LoginThrottle {
   recordFailure(key: string): void {
     const now = this.now();
     const entry = this.failures.get(key);
-    if (!entry || now - entry.windowStart >= this.windowMs) this.failures.set(key, { count: 1, windowStart: now });
+    if (!entry || now - entry.windowStart >= this.windowMs)
+      this.failures.set(key, { count: 1, windowStart: now });
     else entry.count++;
     if (this.failures.size > 100_000) this.prune(now);
   }
@@ -37,6 +38,7 @@ export class LoginThrottle {
   }
 
   private prune(now: number): void {
-    for (const [key, entry] of this.failures) if (now - entry.windowStart >= this.windowMs) this.failures.delete(key);
+    for (const [key, entry] of this.failures)
+      if (now - entry.windowStart >= this.windowMs) this.failures.delete(key);
   }
 }

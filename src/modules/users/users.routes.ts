@@ -54,7 +54,12 @@ export function registerUserRoutes(
     '/api/v1/users/me',
     {
       preHandler: authenticate,
-      schema: { tags, security: BearerAuth, summary: 'The caller', response: { 200: { $ref: 'User' }, ...problems(401) } },
+      schema: {
+        tags,
+        security: BearerAuth,
+        summary: 'The caller',
+        response: { 200: { $ref: 'User' }, ...problems(401) },
+      },
     },
     async (request) => users.get(request.principal!, request.principal!.id),
   );

@@ -7,13 +7,26 @@ const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Role = Type.Union([Type.Literal('customer'), Type.Literal('admin')]);
 
 export const UserSchema = Type.Object(
-  { id: Uuid, email: Type.String(), name: Type.String(), role: Role, created_at: Timestamp, updated_at: Timestamp },
+  {
+    id: Uuid,
+    email: Type.String(),
+    name: Type.String(),
+    role: Role,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
   { $id: 'User' },
 );
 
-export const RegisterBody = Type.Object({ email: Email, password: Password, name: Name }, { additionalProperties: false });
+export const RegisterBody = Type.Object(
+  { email: Email, password: Password, name: Name },
+  { additionalProperties: false },
+);
 export const LoginBody = Type.Object(
-  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 256 }) },
+  {
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 256 }),
+  },
   { additionalProperties: false },
 );
 export const TokenResponse = Type.Object({

@@ -90,7 +90,8 @@ export class UsersService {
     }
     const changes: UserChanges = {};
     if (existing.role !== 'admin') changes.role = 'admin';
-    if (!(await verifyPassword(password, existing.password_hash))) changes.password_hash = await hashPassword(password);
+    if (!(await verifyPassword(password, existing.password_hash)))
+      changes.password_hash = await hashPassword(password);
     if (Object.keys(changes).length === 0) return toUser(existing);
     const updated = await this.store.update(existing.id, changes, this.clock.now());
     return toUser(updated ?? existing);

@@ -5,7 +5,12 @@ import type { Logger } from '../logger.js';
 const PROBLEM_TYPE_BASE = 'https://bazaar.dev/problems/';
 
 /** The one mapping from any thrown error to an RFC 9457 problem response. */
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+export function sendProblem(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): void {
   const app = toAppError(error);
   if (app.status >= 500 && app.code !== 'unavailable') {
     logger.error({ err: error, reqId: request.id }, 'unhandled error');
@@ -48,7 +53,8 @@ function toAppError(error: unknown): AppError {
   }
   const status = fastifyError?.statusCode;
   if (status && status >= 400 && status < 500) {
-    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+    const code =
+      status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
     const detail = error instanceof SyntaxError ? 'The body is not valid JSON' : fastifyError.message;
     return new AppError(code, detail);
   }
@@ -61,7 +67,9 @@ function toFieldError(issue: ValidationIssue, context?: string): FieldError {
   if (typeof missing === 'string') path = `${path}/${missing}`;
   const where = context && context !== 'body' ? `${context}: ` : '';
   const message =
-    issue.params?.additionalProperty !== undefined ? 'is not an allowed property' : (issue.message ?? 'is invalid');
+    issue.params?.additionalProperty !== undefined
+      ? 'is not an allowed property'
+      : (issue.message ?? 'is invalid');
   return { path: path || '/', message: where + message };
 }
 

@@ -47,6 +47,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as HttpServer;
 
+  // The API speaks JSON only: any other body (text/plain included) is a 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   addSharedSchema(Problem);
   app.addSchema(Problem);
@@ -66,7 +68,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`), request, reply, logger),
+    sendProblem(
+      new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
+      request,
+      reply,
+      logger,
+    ),
   );
 
   await app.register(swagger, {

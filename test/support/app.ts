@@ -1,0 +1,63 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config/config.js';
+import { createLogger } from '../../src/platform/logger.js';
+import { Client } from './http.js';
+
+export const TEST_SECRET = 'test-secret-that-is-long-enough';
+export const ADMIN = { email: 'admin@bazaar.test', password: 'admin-password-1' };
+
+export interface TestApp {
+  app: App;
+  client: Client;
+  adminToken: string;
+  close(): Promise<void>;
+}
+
+/** One API instance in this process, on a real database and a real socket (port 0). */
+export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig(
+    { port: '0', instanceId: env.INSTANCE_ID ?? 'test-1' },
+    { BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-state-')), ...env },
+  );
+  const app = await createApp({ config, databaseUrl, authSecret: TEST_SECRET, logger: createLogger('warn') });
+  await app.users.ensureAdmin(ADMIN.email, ADMIN.password);
+  await app.http.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.http.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const client = new Client(`http://127.0.0.1:${port}`);
+  const login = await client.post('/api/v1/auth/token', { body: ADMIN });
+  return { app, client, adminToken: login.body.token, close: () => app.close() };
+}
+
+let counter = 0;
+
+/** Registers a new customer and logs in. */
+export async function newCustomer(client: Client): Promise<{ id: string; token: string; email: string }> {
+  const email = `shopper${process.pid}-${Date.now()}-${counter++}@example.test`;
+  const password = 'correct-horse-1';
+  const registered = await client.post('/api/v1/users', { body: { email, password, name: 'Shopper' } });
+  if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
+  const login = await client.post('/api/v1/auth/token', { body: { email, password } });
+  return { id: registered.body.id, token: login.body.token, email };
+}
+
+/** Creates a product as admin and returns it. */
+export async function newProduct(client: Client, adminToken: string, fields: Record<string, unknown> = {}) {
+  const reply = await client.post('/api/v1/products', {
+    token: adminToken,
+    body: {
+      sku: `T-${process.pid}-${Date.now()}-${counter++}`,
+      name: 'Test product',
+      category: 'Тест',
+      price: 12345,
+      stock: 10,
+      ...fields,
+    },
+  });
+  if (reply.status !== 201)
+    throw new Error(`create product failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
