@@ -1,0 +1,56 @@
+import type autocannon from 'autocannon';
+
+export interface Fixtures {
+  productIds: string[];
+  orderable: string[];
+  customers: Array<{ id: string; token: string }>;
+}
+
+// Word forms that need morphology, as shoppers type them.
+const SEARCHES = ['платья', 'хлопок', 'кошелек', 'туфлями', 'running', 'кроссовки', 'leather bag', 'наушники', 'coffee', 'часы'];
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
+
+/** One autocannon request per measured operation; each call draws fresh random inputs. */
+export function scenarios(f: Fixtures): Record<string, autocannon.Request> {
+  let orderNumber = 0;
+  const runId = Date.now().toString(36);
+  return {
+    'product.get': {
+      method: 'GET',
+      setupRequest: (req) => ({ ...req, path: `/api/v1/products/${pick(f.productIds)}` }),
+    },
+    'product.search': {
+      method: 'GET',
+      setupRequest: (req) => ({ ...req, path: `/api/v1/products?search=${encodeURIComponent(pick(SEARCHES))}` }),
+    },
+    'cart.put_item': {
+      method: 'PUT',
+      setupRequest: (req) => {
+        const customer = pick(f.customers);
+        return {
+          ...req,
+          path: `/api/v1/users/${customer.id}/cart/items/${pick(f.productIds.slice(0, 500))}`,
+          headers: { authorization: `Bearer ${customer.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ quantity: 1 + Math.floor(Math.random() * 5) }),
+        };
+      },
+    },
+    'order.create': {
+      method: 'POST',
+      setupRequest: (req) => {
+        const customer = pick(f.customers);
+        return {
+          ...req,
+          path: '/api/v1/orders',
+          headers: {
+            authorization: `Bearer ${customer.token}`,
+            'content-type': 'application/json',
+            'idempotency-key': `bench-${runId}-${orderNumber++}`,
+          },
+          body: JSON.stringify({ items: [{ product_id: pick(f.orderable), quantity: 1 }] }),
+        };
+      },
+    },
+  };
+}
