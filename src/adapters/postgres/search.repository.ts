@@ -45,9 +45,11 @@ export class PostgresProductSearch implements ProductSearchIndex {
           : `${request.sort} ${order}, id ${order}`;
       statement = {
         name,
+        // The match calls the function so that the planner sees an indexable condition (GIN); the
+        // rank reads q from the one-row function scan, so the tsquery is not rebuilt per row.
         text: `SELECT id, count(*) OVER () AS total
-               FROM products, bazaar_search_query($1) AS q
-               WHERE ${where.sql} AND search_document @@ q
+               FROM products CROSS JOIN bazaar_search_query($1) AS q
+               WHERE ${where.sql} AND search_document @@ bazaar_search_query($1)
                ORDER BY ${orderBy} LIMIT $2 OFFSET $3`,
       };
       this.statements.set(name, statement);

@@ -89,7 +89,13 @@ async function prepareFixtures(base: string): Promise<Fixtures> {
   const customers = [];
   for (let n = 1; n <= CONNECTIONS; n++) {
     const session = await login(`customer${n}@bazaar.local`, 'shopaholic');
-    customers.push({ id: session.user.id as string, token: session.token as string });
+    const customer = { id: session.user.id as string, token: session.token as string, index: n };
+    // Every run starts from empty carts, as a shopper's session does; earlier runs left theirs full.
+    await fetch(`${base}/api/v1/users/${customer.id}/cart`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${customer.token}` },
+    });
+    customers.push(customer);
   }
   // Orders draw from products with stock enough for any run, so that every checkout can succeed.
   const orderable = productIds.slice(0, 200);
