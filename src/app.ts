@@ -22,6 +22,7 @@ import { CatalogService, DEFAULT_CURRENCY, registerCatalogRoutes } from './modul
 import { CartsService, registerCartRoutes } from './modules/carts/index.js';
 import { OrderExpiryJob, OrdersService, PlaceOrder, registerOrderRoutes } from './modules/orders/index.js';
 import { registerSystemRoutes } from './modules/system/index.js';
+import { CachedProductSearch } from './modules/search/index.js';
 import { VERSION } from './version.js';
 
 export interface AppDependencies {
@@ -71,7 +72,11 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   const users = new UsersService(userStore, clock, [(userId) => carts.discard(userId)]);
   const auth = new AuthService(userStore, new TokenService(deps.authSecret), new LoginThrottle());
   const authenticate = createAuthenticate(auth);
-  const catalog = new CatalogService(catalogStore, new PostgresProductSearch(db), clock);
+  const catalog = new CatalogService(
+    catalogStore,
+    new CachedProductSearch(new PostgresProductSearch(db), 2_000),
+    clock,
+  );
   const orders = new OrdersService(orderStore, clock);
   const placeOrder = new PlaceOrder(orderStore, carts, userStore, clock, config.orderTtlMs, DEFAULT_CURRENCY);
   const expiry = new OrderExpiryJob(orders, Math.min(5_000, Math.max(250, config.orderTtlMs / 4)), logger);

@@ -1,6 +1,7 @@
 import { AppError } from '../../platform/errors.js';
 import type { Page, User, UserChanges, UserRecord, UserStore } from '../../modules/users/index.js';
 import type { UserDirectory } from '../../modules/orders/index.js';
+import type { Role } from '../../platform/http/principal.js';
 import type { Database } from './database.js';
 import { isUniqueViolation } from './errors.js';
 
@@ -23,6 +24,7 @@ const SQL = {
     name: 'users.by_email',
     text: `SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL`,
   },
+  role: { name: 'users.role', text: 'SELECT role FROM users WHERE id = $1 AND deleted_at IS NULL' },
   exists: { name: 'users.exists', text: 'SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL' },
   list: {
     name: 'users.list',
@@ -93,6 +95,11 @@ export class PostgresUserStore implements UserStore, UserDirectory {
   async findByEmail(email: string): Promise<UserRecord | null> {
     const { rows } = await this.db.query<UserRow>(SQL.byEmail, [email]);
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async findRole(id: string): Promise<Role | null> {
+    const { rows } = await this.db.query<{ role: Role }>(SQL.role, [id]);
+    return rows[0]?.role ?? null;
   }
 
   async exists(userId: string): Promise<boolean> {

@@ -7,7 +7,12 @@ export interface Started {
 }
 
 /** Starts a Node process that prints a URL once it listens; stops it by pid with SIGTERM. */
-export function startListening(args: string[], env: NodeJS.ProcessEnv, pattern: RegExp, timeoutMs = 180_000): Promise<Started> {
+export function startListening(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  pattern: RegExp,
+  timeoutMs = 180_000,
+): Promise<Started> {
   const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {

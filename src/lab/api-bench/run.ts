@@ -13,7 +13,12 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ADMIN = { email: 'admin@bazaar.local', password: 'bench-admin-password' };
-const GOALS: Record<string, number> = { 'product.get': 0.5, 'product.search': 0.1, 'cart.put_item': 0.15, 'order.create': 0.05 };
+const GOALS: Record<string, number> = {
+  'product.get': 0.5,
+  'product.search': 0.1,
+  'cart.put_item': 0.15,
+  'order.create': 0.05,
+};
 
 const bin = fileURLToPath(new URL('../../../bin/bazaar.js', import.meta.url));
 const bare = fileURLToPath(new URL('./bare-server.js', import.meta.url));
@@ -45,8 +50,12 @@ async function measure(operation: string, base: string, request: autocannon.Requ
 
 async function main(): Promise<void> {
   const stateDir = resolve(process.env.BENCH_STATE_DIR ?? '.bazaar/bench');
-  process.stdout.write(`bench: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per operation\n`);
-  process.stdout.write(`bench: starting the API on the embedded PostgreSQL in ${stateDir} (the first run seeds it)\n`);
+  process.stdout.write(
+    `bench: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per operation\n`,
+  );
+  process.stdout.write(
+    `bench: starting the API on the embedded PostgreSQL in ${stateDir} (the first run seeds it)\n`,
+  );
   const started: Started[] = [];
   try {
     const api = await startListening(
@@ -66,7 +75,10 @@ async function main(): Promise<void> {
     }
     report(figures);
     await mkdir('reports', { recursive: true });
-    await writeFile('reports/api-bench.json', JSON.stringify({ connections: CONNECTIONS, duration_s: DURATION_S, figures }, null, 2));
+    await writeFile(
+      'reports/api-bench.json',
+      JSON.stringify({ connections: CONNECTIONS, duration_s: DURATION_S, figures }, null, 2),
+    );
     process.stdout.write('bench: figures written to reports/api-bench.json\n');
   } finally {
     for (const process of started.reverse()) await process.stop();
@@ -75,8 +87,12 @@ async function main(): Promise<void> {
 
 async function prepareFixtures(base: string): Promise<Fixtures> {
   const json = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(base + path, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
-    if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+    const response = await fetch(base + path, {
+      ...init,
+      headers: { 'content-type': 'application/json', ...init.headers },
+    });
+    if (!response.ok)
+      throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
     return response.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   const login = (email: string, password: string) =>
@@ -84,7 +100,11 @@ async function prepareFixtures(base: string): Promise<Fixtures> {
   const adminToken = (await login(ADMIN.email, ADMIN.password)).token as string;
   const productIds: string[] = [];
   for (let page = 1; page <= 20; page++) {
-    productIds.push(...(await json(`/api/v1/products?limit=100&page=${page}&sort=name`)).items.map((p: { id: string }) => p.id));
+    productIds.push(
+      ...(await json(`/api/v1/products?limit=100&page=${page}&sort=name`)).items.map(
+        (p: { id: string }) => p.id,
+      ),
+    );
   }
   const customers = [];
   for (let n = 1; n <= CONNECTIONS; n++) {
@@ -127,7 +147,9 @@ function report(figures: Figure[]): void {
   const header = ['operation', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'goal', 'failed'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  process.stdout.write(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n\n`);
+  process.stdout.write(
+    `\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n\n`,
+  );
 }
 
 main().catch((error: unknown) => {

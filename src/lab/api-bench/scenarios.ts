@@ -7,7 +7,18 @@ export interface Fixtures {
 }
 
 // Word forms that need morphology, as shoppers type them.
-const SEARCHES = ['платья', 'хлопок', 'кошелек', 'туфлями', 'running', 'кроссовки', 'leather bag', 'наушники', 'coffee', 'часы'];
+const SEARCHES = [
+  'платья',
+  'хлопок',
+  'кошелек',
+  'туфлями',
+  'running',
+  'кроссовки',
+  'leather bag',
+  'наушники',
+  'coffee',
+  'часы',
+];
 
 const CART_SIZE = 8;
 
@@ -24,14 +35,20 @@ export function scenarios(f: Fixtures): Record<string, autocannon.Request> {
     },
     'product.search': {
       method: 'GET',
-      setupRequest: (req) => ({ ...req, path: `/api/v1/products?search=${encodeURIComponent(pick(SEARCHES))}` }),
+      setupRequest: (req) => ({
+        ...req,
+        path: `/api/v1/products?search=${encodeURIComponent(pick(SEARCHES))}`,
+      }),
     },
     'cart.put_item': {
       method: 'PUT',
       setupRequest: (req) => {
         const customer = pick(f.customers);
         // A shopper agonises over a handful of products: carts stay at most CART_SIZE lines long.
-        const product = f.productIds[(customer.index * CART_SIZE + Math.floor(Math.random() * CART_SIZE)) % f.productIds.length]!;
+        const product =
+          f.productIds[
+            (customer.index * CART_SIZE + Math.floor(Math.random() * CART_SIZE)) % f.productIds.length
+          ]!;
         return {
           ...req,
           path: `/api/v1/users/${customer.id}/cart/items/${product}`,

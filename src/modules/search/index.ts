@@ -1,2 +1,3 @@
 export type { ProductSearchIndex, SearchRequest, SearchSort } from './search.ports.js';
 export { normaliseSearchText, MAX_SEARCH_WORDS } from './search-text.js';
+export { CachedProductSearch } from './cached-search-index.js';

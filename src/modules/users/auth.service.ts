@@ -56,8 +56,8 @@ export class AuthService {
     if (!match) throw new AppError('unauthenticated', 'The Authorization header must be "Bearer <token>"');
     const claims = this.tokens.check(match[1]!);
     if (!claims) throw new AppError('unauthenticated', 'The token is invalid or expired');
-    const user = await this.users.findById(claims.sub);
-    if (!user) throw new AppError('unauthenticated', 'The token was revoked');
-    return { id: user.id, role: user.role };
+    const role = await this.users.findRole(claims.sub);
+    if (!role) throw new AppError('unauthenticated', 'The token was revoked');
+    return { id: claims.sub, role };
   }
 }

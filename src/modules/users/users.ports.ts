@@ -32,6 +32,8 @@ export interface UserStore {
   /** Inserts many at once; users whose email exists already are skipped. Returns how many were new. */
   insertMany(users: UserRecord[]): Promise<number>;
   findById(id: string): Promise<UserRecord | null>;
+  /** The hot path of every authenticated request: just the live user's role, or null. */
+  findRole(id: string): Promise<Role | null>;
   findByEmail(email: string): Promise<UserRecord | null>;
   list(limit: number, offset: number): Promise<Page<User>>;
   update(id: string, changes: UserChanges, updatedAt: Date): Promise<UserRecord | null>;
