@@ -475,6 +475,14 @@ describe('orders', () => {
     );
     await api.put(`/api/v1/users/${a.id}/cart/items/${p.id}`, { token: a.token, body: { quantity: 2 } });
     assertProblem(await api.post('/api/v1/orders', { token: a.token, body: {} }), 400);
+    assertProblem(
+      await api.post('/api/v1/orders', {
+        token: a.token,
+        headers: { 'idempotency-key': 'k'.repeat(256) },
+        body: {},
+      }),
+      400,
+    );
     const order = await api.post('/api/v1/orders', {
       token: a.token,
       headers: { 'idempotency-key': 'cart-1' },

@@ -26,7 +26,8 @@ export interface HttpServerOptions {
   version: string;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+// Any visible ASCII up to 200 characters is echoed; anything else gets a fresh id.
+const REQUEST_ID = /^[\x21-\x7e]{1,200}$/;
 
 /** Fastify with the cross-cutting behaviour of every route: ids, errors, metrics, OpenAPI. */
 export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
