@@ -50,17 +50,16 @@ const SQL = {
            FROM unnest($1::uuid[], $2::int[]) AS r(id, quantity)
            WHERE p.id = r.id AND p.stock >= r.quantity`,
   },
+  // The order and its lines in one statement: one round trip less inside the checkout transaction.
   insertOrder: {
     name: 'orders.insert',
-    text: `INSERT INTO orders (id, user_id, status, total, currency, shipping_address, idempotency_key, request_hash,
-             created_at, updated_at, expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-  },
-  insertItems: {
-    name: 'orders.insert_items',
-    text: `INSERT INTO order_items (order_id, line_no, product_id, name, unit_price, quantity, line_total)
-           SELECT $1, n, product_id, name, unit_price, quantity, line_total
-           FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::int[], $6::bigint[])
+    text: `WITH inserted AS (
+             INSERT INTO orders (id, user_id, status, total, currency, shipping_address, idempotency_key,
+               request_hash, created_at, updated_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id)
+           INSERT INTO order_items (order_id, line_no, product_id, name, unit_price, quantity, line_total)
+           SELECT inserted.id, t.n, t.product_id, t.name, t.unit_price, t.quantity, t.line_total
+           FROM inserted, unnest($12::uuid[], $13::text[], $14::bigint[], $15::int[], $16::bigint[])
              WITH ORDINALITY AS t(product_id, name, unit_price, quantity, line_total, n)`,
   },
   change: {
@@ -165,6 +164,7 @@ export class PostgresOrderStore implements OrderStore {
   }
 
   private async insert(tx: Queryable, order: Order, request: PlaceOrderRequest): Promise<void> {
+    const items = order.items;
     await tx.query(SQL.insertOrder, [
       order.id,
       order.user_id,
@@ -177,10 +177,6 @@ export class PostgresOrderStore implements OrderStore {
       order.created_at,
       order.updated_at,
       order.expires_at,
-    ]);
-    const items = order.items;
-    await tx.query(SQL.insertItems, [
-      order.id,
       items.map((i) => i.product_id),
       items.map((i) => i.name),
       items.map((i) => i.unit_price),
