@@ -59,6 +59,8 @@ for (const [query, key] of forms) {
 test('every word must match; punctuation-only text finds nothing', async () => {
   assert.deepEqual(await search('платье хлопок'), []);
   assert.deepEqual(await search('летнее платье'), [ids.dress]);
+  const beyond = await t.client.get(`/api/v1/products?search=${encodeURIComponent('платье')}&page=40`);
+  assert.deepEqual([beyond.body.items.length, beyond.body.total, beyond.body.page], [0, 1, 40]);
   const blank = await t.client.get('/api/v1/products?search=' + encodeURIComponent('?!'));
   assert.deepEqual([blank.body.items.length, blank.body.total], [0, 0]);
 });

@@ -163,7 +163,7 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
       query.offset,
       ...where.values,
     ]);
-    const total = rows[0]?.total ?? (await this.countWhere(where));
+    const total = rows[0]?.total ?? (await this.countWhere(query.filter));
     return { items: rows.map(({ total: _t, ...row }) => toProduct(row)), total };
   }
 
@@ -220,10 +220,14 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
     return statement;
   }
 
-  private async countWhere(where: { sql: string; values: unknown[]; key: string }): Promise<number> {
-    const text = `SELECT count(*)::int AS n FROM products WHERE ${where.sql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) - 2}`)}`;
+  /** A page past the end has no row to carry the total: count on its own. */
+  private async countWhere(filter: ProductFilter): Promise<number> {
+    const where = filterClause(filter, 1);
     const { rows } = await this.db.query<{ n: number }>(
-      { name: `products.count.${where.key}`, text },
+      {
+        name: `products.count.${where.key}`,
+        text: `SELECT count(*)::int AS n FROM products WHERE ${where.sql}`,
+      },
       where.values,
     );
     return rows[0]!.n;

@@ -22,14 +22,14 @@ export class PostgresProductSearch implements ProductSearchIndex {
     if (rows.length > 0 || request.offset === 0)
       return { ids: rows.map((r) => r.id), total: rows[0]?.total ?? 0 };
     // A page past the end has no row to carry the total: count on its own.
+    const countWhere = filterClause(request.filter, 2);
     const count = await this.db.query<{ total: number }>(
       {
-        name: `search.count.${where.key}`,
+        name: `search.count.${countWhere.key}`,
         text: `SELECT count(*)::int AS total FROM products
-               WHERE ${where.sql.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) - 2}`)}
-                 AND search_document @@ bazaar_search_query($1)`,
+               WHERE ${countWhere.sql} AND search_document @@ bazaar_search_query($1)`,
       },
-      [request.text, ...where.values],
+      [request.text, ...countWhere.values],
     );
     return { ids: [], total: count.rows[0]!.total };
   }
