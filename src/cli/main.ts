@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config.js';
 import { VERSION } from '../version.js';
 import { serve } from './serve.command.js';
 import { seed } from './seed.command.js';
+import { clusterCommand } from './cluster.command.js';
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -48,6 +49,8 @@ program
     1,
   )
   .action(async (options) => seed(options));
+
+program.addCommand(clusterCommand());
 
 try {
   await program.parseAsync();

@@ -1,0 +1,119 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { Cluster, type ClusterStatus } from '../cluster/cluster.js';
+import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
+import { doctor } from '../cluster/software.js';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function bounded(name: string, [min, max]: readonly [number, number]) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}`);
+    return n;
+  };
+}
+
+export function printStatus(status: ClusterStatus): void {
+  const rows = status.components.map((c) => [c.name, c.state, c.address, c.pid === null ? '-' : String(c.pid)]);
+  const header = ['component', 'state', 'address', 'pid'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n\nentrypoints: ${status.entrypoints.join(' ')}\n`);
+}
+
+export function clusterCommand(): Command {
+  const cluster = new Command('cluster').description('The replicated topology as real local processes on loopback ports');
+  const dirOption = () => new Option('--dir <dir>', 'state, configs, data and logs').default('.bazaar/cluster');
+
+  cluster
+    .command('up')
+    .description('Start PostgreSQL backends, pgpool-II, API instances and nginx, and print the table')
+    .option('--pg <n>', 'PostgreSQL backends, 1..5', bounded('--pg', LIMITS.pg), 2)
+    .option('--pgpool <n>', 'pgpool-II instances, 1..4', bounded('--pgpool', LIMITS.pgpool), 2)
+    .option('--api <n>', 'API instances, 1..8', bounded('--api', LIMITS.api), 2)
+    .option('--nginx <n>', 'nginx instances, 1..4', bounded('--nginx', LIMITS.nginx), 2)
+    .addOption(new Option('--pg-mode <mode>', 'pgpool-II clustering mode').choices(['native', 'snapshot', 'streaming']).default('native'))
+    .option('--redis <n>', 'Redis nodes for carts (0: carts in PostgreSQL)', bounded('--redis', [0, 0]), 0)
+    .option('--cassandra <n>', 'Cassandra nodes for the catalog (0: catalog in PostgreSQL)', bounded('--cassandra', [0, 0]), 0)
+    .option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
+    .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
+    .addOption(dirOption())
+    .action(async (o) => {
+      const topology: Topology = {
+        pg: o.pg,
+        pgpool: o.pgpool,
+        api: o.api,
+        nginx: o.nginx,
+        mode: o.pgMode as PgMode,
+        basePort: o.basePort,
+        dir: o.dir,
+        seedProducts: o.seedProducts,
+      };
+      const started = Date.now();
+      const c = await Cluster.up(topology, say);
+      printStatus(await c.status());
+      say(`admin: ${process.env.BAZAAR_ADMIN_EMAIL || 'admin@bazaar.local'}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`);
+      say(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    });
+
+  cluster
+    .command('status')
+    .description('Each component, its state, address and pid')
+    .option('--json', 'machine-readable output')
+    .addOption(dirOption())
+    .action(async (o) => {
+      const status = await (await Cluster.open(o.dir, say)).status();
+      if (o.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
+      else printStatus(status);
+    });
+
+  for (const [verb, description] of [
+    ['kill', 'Crash a component (SIGKILL)'],
+    ['stop', 'Stop a component gracefully'],
+    ['start', 'Bring a component back (a PostgreSQL backend is re-synced first)'],
+  ] as const) {
+    cluster
+      .command(`${verb} <name>`)
+      .description(`${description}; names look like postgres:0, pgpool:1, api:0, nginx:1`)
+      .addOption(dirOption())
+      .action(async (name: string, o) => {
+        const c = await Cluster.open(o.dir, say);
+        const started = Date.now();
+        await c[verb](name);
+        say(`${verb} ${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      });
+  }
+
+  cluster
+    .command('verify')
+    .description('Compare every table across the PostgreSQL backends (row counts and a content checksum)')
+    .option('--json', 'machine-readable output')
+    .addOption(dirOption())
+    .action(async (o) => {
+      const result = await (await Cluster.open(o.dir, say)).verify();
+      if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else if (result.ok) process.stdout.write(`backends agree (${result.backends.length} backends)\n`);
+      else process.stdout.write(`backends differ:\n  ${result.differences.join('\n  ')}\n`);
+      if (!result.ok) process.exitCode = 1;
+    });
+
+  cluster
+    .command('down')
+    .description('Stop everything the cluster started, by pid')
+    .addOption(dirOption())
+    .action(async (o) => {
+      await (await Cluster.open(o.dir, say)).down();
+      say('cluster down');
+    });
+
+  cluster
+    .command('doctor')
+    .description('What server software is present and what is missing')
+    .action(() => {
+      const lines = doctor();
+      for (const l of lines) process.stdout.write(`${l.found ? 'ok     ' : 'missing'}  ${l.name}${l.found ? `  (${l.found})` : ''}\n`);
+      if (lines.some((l) => !l.found)) process.stdout.write('missing software is installed by `bazaar cluster up` (as root)\n');
+    });
+
+  return cluster;
+}

@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { apiEnv, seedArgs, startApi } from './api-instance.js';
+import { componentDir, componentName, count, parseComponentName, ports, type ComponentKind, type Topology } from './layout.js';
+import { startNginx, writeNginxConfig } from './nginx.js';
+import { pcp, startPgpool, writePgpoolConfig } from './pgpool.js';
+import {
+  createBackend,
+  crashBackend,
+  PG_USER,
+  postmasterPid,
+  prepareBackend,
+  startBackend,
+  stopBackend,
+  waitBackendReady,
+} from './postgres-backend.js';
+import { isAlive, portAnswers, run, signalGroup, stopGroup, waitUntil, type Owner } from './processes.js';
+import { ensureSoftware, type Software } from './software.js';
+import { loadState, saveState, stateFile, type ClusterState } from './state.js';
+import { verifyBackends, type VerifyResult } from './verify.js';
+
+export interface ComponentStatus {
+  name: string;
+  kind: ComponentKind;
+  index: number;
+  pid: number | null;
+  address: string;
+  state: 'up' | 'down';
+}
+
+export interface ClusterStatus {
+  entrypoints: string[];
+  components: ComponentStatus[];
+}
+
+const KINDS: ComponentKind[] = ['postgres', 'pgpool', 'api', 'nginx'];
+
+function addressOf(t: Topology, kind: ComponentKind, i: number): string {
+  return `127.0.0.1:${ports[kind](t, i)}`;
+}
+
+/** The replicated topology as local processes: started, inspected, broken and repaired by name. */
+export class Cluster {
+  private constructor(
+    private state: ClusterState,
+    private readonly sw: Software,
+    private readonly owner: Owner | undefined,
+    private readonly say: (line: string) => void,
+  ) {}
+
+  static async open(dir: string, say: (line: string) => void): Promise<Cluster> {
+    const state = await loadState(dir);
+    if (!state) throw new Error(`no cluster in ${resolve(dir)}: run \`bazaar cluster up\` first`);
+    return new Cluster(state, await ensureSoftware(say), await postgresOwner(), say);
+  }
+
+  static async up(topology: Topology, say: (line: string) => void): Promise<Cluster> {
+    const previous = await loadState(topology.dir);
+    if (previous && Object.values(previous.pids).some(isAlive)) {
+      throw new Error(`a cluster is already running in ${resolve(topology.dir)}: \`bazaar cluster down\` first`);
+    }
+    const sw = await ensureSoftware(say);
+    const state: ClusterState = {
+      topology,
+      secret: process.env.BAZAAR_AUTH_SECRET || randomBytes(24).toString('base64url'),
+      adminPassword: process.env.BAZAAR_ADMIN_PASSWORD || randomBytes(12).toString('base64url'),
+      pids: {},
+      startedAt: new Date().toISOString(),
+    };
+    const cluster = new Cluster(state, sw, await postgresOwner(), say);
+    await saveState(state);
+    try {
+      await cluster.bringUp();
+    } catch (error) {
+      say(`cluster up failed: ${(error as Error).message}; stopping what was started`);
+      await cluster.down().catch(() => undefined);
+      throw error;
+    }
+    return cluster;
+  }
+
+  get topology(): Topology {
+    return this.state.topology;
+  }
+
+  private async bringUp(): Promise<void> {
+    const t = this.topology;
+    const started = Date.now();
+    const step = (what: string) => this.say(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}`);
+    step(`PostgreSQL x${t.pg} (${t.mode})`);
+    await Promise.all(range(t.pg).map((i) => createBackend(t, i, this.sw, this.owner)));
+    await Promise.all(range(t.pg).map((i) => this.startComponent('postgres', i)));
+    for (const i of range(t.pg)) await prepareBackend(t, i, this.sw);
+    step(`pgpool-II x${t.pgpool}`);
+    for (const i of range(t.pgpool)) await writePgpoolConfig(t, i);
+    await Promise.all(range(t.pgpool).map((i) => this.startComponent('pgpool', i)));
+    await Promise.all(range(t.pgpool).map((i) => this.waitPgpoolServing(i)));
+    step(`migrations and seed data (${t.seedProducts} products) through pgpool-II`);
+    await run(process.execPath, seedArgs(t), { env: apiEnv(t, this.apiSecrets(), { LOG_LEVEL: 'warn', BAZAAR_STATE_DIR: join(resolve(t.dir), 'seed') }) });
+    step(`API x${t.api}`);
+    await Promise.all(range(t.api).map((i) => this.startComponent('api', i)));
+    step(`nginx x${t.nginx}`);
+    for (const i of range(t.nginx)) await writeNginxConfig(t, i);
+    await Promise.all(range(t.nginx).map((i) => this.startComponent('nginx', i)));
+    step('up');
+  }
+
+  private apiSecrets(): { secret: string; adminPassword: string } {
+    return { secret: this.state.secret, adminPassword: this.state.adminPassword };
+  }
+
+  get adminPassword(): string {
+    return this.state.adminPassword;
+  }
+
+  private async waitPgpoolServing(i: number): Promise<void> {
+    const t = this.topology;
+    await waitUntil(
+      async () => {
+        const client = new pg.Client({ host: '127.0.0.1', port: ports.pgpool(t, i), user: PG_USER, database: 'bazaar', connectionTimeoutMillis: 2000 });
+        try {
+          await client.connect();
+          await client.query('SELECT 1');
+          return true;
+        } catch {
+          return false;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      90_000,
+      `pgpool:${i} serving queries`,
+    );
+  }
+
+  private async startComponent(kind: ComponentKind, i: number): Promise<void> {
+    const t = this.topology;
+    let pid: number;
+    switch (kind) {
+      case 'postgres':
+        pid = await startBackend(t, i, this.sw, this.owner);
+        break;
+      case 'pgpool':
+        pid = await startPgpool(t, i, this.sw);
+        break;
+      case 'api':
+        pid = await startApi(t, i, this.apiSecrets());
+        break;
+      case 'nginx':
+        pid = await startNginx(t, i, this.sw);
+        break;
+    }
+    this.state.pids[componentName(kind, i)] = pid;
+    await saveState(this.state);
+  }
+
+  private pidOf(kind: ComponentKind, i: number): number | undefined {
+    if (kind === 'postgres') return postmasterPid(this.topology, i);
+    return this.state.pids[componentName(kind, i)];
+  }
+
+  async status(): Promise<ClusterStatus> {
+    const t = this.topology;
+    const components: ComponentStatus[] = [];
+    for (const kind of KINDS) {
+      for (const i of range(count(t, kind))) {
+        const pid = this.pidOf(kind, i);
+        const up = isAlive(pid) && (await portAnswers(ports[kind](t, i)));
+        components.push({ name: componentName(kind, i), kind, index: i, pid: pid ?? null, address: addressOf(t, kind, i), state: up ? 'up' : 'down' });
+      }
+    }
+    return { entrypoints: range(t.nginx).map((i) => `http://${addressOf(t, 'nginx', i)}`), components };
+  }
+
+  /** SIGKILL: a crash, with no chance to clean up. */
+  async kill(name: string): Promise<void> {
+    const { kind, index } = this.resolve(name);
+    if (kind === 'postgres') crashBackend(this.topology, index);
+    else {
+      const pid = this.pidOf(kind, index);
+      if (pid) signalGroup(pid, 'SIGKILL');
+    }
+    await waitUntil(() => !isAlive(this.pidOf(kind, index)), 10_000, `${name} gone`);
+  }
+
+  /** A graceful stop. */
+  async stop(name: string): Promise<void> {
+    const { kind, index } = this.resolve(name);
+    await this.stopComponent(kind, index);
+  }
+
+  private async stopComponent(kind: ComponentKind, i: number): Promise<void> {
+    if (kind === 'postgres') return stopBackend(this.topology, i);
+    // pgpool: SIGINT is its fast shutdown; nginx: SIGQUIT drains; the API drains on SIGTERM.
+    const signal: NodeJS.Signals = kind === 'pgpool' ? 'SIGINT' : kind === 'nginx' ? 'SIGQUIT' : 'SIGTERM';
+    await stopGroup(this.pidOf(kind, i), signal, 15_000);
+  }
+
+  /** Brings a component back; a PostgreSQL backend is re-synced before pgpool-II uses it again. */
+  async start(name: string): Promise<void> {
+    const { kind, index } = this.resolve(name);
+    if (isAlive(this.pidOf(kind, index)) && (await portAnswers(ports[kind](this.topology, index)))) {
+      throw new Error(`${name} is already running`);
+    }
+    if (kind === 'postgres') return this.recoverBackend(index);
+    if (kind === 'nginx' && !existsSync(join(componentDir(this.topology, 'nginx', index), 'nginx.conf'))) {
+      await writeNginxConfig(this.topology, index);
+    }
+    await this.startComponent(kind, index);
+  }
+
+  /** Online recovery through a live pgpool: a fresh copy of the main node, then re-attached. */
+  private async recoverBackend(i: number): Promise<void> {
+    const t = this.topology;
+    const pool = range(t.pgpool).find((p) => isAlive(this.pidOf('pgpool', p)));
+    if (pool === undefined) throw new Error('no pgpool-II is running to re-sync the backend through');
+    this.say(`re-syncing postgres:${i} through pgpool:${pool} (online recovery)`);
+    await pcp(t, pool, this.sw, 'pcp_recovery_node', ['-n', String(i)]);
+    await waitBackendReady(t, i, this.sw, this.owner);
+  }
+
+  async verify(): Promise<VerifyResult> {
+    return verifyBackends(this.topology);
+  }
+
+  /** Stops everything `up` started, by pid, front to back; leaves logs and data in the folder. */
+  async down(): Promise<void> {
+    const t = this.topology;
+    for (const kind of ['nginx', 'api', 'pgpool', 'postgres'] as const) {
+      await Promise.all(range(count(t, kind)).map((i) => this.stopComponent(kind, i)));
+    }
+    await rm(stateFile(t.dir), { force: true });
+  }
+
+  private resolve(name: string): { kind: ComponentKind; index: number } {
+    const parsed = parseComponentName(name);
+    if (!parsed || parsed.index >= count(this.topology, parsed.kind)) {
+      throw new Error(`no component "${name}"; names look like postgres:0, pgpool:1, api:0, nginx:1`);
+    }
+    return parsed;
+  }
+
+  async logTail(kind: ComponentKind, i: number, lines = 20): Promise<string> {
+    const files: Record<ComponentKind, string> = { postgres: 'postgres.log', pgpool: 'pgpool.log', api: 'api.log', nginx: 'error.log' };
+    const text = await readFile(join(componentDir(this.topology, kind, i), files[kind]), 'utf8').catch(() => '');
+    return text.split('\n').slice(-lines).join('\n');
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+async function postgresOwner(): Promise<Owner | undefined> {
+  if (userInfo().uid !== 0) return undefined;
+  const passwd = await readFile('/etc/passwd', 'utf8');
+  const line = passwd.split('\n').find((l) => l.startsWith('postgres:'));
+  if (!line) throw new Error('the postgres OS user is missing (the postgresql package creates it)');
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}

@@ -1,0 +1,49 @@
+import { join, resolve } from 'node:path';
+
+export type ComponentKind = 'postgres' | 'pgpool' | 'api' | 'nginx';
+export type PgMode = 'native' | 'snapshot' | 'streaming';
+
+export interface Topology {
+  pg: number;
+  pgpool: number;
+  api: number;
+  nginx: number;
+  mode: PgMode;
+  basePort: number;
+  dir: string;
+  seedProducts: number;
+}
+
+export const LIMITS = { pg: [1, 5], pgpool: [1, 4], api: [1, 8], nginx: [1, 4] } as const;
+
+/**
+ * Every port derives from the base port, so two clusters with different bases never collide:
+ * pgpool i at base+10+i, API i at base+50+i, nginx i at base+80+i, PostgreSQL i at base+100+i,
+ * pgpool's pcp at base+200+i, watchdog at base+300+i and heartbeat at base+400+i.
+ */
+export const ports = {
+  pgpool: (t: Topology, i: number) => t.basePort + 10 + i,
+  api: (t: Topology, i: number) => t.basePort + 50 + i,
+  nginx: (t: Topology, i: number) => t.basePort + 80 + i,
+  postgres: (t: Topology, i: number) => t.basePort + 100 + i,
+  pcp: (t: Topology, i: number) => t.basePort + 200 + i,
+  watchdog: (t: Topology, i: number) => t.basePort + 300 + i,
+  heartbeat: (t: Topology, i: number) => t.basePort + 400 + i,
+};
+
+export function componentDir(t: Topology, kind: ComponentKind, i: number): string {
+  return join(resolve(t.dir), `${kind}-${i}`);
+}
+
+export function componentName(kind: ComponentKind, i: number): string {
+  return `${kind}:${i}`;
+}
+
+export function parseComponentName(name: string): { kind: ComponentKind; index: number } | null {
+  const match = /^(postgres|pgpool|api|nginx):(\d+)$/.exec(name);
+  return match ? { kind: match[1] as ComponentKind, index: Number(match[2]) } : null;
+}
+
+export function count(t: Topology, kind: ComponentKind): number {
+  return kind === 'postgres' ? t.pg : t[kind];
+}

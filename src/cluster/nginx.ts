@@ -1,0 +1,72 @@
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { componentDir, ports, type Topology } from './layout.js';
+import { portAnswers, startDaemon, waitUntil } from './processes.js';
+import type { Software } from './software.js';
+
+/**
+ * nginx i balances over every API instance: upstream keepalive (kept below Node's 5 s so a reused
+ * socket is never closed under a request), passive health checks, a retry on another instance when
+ * a connection fails or times out (nginx never resends a non-idempotent request once it was sent),
+ * the request id passed through (or made), and an access log with the upstream's time.
+ */
+export function nginxConf(t: Topology, i: number): string {
+  const dir = componentDir(t, 'nginx', i);
+  const upstreams = Array.from({ length: t.api }, (_, a) => `    server 127.0.0.1:${ports.api(t, a)} max_fails=1 fail_timeout=5s;`).join('\n');
+  return `worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  map $http_x_request_id $bazaar_request_id { default $http_x_request_id; "" $request_id; }
+  log_format bazaar '$remote_addr [$time_iso8601] "$request" $status $body_bytes_sent '
+                    'rt=$request_time urt=$upstream_response_time ua=$upstream_addr rid=$bazaar_request_id';
+  access_log ${dir}/access.log bazaar buffer=64k flush=1s;
+  client_body_temp_path ${dir}/tmp/body;
+  proxy_temp_path ${dir}/tmp/proxy;
+  fastcgi_temp_path ${dir}/tmp/fastcgi;
+  uwsgi_temp_path ${dir}/tmp/uwsgi;
+  scgi_temp_path ${dir}/tmp/scgi;
+  client_max_body_size 2m;
+  upstream bazaar_api {
+${upstreams}
+    keepalive 64;
+    keepalive_timeout 4s;
+  }
+  server {
+    listen 127.0.0.1:${ports.nginx(t, i)};
+    location / {
+      proxy_pass http://bazaar_api;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Request-Id $bazaar_request_id;
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream_tries 2;
+      proxy_connect_timeout 1s;
+      proxy_read_timeout 30s;
+    }
+  }
+}
+`;
+}
+
+export async function writeNginxConfig(t: Topology, i: number): Promise<void> {
+  const dir = componentDir(t, 'nginx', i);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(join(dir, 'tmp'), { recursive: true });
+  // Workers run as nobody when the master is root: they need their temp folder.
+  if (process.getuid?.() === 0) await chown(join(dir, 'tmp'), 65534, 65534).catch(() => undefined);
+  await writeFile(join(dir, 'nginx.conf'), nginxConf(t, i));
+}
+
+export async function startNginx(t: Topology, i: number, sw: Software): Promise<number> {
+  const dir = componentDir(t, 'nginx', i);
+  const pid = startDaemon(sw.nginx, ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-p', dir], {
+    logFile: join(dir, 'nginx.out'),
+  });
+  await waitUntil(() => portAnswers(ports.nginx(t, i)), 30_000, `nginx:${i} listening`);
+  return pid;
+}

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { componentDir, ports, type Topology } from './layout.js';
+import { dataDir, pgpoolChildren, PG_USER, DATABASE } from './postgres-backend.js';
+import { portAnswers, run, startDaemon, waitUntil } from './processes.js';
+import type { Software } from './software.js';
+
+export const PCP_USER = 'bazaar';
+const PCP_PASSWORD = 'bazaar';
+
+const MODES = { native: 'native_replication', snapshot: 'snapshot_isolation', streaming: 'streaming_replication' };
+
+function q(value: string | number): string {
+  return typeof value === 'number' ? String(value) : `'${value}'`;
+}
+
+/** pgpool.conf for instance i: every backend, and the watchdog among the pgpools when there are several. */
+export function pgpoolConf(t: Topology, i: number): string {
+  const dir = componentDir(t, 'pgpool', i);
+  const settings: Record<string, string | number> = {
+    backend_clustering_mode: MODES[t.mode],
+    listen_addresses: '127.0.0.1',
+    port: ports.pgpool(t, i),
+    socket_dir: dir,
+    pcp_listen_addresses: '127.0.0.1',
+    pcp_port: ports.pcp(t, i),
+    pcp_socket_dir: dir,
+    wd_ipc_socket_dir: dir,
+    pid_file_name: join(dir, 'pgpool.pid'),
+    logdir: dir,
+    log_destination: 'stderr',
+    log_min_messages: 'warning',
+    enable_pool_hba: 'off',
+    // An empty password file (trust on loopback) keeps health checks from warning every second.
+    pool_passwd: join(dir, 'pool_passwd'),
+    num_init_children: pgpoolChildren(t),
+    max_pool: 1,
+    child_life_time: 0,
+    connection_life_time: 0,
+    client_idle_limit: 0,
+    // Online recovery's second stage waits for every client to leave: idle pooled connections are
+    // closed at once (the API reconnects), so recovery takes seconds, not recovery_timeout.
+    client_idle_limit_in_recovery: -1,
+    load_balance_mode: 'on',
+    replicate_select: 'off',
+    insert_lock: 'off',
+    memory_cache_enabled: 'off',
+    failover_on_backend_error: 'on',
+    connect_timeout: 2000,
+    health_check_period: 1,
+    health_check_timeout: 2,
+    health_check_max_retries: 0,
+    health_check_user: PG_USER,
+    health_check_database: 'postgres',
+    recovery_user: PG_USER,
+    recovery_password: '',
+    recovery_1st_stage_command: t.mode === 'streaming' ? 'recovery_1st_stage' : 'recovery_1st_stage',
+    recovery_2nd_stage_command: t.mode === 'streaming' ? '' : 'recovery_2nd_stage',
+    recovery_timeout: 90,
+    sr_check_period: t.mode === 'streaming' ? 1 : 0,
+    sr_check_user: PG_USER,
+    sr_check_database: DATABASE,
+    search_primary_node_timeout: 10,
+    failover_command: '',
+    auto_failback: 'off',
+    use_watchdog: t.pgpool > 1 ? 'on' : 'off',
+  };
+  for (let b = 0; b < t.pg; b++) {
+    settings[`backend_hostname${b}`] = '127.0.0.1';
+    settings[`backend_port${b}`] = ports.postgres(t, b);
+    settings[`backend_weight${b}`] = 1;
+    settings[`backend_data_directory${b}`] = dataDir(t, b);
+    settings[`backend_flag${b}`] = 'ALLOW_TO_FAILOVER';
+    settings[`backend_application_name${b}`] = `postgres${b}`;
+  }
+  if (t.pgpool > 1) {
+    Object.assign(settings, {
+      failover_require_consensus: 'on',
+      allow_multiple_failover_requests_from_node: 'off',
+      enable_consensus_with_half_votes: 'on',
+      wd_lifecheck_method: 'heartbeat',
+      wd_interval: 1,
+      wd_heartbeat_keepalive: 1,
+      wd_heartbeat_deadtime: 5,
+      delegate_ip: '',
+      wd_priority: t.pgpool - i,
+    });
+    for (let w = 0; w < t.pgpool; w++) {
+      settings[`hostname${w}`] = '127.0.0.1';
+      settings[`wd_port${w}`] = ports.watchdog(t, w);
+      settings[`pgpool_port${w}`] = ports.pgpool(t, w);
+      settings[`heartbeat_hostname${w}`] = '127.0.0.1';
+      settings[`heartbeat_port${w}`] = ports.heartbeat(t, w);
+    }
+  }
+  return Object.entries(settings)
+    .map(([key, value]) => `${key} = ${q(value)}`)
+    .join('\n')
+    .concat('\n');
+}
+
+export function pcpEnv(t: Topology, i: number): NodeJS.ProcessEnv {
+  return { ...process.env, PCPPASSFILE: join(componentDir(t, 'pgpool', i), '.pcppass') };
+}
+
+export async function writePgpoolConfig(t: Topology, i: number): Promise<void> {
+  const dir = componentDir(t, 'pgpool', i);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const md5 = createHash('md5').update(PCP_PASSWORD).digest('hex');
+  await writeFile(join(dir, 'pgpool.conf'), pgpoolConf(t, i));
+  await writeFile(join(dir, 'pcp.conf'), `${PCP_USER}:${md5}\n`);
+  await writeFile(join(dir, 'pool_passwd'), '');
+  await writeFile(join(dir, 'pool_hba.conf'), 'host all all 127.0.0.1/32 trust\n');
+  await writeFile(join(dir, 'pgpool_node_id'), `${i}\n`);
+  await writeFile(join(dir, '.pcppass'), `127.0.0.1:${ports.pcp(t, i)}:${PCP_USER}:${PCP_PASSWORD}\n`, { mode: 0o600 });
+}
+
+export async function startPgpool(t: Topology, i: number, sw: Software): Promise<number> {
+  const dir = componentDir(t, 'pgpool', i);
+  // -n: foreground (its pid is ours to track); -D: forget node states saved by an earlier run.
+  const pid = startDaemon(sw.pgpool, ['-n', '-D', '-f', join(dir, 'pgpool.conf'), '-F', join(dir, 'pcp.conf'), '-a', join(dir, 'pool_hba.conf')], {
+    logFile: join(dir, 'pgpool.log'),
+    cwd: dir,
+  });
+  await waitUntil(() => portAnswers(ports.pgpool(t, i)), 60_000, `pgpool:${i} listening`);
+  return pid;
+}
+
+/** Runs a pcp command against pgpool i (node status, attach, online recovery). */
+export function pcp(t: Topology, i: number, sw: Software, command: 'pcp_recovery_node' | 'pcp_attach_node' | 'pcp_node_info', args: string[]): Promise<string> {
+  const binary = command === 'pcp_recovery_node' ? sw.pcpRecoveryNode : command === 'pcp_attach_node' ? sw.pcpAttachNode : sw.pcpAttachNode.replace(/pcp_attach_node$/, 'pcp_node_info');
+  return run(binary, ['-h', '127.0.0.1', '-p', String(ports.pcp(t, i)), '-U', PCP_USER, '-w', ...args], { env: pcpEnv(t, i) });
+}

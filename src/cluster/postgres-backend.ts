@@ -1,0 +1,172 @@
+import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+// postmaster.pid is small and read on every status: synchronous reads keep callers simple.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { installDictionaries } from '../adapters/postgres/dictionaries.js';
+import { componentDir, ports, type Topology } from './layout.js';
+import { isAlive, portAnswers, run, signalGroup, sleep, startDaemon, waitUntil, type Owner } from './processes.js';
+import type { Software } from './software.js';
+
+export const DATABASE = 'bazaar';
+export const PG_USER = 'postgres';
+
+/** Connections each backend must accept: every pgpool child may hold one, plus room for tools. */
+export function maxConnections(t: Topology): number {
+  return t.pgpool * pgpoolChildren(t) + 40;
+}
+
+export function pgpoolChildren(t: Topology): number {
+  // Each API instance spreads its pool (16) over the pgpools; a client beyond num_init_children
+  // would block without an error, so leave generous headroom.
+  return Math.max(32, t.api * Math.ceil(16 / t.pgpool) + 16);
+}
+
+export function dataDir(t: Topology, i: number): string {
+  return join(componentDir(t, 'postgres', i), 'data');
+}
+
+export function postmasterPid(t: Topology, i: number): number | undefined {
+  const file = join(dataDir(t, i), 'postmaster.pid');
+  if (!existsSync(file)) return undefined;
+  return readPid(file);
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+
+function serverSettings(t: Topology, i: number): string {
+  const lines = [
+    `port = ${ports.postgres(t, i)}`,
+    `listen_addresses = '127.0.0.1'`,
+    `unix_socket_directories = '${componentDir(t, 'postgres', i)}'`,
+    `max_connections = ${maxConnections(t)}`,
+    'jit = off',
+    'wal_level = replica',
+    'max_wal_senders = 10',
+    'max_replication_slots = 10',
+    'hot_standby = on',
+    'wal_keep_size = 256MB',
+    `shared_buffers = 128MB`,
+    'logging_collector = off',
+  ];
+  if (t.mode === 'snapshot') lines.push(`default_transaction_isolation = 'repeatable read'`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The scripts pgpool-II runs (inside the main backend, as postgres) for online recovery. */
+function recoveryScripts(sw: Software): Record<string, string> {
+  return {
+    // Native/snapshot replication copies everything in the second stage, while clients are held.
+    recovery_1st_stage: '#!/bin/sh\nexit 0\n',
+    recovery_2nd_stage: `#!/bin/sh
+# $1 main PGDATA, $2 target host, $3 target PGDATA, $4 main port, $5 target node id, $6 target port
+set -e
+rm -rf "$3"
+${sw.pgBin}/pg_basebackup -h 127.0.0.1 -p "$4" -U ${PG_USER} -D "$3" -X stream -c fast
+chmod 700 "$3"
+printf "port = %s\\nunix_socket_directories = '%s'\\n" "$6" "$(dirname "$3")" >> "$3/postgresql.auto.conf"
+`,
+    pgpool_remote_start: `#!/bin/sh
+# $1 target host, $2 target PGDATA
+exec ${sw.pgBin}/pg_ctl -D "$2" -l "$(dirname "$2")/postgres.log" -w -t 60 start > /dev/null
+`,
+  };
+}
+
+export async function createBackend(t: Topology, i: number, sw: Software, owner: Owner | undefined): Promise<void> {
+  const dir = componentDir(t, 'postgres', i);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (owner) await chown(dir, owner.uid, owner.gid);
+  await run(
+    join(sw.pgBin, 'initdb'),
+    ['-D', dataDir(t, i), '--auth=trust', `--username=${PG_USER}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions'],
+    { owner },
+  );
+  await writeFile(join(dataDir(t, i), 'postgresql.auto.conf'), serverSettings(t, i));
+  for (const [name, body] of Object.entries(recoveryScripts(sw))) {
+    const file = join(dataDir(t, i), name);
+    await writeFile(file, body);
+    await chmod(file, 0o700);
+    if (owner) await chown(file, owner.uid, owner.gid);
+  }
+  if (owner) await chown(join(dataDir(t, i), 'postgresql.auto.conf'), owner.uid, owner.gid);
+}
+
+export async function startBackend(t: Topology, i: number, sw: Software, owner: Owner | undefined): Promise<number> {
+  const existing = postmasterPid(t, i);
+  if (existing && isAlive(existing)) return existing;
+  await rm(join(dataDir(t, i), 'postmaster.pid'), { force: true });
+  startDaemon(join(sw.pgBin, 'postgres'), ['-D', dataDir(t, i)], {
+    logFile: join(componentDir(t, 'postgres', i), 'postgres.log'),
+    owner,
+  });
+  await waitBackendReady(t, i, sw, owner);
+  return postmasterPid(t, i)!;
+}
+
+export async function waitBackendReady(t: Topology, i: number, sw: Software, owner: Owner | undefined): Promise<void> {
+  await waitUntil(() => portAnswers(ports.postgres(t, i)), 60_000, `postgres:${i} listening`);
+  await waitUntil(
+    () =>
+      run(join(sw.pgBin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(ports.postgres(t, i)), '-U', PG_USER], { owner }).then(
+        () => true,
+        () => false,
+      ),
+    60_000,
+    `postgres:${i} accepting connections`,
+  );
+}
+
+/** Prepares a fresh backend for the application: the recovery extension and the database. */
+export async function prepareBackend(t: Topology, i: number, sw: Software): Promise<void> {
+  await installDictionaries(join(sw.pgShare, 'tsearch_data'));
+  const psql = (db: string, sql: string) =>
+    run(join(sw.pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(ports.postgres(t, i)), '-U', PG_USER, '-d', db, '-qAtc', sql]);
+  await psql('template1', 'CREATE EXTENSION IF NOT EXISTS pgpool_recovery');
+  const exists = (await psql('postgres', `SELECT 1 FROM pg_database WHERE datname = '${DATABASE}'`)).trim();
+  if (!exists) await psql('postgres', `CREATE DATABASE ${DATABASE}`);
+}
+
+/** A crash: SIGKILL to the postmaster and every backend process it started. */
+export function crashBackend(t: Topology, i: number): void {
+  const pid = postmasterPid(t, i);
+  if (!pid || !isAlive(pid)) return;
+  const children = childrenOf(pid);
+  signalGroup(pid, 'SIGKILL');
+  for (const child of children) signalGroup(child, 'SIGKILL');
+}
+
+/** A graceful stop (fast shutdown: open sessions are ended, nothing acknowledged is lost). */
+export async function stopBackend(t: Topology, i: number): Promise<void> {
+  const pid = postmasterPid(t, i);
+  if (!pid || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  await waitUntil(() => !isAlive(pid), 30_000, `postgres:${i} stopping`).catch(async () => {
+    crashBackend(t, i);
+    await sleep(200);
+  });
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+export async function backendLog(t: Topology, i: number): Promise<string> {
+  return readFile(join(componentDir(t, 'postgres', i), 'postgres.log'), 'utf8').catch(() => '');
+}

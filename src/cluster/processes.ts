@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, fchownSync } from 'node:fs';
+import { connect } from 'node:net';
+
+export interface Owner {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * Starts a server in the foreground of its own process group, detached from this process, with
+ * its output in a log file. The group id is the pid, so a crash (`kill`) can take the whole group.
+ */
+export function startDaemon(
+  command: string,
+  args: string[],
+  options: { logFile: string; env?: NodeJS.ProcessEnv; owner?: Owner; cwd?: string },
+): number {
+  const log = openSync(options.logFile, 'a');
+  try {
+    // The server's own user may append to its log later (pgpool's remote start does, as postgres).
+    if (options.owner) fchownSync(log, options.owner.uid, options.owner.gid);
+    const child = spawn(command, args, {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      ...(options.owner ?? {}),
+    });
+    child.unref();
+    if (child.pid === undefined) throw new Error(`could not start ${command}`);
+    return child.pid;
+  } finally {
+    closeSync(log);
+  }
+}
+
+export function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Signals a process group (the server and its children); falls back to the pid alone. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`${what} did not happen within ${Math.round(timeoutMs / 1000)} s`);
+}
+
+/** Stops a process group by pid: `signal` first, SIGKILL after the grace period. */
+export async function stopGroup(pid: number | undefined, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  if (!pid || !isAlive(pid)) return;
+  signalGroup(pid, signal);
+  try {
+    await waitUntil(() => !isAlive(pid), graceMs, `pid ${pid} exiting`);
+  } catch {
+    signalGroup(pid, 'SIGKILL');
+    await waitUntil(() => !isAlive(pid), 5_000, `pid ${pid} dying`).catch(() => undefined);
+  }
+}
+
+export function portAnswers(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host });
+    socket.setTimeout(500);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Runs a command to completion; rejects with its stderr on a non-zero exit. */
+export function run(command: string, args: string[], options: { owner?: Owner; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, cwd: options.cwd, ...(options.owner ?? {}) });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${err.trim() || out.trim()}`))));
+  });
+}

@@ -1,0 +1,30 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Topology } from './layout.js';
+
+/** What `up` started, kept in `<dir>/cluster.json` so that later commands can find it by pid. */
+export interface ClusterState {
+  topology: Topology;
+  secret: string;
+  /** The admin password every API instance ensures (BAZAAR_ADMIN_PASSWORD, or generated). */
+  adminPassword: string;
+  pids: Record<string, number>;
+  startedAt: string;
+}
+
+export function stateFile(dir: string): string {
+  return join(resolve(dir), 'cluster.json');
+}
+
+export async function loadState(dir: string): Promise<ClusterState | null> {
+  try {
+    return JSON.parse(await readFile(stateFile(dir), 'utf8')) as ClusterState;
+  } catch {
+    return null;
+  }
+}
+
+export async function saveState(state: ClusterState): Promise<void> {
+  await mkdir(resolve(state.topology.dir), { recursive: true });
+  await writeFile(stateFile(state.topology.dir), `${JSON.stringify(state, null, 2)}\n`);
+}
