@@ -11,6 +11,7 @@ import { startNginx, writeNginxConfig } from './nginx.js';
 import { pcp, startPgpool, writePgpoolConfig } from './pgpool.js';
 import {
   createBackend,
+  createStandby,
   crashBackend,
   PG_USER,
   postmasterPid,
@@ -93,9 +94,18 @@ export class Cluster {
     const started = Date.now();
     const step = (what: string) => this.say(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}`);
     step(`PostgreSQL x${t.pg} (${t.mode})`);
-    await Promise.all(range(t.pg).map((i) => createBackend(t, i, this.sw, this.owner)));
-    await Promise.all(range(t.pg).map((i) => this.startComponent('postgres', i)));
-    for (const i of range(t.pg)) await prepareBackend(t, i, this.sw);
+    if (t.mode === 'streaming') {
+      // One primary, prepared first; the standbys are base backups of it that follow its WAL.
+      await createBackend(t, 0, this.sw, this.owner);
+      await this.startComponent('postgres', 0);
+      await prepareBackend(t, 0, this.sw);
+      for (const i of range(t.pg).slice(1)) await createStandby(t, i, this.sw, this.owner);
+      await Promise.all(range(t.pg).slice(1).map((i) => this.startComponent('postgres', i)));
+    } else {
+      await Promise.all(range(t.pg).map((i) => createBackend(t, i, this.sw, this.owner)));
+      await Promise.all(range(t.pg).map((i) => this.startComponent('postgres', i)));
+      for (const i of range(t.pg)) await prepareBackend(t, i, this.sw);
+    }
     step(`pgpool-II x${t.pgpool}`);
     for (const i of range(t.pgpool)) await writePgpoolConfig(t, i);
     await Promise.all(range(t.pgpool).map((i) => this.startComponent('pgpool', i)));

@@ -60,24 +60,46 @@ function serverSettings(t: Topology, i: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The scripts pgpool-II runs (inside the main backend, as postgres) for online recovery. */
-function recoveryScripts(sw: Software): Record<string, string> {
-  return {
-    // Native/snapshot replication copies everything in the second stage, while clients are held.
-    recovery_1st_stage: '#!/bin/sh\nexit 0\n',
-    recovery_2nd_stage: `#!/bin/sh
-# $1 main PGDATA, $2 target host, $3 target PGDATA, $4 main port, $5 target node id, $6 target port
+const SET_PORT = (dir: string, port: string) =>
+  `printf "port = %s\\nunix_socket_directories = '%s'\\n" "${port}" "$(dirname "${dir}")" >> "${dir}/postgresql.auto.conf"`;
+
+/**
+ * The scripts pgpool-II runs (inside the main backend, as postgres) for online recovery.
+ * Arguments: $1 main PGDATA, $2 target host, $3 target PGDATA, $4 main port, $5 target node id,
+ * $6 target port. Native/snapshot replication copies everything in the second stage, while
+ * clients are held; streaming replication makes a fresh standby from a base backup in the first.
+ */
+function recoveryScripts(t: Topology, sw: Software): Record<string, string> {
+  const copy = (extra: string) => `#!/bin/sh
 set -e
 rm -rf "$3"
-${sw.pgBin}/pg_basebackup -h 127.0.0.1 -p "$4" -U ${PG_USER} -D "$3" -X stream -c fast
+${sw.pgBin}/pg_basebackup -h 127.0.0.1 -p "$4" -U ${PG_USER} -D "$3" -X stream -c fast ${extra}
 chmod 700 "$3"
-printf "port = %s\\nunix_socket_directories = '%s'\\n" "$6" "$(dirname "$3")" >> "$3/postgresql.auto.conf"
-`,
+${SET_PORT('$3', '$6')}
+`;
+  const streaming = t.mode === 'streaming';
+  return {
+    recovery_1st_stage: streaming ? copy('-R') : '#!/bin/sh\nexit 0\n',
+    recovery_2nd_stage: streaming ? '#!/bin/sh\nexit 0\n' : copy(''),
     pgpool_remote_start: `#!/bin/sh
 # $1 target host, $2 target PGDATA
 exec ${sw.pgBin}/pg_ctl -D "$2" -l "$(dirname "$2")/postgres.log" -w -t 60 start > /dev/null
 `,
   };
+}
+
+/** A hot standby of the primary (postgres:0), for streaming mode: a base backup that follows it. */
+export async function createStandby(t: Topology, i: number, sw: Software, owner: Owner | undefined): Promise<void> {
+  const dir = componentDir(t, 'postgres', i);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (owner) await chown(dir, owner.uid, owner.gid);
+  await run(
+    join(sw.pgBin, 'pg_basebackup'),
+    ['-h', '127.0.0.1', '-p', String(ports.postgres(t, 0)), '-U', PG_USER, '-D', dataDir(t, i), '-X', 'stream', '-R', '-c', 'fast'],
+    { owner },
+  );
+  await run('/bin/sh', ['-c', SET_PORT(dataDir(t, i), String(ports.postgres(t, i)))], { owner });
 }
 
 export async function createBackend(t: Topology, i: number, sw: Software, owner: Owner | undefined): Promise<void> {
@@ -91,7 +113,7 @@ export async function createBackend(t: Topology, i: number, sw: Software, owner:
     { owner },
   );
   await writeFile(join(dataDir(t, i), 'postgresql.auto.conf'), serverSettings(t, i));
-  for (const [name, body] of Object.entries(recoveryScripts(sw))) {
+  for (const [name, body] of Object.entries(recoveryScripts(t, sw))) {
     const file = join(dataDir(t, i), name);
     await writeFile(file, body);
     await chmod(file, 0o700);

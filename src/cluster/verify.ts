@@ -38,8 +38,20 @@ async function digest(port: number): Promise<TableDigest[]> {
   }
 }
 
-/** Compares every table across the PostgreSQL backends. */
-export async function verifyBackends(t: Topology): Promise<VerifyResult> {
+/**
+ * Compares every table across the PostgreSQL backends. Standbys (streaming mode) may trail the
+ * primary by a moment, so a difference is looked at again for a few seconds before it counts.
+ */
+export async function verifyBackends(t: Topology, settleMs = t.mode === 'streaming' ? 10_000 : 0): Promise<VerifyResult> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const result = await compareOnce(t);
+    if (result.ok || Date.now() >= deadline) return result;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function compareOnce(t: Topology): Promise<VerifyResult> {
   const backends: VerifyResult['backends'] = [];
   for (let i = 0; i < t.pg; i++) {
     try {
