@@ -8,22 +8,33 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
 function bounded(name: string, [min, max]: readonly [number, number]) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}`);
     return n;
   };
 }
 
 export function printStatus(status: ClusterStatus): void {
-  const rows = status.components.map((c) => [c.name, c.state, c.address, c.pid === null ? '-' : String(c.pid)]);
+  const rows = status.components.map((c) => [
+    c.name,
+    c.state,
+    c.address,
+    c.pid === null ? '-' : String(c.pid),
+  ]);
   const header = ['component', 'state', 'address', 'pid'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  process.stdout.write(`${line(header)}\n${rows.map(line).join('\n')}\n\nentrypoints: ${status.entrypoints.join(' ')}\n`);
+  process.stdout.write(
+    `${line(header)}\n${rows.map(line).join('\n')}\n\nentrypoints: ${status.entrypoints.join(' ')}\n`,
+  );
 }
 
 export function clusterCommand(): Command {
-  const cluster = new Command('cluster').description('The replicated topology as real local processes on loopback ports');
-  const dirOption = () => new Option('--dir <dir>', 'state, configs, data and logs').default('.bazaar/cluster');
+  const cluster = new Command('cluster').description(
+    'The replicated topology as real local processes on loopback ports',
+  );
+  const dirOption = () =>
+    new Option('--dir <dir>', 'state, configs, data and logs').default('.bazaar/cluster');
 
   cluster
     .command('up')
@@ -32,9 +43,18 @@ export function clusterCommand(): Command {
     .option('--pgpool <n>', 'pgpool-II instances, 1..4', bounded('--pgpool', LIMITS.pgpool), 2)
     .option('--api <n>', 'API instances, 1..8', bounded('--api', LIMITS.api), 2)
     .option('--nginx <n>', 'nginx instances, 1..4', bounded('--nginx', LIMITS.nginx), 2)
-    .addOption(new Option('--pg-mode <mode>', 'pgpool-II clustering mode').choices(['native', 'snapshot', 'streaming']).default('native'))
+    .addOption(
+      new Option('--pg-mode <mode>', 'pgpool-II clustering mode')
+        .choices(['native', 'snapshot', 'streaming'])
+        .default('native'),
+    )
     .option('--redis <n>', 'Redis nodes for carts (0: carts in PostgreSQL)', bounded('--redis', [0, 0]), 0)
-    .option('--cassandra <n>', 'Cassandra nodes for the catalog (0: catalog in PostgreSQL)', bounded('--cassandra', [0, 0]), 0)
+    .option(
+      '--cassandra <n>',
+      'Cassandra nodes for the catalog (0: catalog in PostgreSQL)',
+      bounded('--cassandra', [0, 0]),
+      0,
+    )
     .option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
     .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
     .addOption(dirOption())
@@ -52,7 +72,9 @@ export function clusterCommand(): Command {
       const started = Date.now();
       const c = await Cluster.up(topology, say);
       printStatus(await c.status());
-      say(`admin: ${process.env.BAZAAR_ADMIN_EMAIL || 'admin@bazaar.local'}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`);
+      say(
+        `admin: ${process.env.BAZAAR_ADMIN_EMAIL || 'admin@bazaar.local'}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`,
+      );
       say(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 
@@ -111,8 +133,12 @@ export function clusterCommand(): Command {
     .description('What server software is present and what is missing')
     .action(() => {
       const lines = doctor();
-      for (const l of lines) process.stdout.write(`${l.found ? 'ok     ' : 'missing'}  ${l.name}${l.found ? `  (${l.found})` : ''}\n`);
-      if (lines.some((l) => !l.found)) process.stdout.write('missing software is installed by `bazaar cluster up` (as root)\n');
+      for (const l of lines)
+        process.stdout.write(
+          `${l.found ? 'ok     ' : 'missing'}  ${l.name}${l.found ? `  (${l.found})` : ''}\n`,
+        );
+      if (lines.some((l) => !l.found))
+        process.stdout.write('missing software is installed by `bazaar cluster up` (as root)\n');
     });
 
   return cluster;

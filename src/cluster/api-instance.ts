@@ -19,7 +19,11 @@ export function apiEnv(
   secrets: { secret: string; adminPassword: string },
   extra: Record<string, string> = {},
 ): NodeJS.ProcessEnv {
-  const passed = Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith('BAZAAR_') || key === 'PATH' || key === 'HOME' || key === 'LOG_LEVEL'));
+  const passed = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => key.startsWith('BAZAAR_') || key === 'PATH' || key === 'HOME' || key === 'LOG_LEVEL',
+    ),
+  );
   return {
     ...passed,
     DATABASE_URL: clusterDatabaseUrl(t),
@@ -30,16 +34,37 @@ export function apiEnv(
   };
 }
 
-export async function startApi(t: Topology, i: number, secrets: { secret: string; adminPassword: string }): Promise<number> {
+export async function startApi(
+  t: Topology,
+  i: number,
+  secrets: { secret: string; adminPassword: string },
+): Promise<number> {
   const dir = componentDir(t, 'api', i);
   await mkdir(dir, { recursive: true });
   const port = ports.api(t, i);
-  const pid = startDaemon(process.execPath, [BIN, 'serve', '--port', String(port), '--instance-id', `api:${i}`, '--log-level', process.env.LOG_LEVEL ?? 'warn'], {
-    logFile: join(dir, 'api.log'),
-    env: apiEnv(t, secrets, { BAZAAR_STATE_DIR: dir }),
-  });
+  const pid = startDaemon(
+    process.execPath,
+    [
+      BIN,
+      'serve',
+      '--port',
+      String(port),
+      '--instance-id',
+      `api:${i}`,
+      '--log-level',
+      process.env.LOG_LEVEL ?? 'warn',
+    ],
+    {
+      logFile: join(dir, 'api.log'),
+      env: apiEnv(t, secrets, { BAZAAR_STATE_DIR: dir }),
+    },
+  );
   await waitUntil(
-    () => fetch(`http://127.0.0.1:${port}/ready`).then((r) => r.ok, () => false),
+    () =>
+      fetch(`http://127.0.0.1:${port}/ready`).then(
+        (r) => r.ok,
+        () => false,
+      ),
     90_000,
     `api:${i} ready`,
   );

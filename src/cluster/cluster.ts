@@ -6,7 +6,15 @@ import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { apiEnv, seedArgs, startApi } from './api-instance.js';
-import { componentDir, componentName, count, parseComponentName, ports, type ComponentKind, type Topology } from './layout.js';
+import {
+  componentDir,
+  componentName,
+  count,
+  parseComponentName,
+  ports,
+  type ComponentKind,
+  type Topology,
+} from './layout.js';
 import { startNginx, writeNginxConfig } from './nginx.js';
 import { pcp, startPgpool, writePgpoolConfig } from './pgpool.js';
 import {
@@ -22,6 +30,7 @@ import {
 } from './postgres-backend.js';
 import { isAlive, portAnswers, run, signalGroup, stopGroup, waitUntil, type Owner } from './processes.js';
 import { ensureSoftware, type Software } from './software.js';
+import { makeReachable } from '../platform/reachable.js';
 import { loadState, saveState, stateFile, type ClusterState } from './state.js';
 import { verifyBackends, type VerifyResult } from './verify.js';
 
@@ -63,7 +72,9 @@ export class Cluster {
   static async up(topology: Topology, say: (line: string) => void): Promise<Cluster> {
     const previous = await loadState(topology.dir);
     if (previous && Object.values(previous.pids).some(isAlive)) {
-      throw new Error(`a cluster is already running in ${resolve(topology.dir)}: \`bazaar cluster down\` first`);
+      throw new Error(
+        `a cluster is already running in ${resolve(topology.dir)}: \`bazaar cluster down\` first`,
+      );
     }
     const sw = await ensureSoftware(say);
     const state: ClusterState = {
@@ -75,6 +86,9 @@ export class Cluster {
     };
     const cluster = new Cluster(state, sw, await postgresOwner(), say);
     await saveState(state);
+    // PostgreSQL runs as the postgres user and must reach its folders below the cluster's.
+    for (const dir of await makeReachable(resolve(topology.dir)))
+      say(`added o+x to ${dir} for the postgres user`);
     try {
       await cluster.bringUp();
     } catch (error) {
@@ -92,7 +106,8 @@ export class Cluster {
   private async bringUp(): Promise<void> {
     const t = this.topology;
     const started = Date.now();
-    const step = (what: string) => this.say(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}`);
+    const step = (what: string) =>
+      this.say(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}`);
     step(`PostgreSQL x${t.pg} (${t.mode})`);
     if (t.mode === 'streaming') {
       // One primary, prepared first; the standbys are base backups of it that follow its WAL.
@@ -100,7 +115,11 @@ export class Cluster {
       await this.startComponent('postgres', 0);
       await prepareBackend(t, 0, this.sw);
       for (const i of range(t.pg).slice(1)) await createStandby(t, i, this.sw, this.owner);
-      await Promise.all(range(t.pg).slice(1).map((i) => this.startComponent('postgres', i)));
+      await Promise.all(
+        range(t.pg)
+          .slice(1)
+          .map((i) => this.startComponent('postgres', i)),
+      );
     } else {
       await Promise.all(range(t.pg).map((i) => createBackend(t, i, this.sw, this.owner)));
       await Promise.all(range(t.pg).map((i) => this.startComponent('postgres', i)));
@@ -111,8 +130,14 @@ export class Cluster {
     await Promise.all(range(t.pgpool).map((i) => this.startComponent('pgpool', i)));
     await Promise.all(range(t.pgpool).map((i) => this.waitPgpoolServing(i)));
     step(`migrations and seed data (${t.seedProducts} products) through pgpool-II`);
-    await run(process.execPath, seedArgs(t), { env: apiEnv(t, this.apiSecrets(), { LOG_LEVEL: 'warn', BAZAAR_STATE_DIR: join(resolve(t.dir), 'seed') }) });
+    await run(process.execPath, seedArgs(t), {
+      env: apiEnv(t, this.apiSecrets(), {
+        LOG_LEVEL: 'warn',
+        BAZAAR_STATE_DIR: join(resolve(t.dir), 'seed'),
+      }),
+    });
     step(`API x${t.api}`);
+    for (const i of range(t.api)) await rm(componentDir(t, 'api', i), { recursive: true, force: true });
     await Promise.all(range(t.api).map((i) => this.startComponent('api', i)));
     step(`nginx x${t.nginx}`);
     for (const i of range(t.nginx)) await writeNginxConfig(t, i);
@@ -132,7 +157,13 @@ export class Cluster {
     const t = this.topology;
     await waitUntil(
       async () => {
-        const client = new pg.Client({ host: '127.0.0.1', port: ports.pgpool(t, i), user: PG_USER, database: 'bazaar', connectionTimeoutMillis: 2000 });
+        const client = new pg.Client({
+          host: '127.0.0.1',
+          port: ports.pgpool(t, i),
+          user: PG_USER,
+          database: 'bazaar',
+          connectionTimeoutMillis: 2000,
+        });
         try {
           await client.connect();
           await client.query('SELECT 1');
@@ -181,7 +212,14 @@ export class Cluster {
       for (const i of range(count(t, kind))) {
         const pid = this.pidOf(kind, i);
         const up = isAlive(pid) && (await portAnswers(ports[kind](t, i)));
-        components.push({ name: componentName(kind, i), kind, index: i, pid: pid ?? null, address: addressOf(t, kind, i), state: up ? 'up' : 'down' });
+        components.push({
+          name: componentName(kind, i),
+          kind,
+          index: i,
+          pid: pid ?? null,
+          address: addressOf(t, kind, i),
+          state: up ? 'up' : 'down',
+        });
       }
     }
     return { entrypoints: range(t.nginx).map((i) => `http://${addressOf(t, 'nginx', i)}`), components };
@@ -256,8 +294,15 @@ export class Cluster {
   }
 
   async logTail(kind: ComponentKind, i: number, lines = 20): Promise<string> {
-    const files: Record<ComponentKind, string> = { postgres: 'postgres.log', pgpool: 'pgpool.log', api: 'api.log', nginx: 'error.log' };
-    const text = await readFile(join(componentDir(this.topology, kind, i), files[kind]), 'utf8').catch(() => '');
+    const files: Record<ComponentKind, string> = {
+      postgres: 'postgres.log',
+      pgpool: 'pgpool.log',
+      api: 'api.log',
+      nginx: 'error.log',
+    };
+    const text = await readFile(join(componentDir(this.topology, kind, i), files[kind]), 'utf8').catch(
+      () => '',
+    );
     return text.split('\n').slice(-lines).join('\n');
   }
 }

@@ -9,10 +9,15 @@ import type { Software } from './software.js';
  * socket is never closed under a request), passive health checks, a retry on another instance when
  * a connection fails or times out (nginx never resends a non-idempotent request once it was sent),
  * the request id passed through (or made), and an access log with the upstream's time.
+ * max_fails is 3, not 1: an API instance answering one 503 (its database endpoint went away) is
+ * not dead, and with its peer down too, a single 503 would leave nginx with no live upstream.
  */
 export function nginxConf(t: Topology, i: number): string {
   const dir = componentDir(t, 'nginx', i);
-  const upstreams = Array.from({ length: t.api }, (_, a) => `    server 127.0.0.1:${ports.api(t, a)} max_fails=1 fail_timeout=5s;`).join('\n');
+  const upstreams = Array.from(
+    { length: t.api },
+    (_, a) => `    server 127.0.0.1:${ports.api(t, a)} max_fails=3 fail_timeout=5s;`,
+  ).join('\n');
   return `worker_processes 1;
 daemon off;
 pid ${dir}/nginx.pid;
@@ -64,9 +69,13 @@ export async function writeNginxConfig(t: Topology, i: number): Promise<void> {
 
 export async function startNginx(t: Topology, i: number, sw: Software): Promise<number> {
   const dir = componentDir(t, 'nginx', i);
-  const pid = startDaemon(sw.nginx, ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-p', dir], {
-    logFile: join(dir, 'nginx.out'),
-  });
+  const pid = startDaemon(
+    sw.nginx,
+    ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-p', dir],
+    {
+      logFile: join(dir, 'nginx.out'),
+    },
+  );
   await waitUntil(() => portAnswers(ports.nginx(t, i)), 30_000, `nginx:${i} listening`);
   return pid;
 }

@@ -9,7 +9,11 @@ import type { Software } from './software.js';
 export const PCP_USER = 'bazaar';
 const PCP_PASSWORD = 'bazaar';
 
-const MODES = { native: 'native_replication', snapshot: 'snapshot_isolation', streaming: 'streaming_replication' };
+const MODES = {
+  native: 'native_replication',
+  snapshot: 'snapshot_isolation',
+  streaming: 'streaming_replication',
+};
 
 function q(value: string | number): string {
   return typeof value === 'number' ? String(value) : `'${value}'`;
@@ -43,6 +47,8 @@ export function pgpoolConf(t: Topology, i: number): string {
     // closed at once (the API reconnects), so recovery takes seconds, not recovery_timeout.
     client_idle_limit_in_recovery: -1,
     load_balance_mode: 'on',
+    // The API keeps pooled connections for minutes: choose the read node per statement, not per session.
+    statement_level_load_balance: 'on',
     replicate_select: 'off',
     insert_lock: 'off',
     memory_cache_enabled: 'off',
@@ -114,22 +120,50 @@ export async function writePgpoolConfig(t: Topology, i: number): Promise<void> {
   await writeFile(join(dir, 'pool_passwd'), '');
   await writeFile(join(dir, 'pool_hba.conf'), 'host all all 127.0.0.1/32 trust\n');
   await writeFile(join(dir, 'pgpool_node_id'), `${i}\n`);
-  await writeFile(join(dir, '.pcppass'), `127.0.0.1:${ports.pcp(t, i)}:${PCP_USER}:${PCP_PASSWORD}\n`, { mode: 0o600 });
+  await writeFile(join(dir, '.pcppass'), `127.0.0.1:${ports.pcp(t, i)}:${PCP_USER}:${PCP_PASSWORD}\n`, {
+    mode: 0o600,
+  });
 }
 
 export async function startPgpool(t: Topology, i: number, sw: Software): Promise<number> {
   const dir = componentDir(t, 'pgpool', i);
   // -n: foreground (its pid is ours to track); -D: forget node states saved by an earlier run.
-  const pid = startDaemon(sw.pgpool, ['-n', '-D', '-f', join(dir, 'pgpool.conf'), '-F', join(dir, 'pcp.conf'), '-a', join(dir, 'pool_hba.conf')], {
-    logFile: join(dir, 'pgpool.log'),
-    cwd: dir,
-  });
+  const pid = startDaemon(
+    sw.pgpool,
+    [
+      '-n',
+      '-D',
+      '-f',
+      join(dir, 'pgpool.conf'),
+      '-F',
+      join(dir, 'pcp.conf'),
+      '-a',
+      join(dir, 'pool_hba.conf'),
+    ],
+    {
+      logFile: join(dir, 'pgpool.log'),
+      cwd: dir,
+    },
+  );
   await waitUntil(() => portAnswers(ports.pgpool(t, i)), 60_000, `pgpool:${i} listening`);
   return pid;
 }
 
 /** Runs a pcp command against pgpool i (node status, attach, online recovery). */
-export function pcp(t: Topology, i: number, sw: Software, command: 'pcp_recovery_node' | 'pcp_attach_node' | 'pcp_node_info', args: string[]): Promise<string> {
-  const binary = command === 'pcp_recovery_node' ? sw.pcpRecoveryNode : command === 'pcp_attach_node' ? sw.pcpAttachNode : sw.pcpAttachNode.replace(/pcp_attach_node$/, 'pcp_node_info');
-  return run(binary, ['-h', '127.0.0.1', '-p', String(ports.pcp(t, i)), '-U', PCP_USER, '-w', ...args], { env: pcpEnv(t, i) });
+export function pcp(
+  t: Topology,
+  i: number,
+  sw: Software,
+  command: 'pcp_recovery_node' | 'pcp_attach_node' | 'pcp_node_info',
+  args: string[],
+): Promise<string> {
+  const binary =
+    command === 'pcp_recovery_node'
+      ? sw.pcpRecoveryNode
+      : command === 'pcp_attach_node'
+        ? sw.pcpAttachNode
+        : sw.pcpAttachNode.replace(/pcp_attach_node$/, 'pcp_node_info');
+  return run(binary, ['-h', '127.0.0.1', '-p', String(ports.pcp(t, i)), '-U', PCP_USER, '-w', ...args], {
+    env: pcpEnv(t, i),
+  });
 }

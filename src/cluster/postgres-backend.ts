@@ -4,7 +4,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installDictionaries } from '../adapters/postgres/dictionaries.js';
 import { componentDir, ports, type Topology } from './layout.js';
-import { isAlive, portAnswers, run, signalGroup, sleep, startDaemon, waitUntil, type Owner } from './processes.js';
+import {
+  isAlive,
+  portAnswers,
+  run,
+  signalGroup,
+  sleep,
+  startDaemon,
+  waitUntil,
+  type Owner,
+} from './processes.js';
 import type { Software } from './software.js';
 
 export const DATABASE = 'bazaar';
@@ -39,7 +48,6 @@ function readPid(file: string): number | undefined {
     return undefined;
   }
 }
-
 
 function serverSettings(t: Topology, i: number): string {
   const lines = [
@@ -89,27 +97,59 @@ exec ${sw.pgBin}/pg_ctl -D "$2" -l "$(dirname "$2")/postgres.log" -w -t 60 start
 }
 
 /** A hot standby of the primary (postgres:0), for streaming mode: a base backup that follows it. */
-export async function createStandby(t: Topology, i: number, sw: Software, owner: Owner | undefined): Promise<void> {
+export async function createStandby(
+  t: Topology,
+  i: number,
+  sw: Software,
+  owner: Owner | undefined,
+): Promise<void> {
   const dir = componentDir(t, 'postgres', i);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (owner) await chown(dir, owner.uid, owner.gid);
   await run(
     join(sw.pgBin, 'pg_basebackup'),
-    ['-h', '127.0.0.1', '-p', String(ports.postgres(t, 0)), '-U', PG_USER, '-D', dataDir(t, i), '-X', 'stream', '-R', '-c', 'fast'],
+    [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(ports.postgres(t, 0)),
+      '-U',
+      PG_USER,
+      '-D',
+      dataDir(t, i),
+      '-X',
+      'stream',
+      '-R',
+      '-c',
+      'fast',
+    ],
     { owner },
   );
   await run('/bin/sh', ['-c', SET_PORT(dataDir(t, i), String(ports.postgres(t, i)))], { owner });
 }
 
-export async function createBackend(t: Topology, i: number, sw: Software, owner: Owner | undefined): Promise<void> {
+export async function createBackend(
+  t: Topology,
+  i: number,
+  sw: Software,
+  owner: Owner | undefined,
+): Promise<void> {
   const dir = componentDir(t, 'postgres', i);
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (owner) await chown(dir, owner.uid, owner.gid);
   await run(
     join(sw.pgBin, 'initdb'),
-    ['-D', dataDir(t, i), '--auth=trust', `--username=${PG_USER}`, '--encoding=UTF8', '--locale=C.UTF-8', '--no-instructions'],
+    [
+      '-D',
+      dataDir(t, i),
+      '--auth=trust',
+      `--username=${PG_USER}`,
+      '--encoding=UTF8',
+      '--locale=C.UTF-8',
+      '--no-instructions',
+    ],
     { owner },
   );
   await writeFile(join(dataDir(t, i), 'postgresql.auto.conf'), serverSettings(t, i));
@@ -122,7 +162,12 @@ export async function createBackend(t: Topology, i: number, sw: Software, owner:
   if (owner) await chown(join(dataDir(t, i), 'postgresql.auto.conf'), owner.uid, owner.gid);
 }
 
-export async function startBackend(t: Topology, i: number, sw: Software, owner: Owner | undefined): Promise<number> {
+export async function startBackend(
+  t: Topology,
+  i: number,
+  sw: Software,
+  owner: Owner | undefined,
+): Promise<number> {
   const existing = postmasterPid(t, i);
   if (existing && isAlive(existing)) return existing;
   await rm(join(dataDir(t, i), 'postmaster.pid'), { force: true });
@@ -134,11 +179,20 @@ export async function startBackend(t: Topology, i: number, sw: Software, owner: 
   return postmasterPid(t, i)!;
 }
 
-export async function waitBackendReady(t: Topology, i: number, sw: Software, owner: Owner | undefined): Promise<void> {
+export async function waitBackendReady(
+  t: Topology,
+  i: number,
+  sw: Software,
+  owner: Owner | undefined,
+): Promise<void> {
   await waitUntil(() => portAnswers(ports.postgres(t, i)), 60_000, `postgres:${i} listening`);
   await waitUntil(
     () =>
-      run(join(sw.pgBin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(ports.postgres(t, i)), '-U', PG_USER], { owner }).then(
+      run(
+        join(sw.pgBin, 'pg_isready'),
+        ['-h', '127.0.0.1', '-p', String(ports.postgres(t, i)), '-U', PG_USER],
+        { owner },
+      ).then(
         () => true,
         () => false,
       ),
@@ -151,7 +205,18 @@ export async function waitBackendReady(t: Topology, i: number, sw: Software, own
 export async function prepareBackend(t: Topology, i: number, sw: Software): Promise<void> {
   await installDictionaries(join(sw.pgShare, 'tsearch_data'));
   const psql = (db: string, sql: string) =>
-    run(join(sw.pgBin, 'psql'), ['-h', '127.0.0.1', '-p', String(ports.postgres(t, i)), '-U', PG_USER, '-d', db, '-qAtc', sql]);
+    run(join(sw.pgBin, 'psql'), [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(ports.postgres(t, i)),
+      '-U',
+      PG_USER,
+      '-d',
+      db,
+      '-qAtc',
+      sql,
+    ]);
   await psql('template1', 'CREATE EXTENSION IF NOT EXISTS pgpool_recovery');
   const exists = (await psql('postgres', `SELECT 1 FROM pg_database WHERE datname = '${DATABASE}'`)).trim();
   if (!exists) await psql('postgres', `CREATE DATABASE ${DATABASE}`);

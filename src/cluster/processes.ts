@@ -58,7 +58,11 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export async function waitUntil(check: () => Promise<boolean> | boolean, timeoutMs: number, what: string): Promise<void> {
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -68,7 +72,11 @@ export async function waitUntil(check: () => Promise<boolean> | boolean, timeout
 }
 
 /** Stops a process group by pid: `signal` first, SIGKILL after the grace period. */
-export async function stopGroup(pid: number | undefined, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+export async function stopGroup(
+  pid: number | undefined,
+  signal: NodeJS.Signals,
+  graceMs: number,
+): Promise<void> {
   if (!pid || !isAlive(pid)) return;
   signalGroup(pid, signal);
   try {
@@ -100,14 +108,27 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Runs a command to completion; rejects with its stderr on a non-zero exit. */
-export function run(command: string, args: string[], options: { owner?: Owner; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<string> {
+export function run(
+  command: string,
+  args: string[],
+  options: { owner?: Owner; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, cwd: options.cwd, ...(options.owner ?? {}) });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      ...(options.owner ?? {}),
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${err.trim() || out.trim()}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${err.trim() || out.trim()}`)),
+    );
   });
 }

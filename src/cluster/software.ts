@@ -69,7 +69,9 @@ export async function ensureSoftware(say: (line: string) => void): Promise<Softw
       packages.add(version ? `postgresql-${version}-pgpool2` : 'postgresql-pgpool2');
     }
     if (userInfo().uid !== 0) {
-      throw new Error(`missing ${missing.map((r) => r.name).join(', ')}: install ${[...packages].join(' ')} (apt-get, as root)`);
+      throw new Error(
+        `missing ${missing.map((r) => r.name).join(', ')}: install ${[...packages].join(' ')} (apt-get, as root)`,
+      );
     }
     say(`installing ${[...packages].join(' ')} (Debian packages, first use)`);
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -80,7 +82,8 @@ export async function ensureSoftware(say: (line: string) => void): Promise<Softw
       await run('apt-get', ['install', '-y', '-q', ...packages], { env });
     }
     missing = REQUIREMENTS.filter((r) => !r.find());
-    if (missing.length > 0) throw new Error(`still missing after install: ${missing.map((r) => r.name).join(', ')}`);
+    if (missing.length > 0)
+      throw new Error(`still missing after install: ${missing.map((r) => r.name).join(', ')}`);
   }
   const version = postgresVersion()!;
   const sbin = (name: string) => firstExisting(`/usr/sbin/${name}`, `/usr/bin/${name}`)!;

@@ -16,7 +16,13 @@ export interface VerifyResult {
 
 /** Row count and an order-independent content checksum of every table on one backend. */
 async function digest(port: number): Promise<TableDigest[]> {
-  const client = new pg.Client({ host: '127.0.0.1', port, user: PG_USER, database: DATABASE, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: PG_USER,
+    database: DATABASE,
+    connectionTimeoutMillis: 3000,
+  });
   await client.connect();
   try {
     const tables = (
@@ -42,7 +48,10 @@ async function digest(port: number): Promise<TableDigest[]> {
  * Compares every table across the PostgreSQL backends. Standbys (streaming mode) may trail the
  * primary by a moment, so a difference is looked at again for a few seconds before it counts.
  */
-export async function verifyBackends(t: Topology, settleMs = t.mode === 'streaming' ? 10_000 : 0): Promise<VerifyResult> {
+export async function verifyBackends(
+  t: Topology,
+  settleMs = t.mode === 'streaming' ? 10_000 : 0,
+): Promise<VerifyResult> {
   const deadline = Date.now() + settleMs;
   for (;;) {
     const result = await compareOnce(t);
@@ -72,8 +81,14 @@ async function compareOnce(t: Topology): Promise<VerifyResult> {
     for (const mine of reference.tables) {
       const other = theirs.get(mine.table);
       if (!other) differences.push(`${backend.name}: table ${mine.table} missing`);
-      else if (other.rows !== mine.rows) differences.push(`${mine.table}: ${reference.name} has ${mine.rows} rows, ${backend.name} ${other.rows}`);
-      else if (other.checksum !== mine.checksum) differences.push(`${mine.table}: same ${mine.rows} rows but different content on ${reference.name} and ${backend.name}`);
+      else if (other.rows !== mine.rows)
+        differences.push(
+          `${mine.table}: ${reference.name} has ${mine.rows} rows, ${backend.name} ${other.rows}`,
+        );
+      else if (other.checksum !== mine.checksum)
+        differences.push(
+          `${mine.table}: same ${mine.rows} rows but different content on ${reference.name} and ${backend.name}`,
+        );
     }
   }
   return { ok: differences.length === 0, backends, differences };

@@ -41,6 +41,7 @@ export async function newCustomer(client: Client): Promise<{ id: string; token: 
   const registered = await client.post('/api/v1/users', { body: { email, password, name: 'Shopper' } });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
   const login = await client.post('/api/v1/auth/token', { body: { email, password } });
+  if (login.status !== 200) throw new Error(`login right after registering failed: ${login.status}`);
   return { id: registered.body.id, token: login.body.token, email };
 }
 

@@ -23,7 +23,13 @@ export class Client {
       headers['content-type'] ??= 'application/json';
     }
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    const response = await fetch(this.baseUrl + path, { method, headers, body });
+    // A bounded wait: a request that hangs fails the test instead of hanging it.
+    const response = await fetch(this.baseUrl + path, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(30_000),
+    });
     const text = await response.text();
     let parsed: unknown = text;
     if (text && /json/.test(response.headers.get('content-type') ?? '')) parsed = JSON.parse(text);

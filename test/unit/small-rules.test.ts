@@ -101,3 +101,17 @@ test('seeded UUIDv7 ids are valid, time-ordered and repeatable', () => {
   assert.equal(a[14], '7');
   assert.ok(later > a);
 });
+
+test('database errors: unavailability by SQLSTATE class, never by message text', async () => {
+  const { isConnectionError, translateDatabaseError } = await import('../../src/adapters/postgres/errors.js');
+  for (const code of ['08006', '57P01', '53300', 'XX000', 'ECONNREFUSED']) {
+    assert.equal(isConnectionError({ code }), true, code);
+  }
+  for (const code of ['23505', '40001', '22P02']) assert.equal(isConnectionError({ code }), false, code);
+  const translated = translateDatabaseError({
+    code: 'XX000',
+    message: 'unable to read data from DB node 1',
+  }) as any;
+  assert.equal(translated.status, 503);
+  assert.equal(translated.extra.retryAfterSeconds, 2);
+});

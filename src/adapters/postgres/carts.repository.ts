@@ -1,12 +1,12 @@
 import type { CartStore, StoredCart } from '../../modules/carts/index.js';
-import type { Database } from './database.js';
+import { onPrimary, type Database } from './database.js';
 
 // Each change returns the whole cart in the same statement (one round trip): a data-modifying CTE's
 // rows are not visible to its outer query, so the changed line is taken from the CTE's RETURNING.
 const SQL = {
   get: {
     name: 'carts.get',
-    text: 'SELECT product_id, quantity, updated_at FROM cart_items WHERE user_id = $1',
+    text: onPrimary('SELECT product_id, quantity, updated_at FROM cart_items WHERE user_id = $1'),
   },
   set: {
     name: 'carts.set_quantity',

@@ -8,6 +8,16 @@ import { isConnectionError, isRetryableTransactionError, translateDatabaseError 
 // number (< 2^53), so read them as numbers once, here.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/**
+ * Marks a read that must see every acknowledged write (a login right after registering, a token's
+ * user, an order or a cart just changed, a price or stock): behind pgpool-II it goes to the
+ * primary/main node instead of a standby that may trail it. Listings and search stay balanced.
+ * The comment is pgpool's documented way; on a plain PostgreSQL it is only a comment.
+ */
+export function onPrimary(sql: string): string {
+  return `/*NO LOAD BALANCE*/ ${sql}`;
+}
+
 /** A named statement: the name makes node-postgres prepare it once per connection. */
 export interface Statement {
   name: string;
@@ -72,9 +82,17 @@ export class Database implements Queryable {
         application_name: options.applicationName ?? 'bazaar',
         keepAlive: true,
       });
-      // An idle connection that dies (server restart) must not crash the process.
+      // A connection that dies must never crash the process: while idle the pool reports it here;
+      // while checked out (between two statements of a transaction) the client itself emits the
+      // error, so every client gets a listener too. The statement that uses it then fails and the
+      // connection is discarded on release.
       pool.on('error', (error) =>
         options.logger.warn({ err: error, endpoint }, 'idle database connection lost'),
+      );
+      pool.on('connect', (client) =>
+        client.on('error', (error) =>
+          options.logger.warn({ err: error, endpoint }, 'database connection lost'),
+        ),
       );
       return { endpoint, pool, downUntil: 0 };
     });

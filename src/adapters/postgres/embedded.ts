@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { dirname, join, parse, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import type { Logger } from '../../platform/logger.js';
+import { makeReachable } from '../../platform/reachable.js';
 import { installDictionaries } from './dictionaries.js';
 
 const DATABASE = 'bazaar';
@@ -56,7 +57,7 @@ export async function startEmbeddedPostgres(stateDir: string, logger: Logger): P
   const owner = await serverOwner(logger);
   if (owner) {
     await chown(paths.root, owner.uid, owner.gid);
-    await makeReachable(paths, logger);
+    await makeServerFilesReachable(paths, logger);
   }
 
   if (!existsSync(join(paths.dataDir, 'PG_VERSION'))) await initialise(paths, owner, logger);
@@ -180,21 +181,11 @@ async function findUser(name: string): Promise<Owner | undefined> {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-/**
- * As root, the `postgres` user must be able to reach the binaries and the data folder: add the
- * search bit (only that) to ancestors that lack it, and say so.
- */
-async function makeReachable(paths: Layout, logger: Logger): Promise<void> {
-  for (const target of [paths.binDir, paths.root]) {
-    let dir = dirname(target);
-    const { root } = parse(dir);
-    while (dir !== root) {
-      const mode = (await stat(dir)).mode;
-      if ((mode & 0o001) === 0) {
-        logger.warn({ dir }, 'adding o+x so that the postgres user can reach the embedded server');
-        await chmod(dir, mode | 0o001);
-      }
-      dir = dirname(dir);
+/** As root, the `postgres` user must reach the binaries and the data folder. */
+async function makeServerFilesReachable(paths: Layout, logger: Logger): Promise<void> {
+  for (const target of [dirname(paths.binDir), paths.root]) {
+    for (const dir of await makeReachable(target)) {
+      logger.warn({ dir }, 'added o+x so that the postgres user can reach the embedded server');
     }
   }
 }

@@ -6,8 +6,10 @@ interface PgErrorShape {
   constraint?: string;
 }
 
-// Class 08 (connection), 57P0x (shutdown), 53300 (too many connections): the store is away, not wrong.
-const UNAVAILABLE_CODES = /^(08|57P0|53300|58)/;
+// Class 08 (connection), 57P0x (shutdown), 53300 (too many connections), 58 (system error) and
+// XX (internal error: what pgpool-II answers when a backend died under a session, e.g. "unable to
+// read data from DB node 1"): the store is away or failing over, not the request wrong.
+const UNAVAILABLE_CODES = /^(08|57P0|53300|58|XX)/;
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -7,7 +7,7 @@ import type {
   ProductSnapshot,
   StatusChange,
 } from '../../modules/orders/index.js';
-import type { Database, Queryable } from './database.js';
+import { onPrimary, type Database, type Queryable } from './database.js';
 import { isUniqueViolation } from './errors.js';
 
 // Items are aggregated into the order row so that one query returns whole orders (no N+1).
@@ -21,22 +21,24 @@ const ORDER_SELECT = `SELECT o.id, o.user_id, o.status, o.total, o.currency, o.s
 const SQL = {
   byKey: {
     name: 'orders.by_idempotency_key',
-    text: `${ORDER_SELECT} WHERE o.user_id = $1 AND o.idempotency_key = $2`,
+    text: onPrimary(`${ORDER_SELECT} WHERE o.user_id = $1 AND o.idempotency_key = $2`),
   },
-  byId: { name: 'orders.by_id', text: `${ORDER_SELECT} WHERE o.id = $1 AND o.deleted_at IS NULL` },
+  byId: { name: 'orders.by_id', text: onPrimary(`${ORDER_SELECT} WHERE o.id = $1 AND o.deleted_at IS NULL`) },
   listByUser: {
     name: 'orders.by_user',
-    text: `${ORDER_SELECT} WHERE o.user_id = $1 AND o.deleted_at IS NULL ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3`,
+    text: onPrimary(
+      `${ORDER_SELECT} WHERE o.user_id = $1 AND o.deleted_at IS NULL ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3`,
+    ),
   },
   listByUserStatus: {
     name: 'orders.by_user_status',
-    text: `${ORDER_SELECT} WHERE o.user_id = $1 AND o.status = $4 AND o.deleted_at IS NULL
-           ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3`,
+    text: onPrimary(`${ORDER_SELECT} WHERE o.user_id = $1 AND o.status = $4 AND o.deleted_at IS NULL
+           ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3`),
   },
   countByUser: {
     name: 'orders.count_by_user',
-    text: `SELECT count(*)::int AS n FROM orders WHERE user_id = $1 AND deleted_at IS NULL
-           AND ($2::text IS NULL OR status = $2)`,
+    text: onPrimary(`SELECT count(*)::int AS n FROM orders WHERE user_id = $1 AND deleted_at IS NULL
+           AND ($2::text IS NULL OR status = $2)`),
   },
   // Rows are locked in id order, so two checkouts of overlapping products never deadlock.
   lockProducts: {
@@ -81,8 +83,8 @@ const SQL = {
   },
   due: {
     name: 'orders.due',
-    text: `SELECT id FROM orders WHERE status = 'pending_payment' AND expires_at <= $1
-           ORDER BY expires_at, id LIMIT $2`,
+    text: onPrimary(`SELECT id FROM orders WHERE status = 'pending_payment' AND expires_at <= $1
+           ORDER BY expires_at, id LIMIT $2`),
   },
   expire: {
     name: 'orders.expire',

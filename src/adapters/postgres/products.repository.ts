@@ -8,7 +8,7 @@ import type {
   UpdateOutcome,
 } from '../../modules/catalog/index.js';
 import type { PricedProduct, ProductLookup } from '../../modules/carts/index.js';
-import type { Database, Statement } from './database.js';
+import { onPrimary, type Database, type Statement } from './database.js';
 import { isUniqueViolation } from './errors.js';
 
 export const PRODUCT_COLUMNS =
@@ -28,15 +28,19 @@ const SQL = {
   },
   byId: {
     name: 'products.by_id',
-    text: `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 AND deleted_at IS NULL`,
+    text: onPrimary(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 AND deleted_at IS NULL`),
   },
   byIds: {
     name: 'products.by_ids',
-    text: `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+    text: onPrimary(
+      `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
+    ),
   },
   priced: {
     name: 'products.priced',
-    text: 'SELECT id, name, price, currency FROM products WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
+    text: onPrimary(
+      'SELECT id, name, price, currency FROM products WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
+    ),
   },
   update: {
     name: 'products.update',
@@ -47,7 +51,10 @@ const SQL = {
            WHERE id = $1 AND deleted_at IS NULL AND ($2::int IS NULL OR version = $2)
            RETURNING ${PRODUCT_COLUMNS}`,
   },
-  exists: { name: 'products.exists', text: 'SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL' },
+  exists: {
+    name: 'products.exists',
+    text: onPrimary('SELECT 1 FROM products WHERE id = $1 AND deleted_at IS NULL'),
+  },
   softDelete: {
     name: 'products.soft_delete',
     text: `UPDATE products SET deleted_at = $2, updated_at = $2, version = version + 1

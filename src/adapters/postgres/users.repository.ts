@@ -2,7 +2,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Page, User, UserChanges, UserRecord, UserStore } from '../../modules/users/index.js';
 import type { UserDirectory } from '../../modules/orders/index.js';
 import type { Role } from '../../platform/http/principal.js';
-import type { Database } from './database.js';
+import { onPrimary, type Database } from './database.js';
 import { isUniqueViolation } from './errors.js';
 
 const COLUMNS = 'id, email, name, role, password_hash, created_at, updated_at';
@@ -19,13 +19,22 @@ const SQL = {
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
            ON CONFLICT DO NOTHING`,
   },
-  byId: { name: 'users.by_id', text: `SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL` },
+  byId: {
+    name: 'users.by_id',
+    text: onPrimary(`SELECT ${COLUMNS} FROM users WHERE id = $1 AND deleted_at IS NULL`),
+  },
   byEmail: {
     name: 'users.by_email',
-    text: `SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL`,
+    text: onPrimary(`SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL`),
   },
-  role: { name: 'users.role', text: 'SELECT role FROM users WHERE id = $1 AND deleted_at IS NULL' },
-  exists: { name: 'users.exists', text: 'SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL' },
+  role: {
+    name: 'users.role',
+    text: onPrimary('SELECT role FROM users WHERE id = $1 AND deleted_at IS NULL'),
+  },
+  exists: {
+    name: 'users.exists',
+    text: onPrimary('SELECT 1 FROM users WHERE id = $1 AND deleted_at IS NULL'),
+  },
   list: {
     name: 'users.list',
     text: `SELECT ${COLUMNS}, count(*) OVER () AS total FROM users WHERE deleted_at IS NULL

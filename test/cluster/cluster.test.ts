@@ -1,0 +1,219 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { bazaar, bazaarOk } from '../support/cli.js';
+import { Client } from '../support/http.js';
+import { newCustomer } from '../support/app.js';
+import { CheckoutTraffic } from '../support/traffic.js';
+
+// The replicated topology as real processes: pgpool-II over two PostgreSQL backends, two API
+// instances behind two nginx, in native replication and in streaming mode. One cluster per mode,
+// on its own base port, so it coexists with a manual cluster on the default ports.
+const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000);
+const INITIAL_STOCK = 100_000;
+
+interface Status {
+  entrypoints: string[];
+  components: Array<{ name: string; pid: number | null; address: string; state: string }>;
+}
+
+const MODES = [
+  [0, 'native'],
+  [1000, 'streaming'],
+] as const;
+
+for (const [offset, mode] of MODES.filter(
+  ([, m]) => !process.env.BAZAAR_TEST_MODES || process.env.BAZAAR_TEST_MODES.split(',').includes(m),
+)) {
+  describe(`cluster in ${mode} mode`, () => {
+    let dir: string;
+    let status: Status;
+    let admin: string;
+    const cli = (...args: string[]) => bazaarOk(['cluster', ...args, '--dir', dir]);
+
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), `bazaar-cluster-${mode}-`));
+      await cli('up', '--pg-mode', mode, '--base-port', String(BASE_PORT + offset), '--seed-products', '300');
+      status = JSON.parse(await cli('status', '--json')) as Status;
+      const state = JSON.parse(
+        await import('node:fs/promises').then((fs) => fs.readFile(join(dir, 'cluster.json'), 'utf8')),
+      );
+      const login = await new Client(status.entrypoints[0]!).post('/api/v1/auth/token', {
+        body: { email: 'admin@bazaar.local', password: state.adminPassword },
+      });
+      admin = login.body.token;
+    });
+
+    after(async () => {
+      const before = JSON.parse(await cli('status', '--json').catch(() => '{"components":[]}')) as Status;
+      await bazaar(['cluster', 'down', '--dir', dir]);
+      // down leaves nothing running: every pid the cluster had is gone.
+      for (const c of before.components) {
+        if (c.pid)
+          assert.throws(() => process.kill(c.pid!, 0), `${c.name} (pid ${c.pid}) still running after down`);
+      }
+      // BAZAAR_TEST_KEEP=1 keeps the logs and data of the cluster for a look afterwards.
+      if (!process.env.BAZAAR_TEST_KEEP) await rm(dir, { recursive: true, force: true });
+      else process.stdout.write(`# cluster files kept in ${dir}\n`);
+    });
+
+    test('all 8 components are up; status --json has the contract shape', () => {
+      assert.equal(status.components.length, 8);
+      assert.deepEqual(
+        status.components.map((c) => c.name),
+        ['postgres:0', 'postgres:1', 'pgpool:0', 'pgpool:1', 'api:0', 'api:1', 'nginx:0', 'nginx:1'],
+      );
+      for (const c of status.components) {
+        assert.equal(c.state, 'up', c.name);
+        assert.ok(c.pid && c.pid > 0);
+        assert.match(c.address, /^127\.0\.0\.1:\d+$/);
+      }
+      assert.equal(status.entrypoints.length, 2);
+    });
+
+    test('a shopping flow through each nginx', async () => {
+      for (const url of status.entrypoints) {
+        const api = new Client(url);
+        const shopper = await newCustomer(api);
+        const found = await api.get(`/api/v1/products?search=${encodeURIComponent('платья')}`);
+        assert.equal(found.status, 200);
+        assert.ok(found.body.total > 0);
+        const product = found.body.items[0];
+        assert.equal(
+          (
+            await api.put(`/api/v1/users/${shopper.id}/cart/items/${product.id}`, {
+              token: shopper.token,
+              body: { quantity: 1 },
+            })
+          ).status,
+          200,
+        );
+        await api.patch(`/api/v1/products/${product.id}`, { token: admin, body: { stock: 100 } });
+        const order = await api.post('/api/v1/orders', {
+          token: shopper.token,
+          headers: { 'idempotency-key': 'flow' },
+          body: {},
+        });
+        assert.equal(order.status, 201, JSON.stringify(order.body));
+        assert.equal(
+          (
+            await api.patch(`/api/v1/orders/${order.body.id}`, {
+              token: shopper.token,
+              body: { status: 'paid' },
+            })
+          ).body.status,
+          'paid',
+        );
+      }
+    });
+
+    test('a write through one pgpool is visible through the other and on every backend', async () => {
+      const api = new Client(status.entrypoints[0]!);
+      const shopper = await newCustomer(api);
+      const pgpools = status.components.filter((c) => c.name.startsWith('pgpool:'));
+      const backends = status.components.filter((c) => c.name.startsWith('postgres:'));
+      const read = async (address: string) => {
+        const [host, port] = address.split(':');
+        const client = new pg.Client({ host, port: Number(port), user: 'postgres', database: 'bazaar' });
+        await client.connect();
+        try {
+          return (await client.query('SELECT email FROM users WHERE id = $1', [shopper.id])).rows[0]?.email;
+        } finally {
+          await client.end();
+        }
+      };
+      for (const c of [...pgpools, ...backends]) {
+        let email: string | undefined;
+        // A streaming standby may trail the primary for a moment.
+        for (let i = 0; i < 50 && email === undefined; i++) {
+          email = await read(c.address);
+          if (email === undefined) await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.equal(email, shopper.email, c.name);
+      }
+    });
+
+    test('racing checkouts through both nginx, then verify passes', async () => {
+      const api = new Client(status.entrypoints[0]!);
+      const product = (
+        await api.post('/api/v1/products', {
+          token: admin,
+          body: { sku: `race-${mode}`, name: 'Race', category: 'Тест', price: 100, stock: 7 },
+        })
+      ).body;
+      const shoppers = await Promise.all(Array.from({ length: 16 }, () => newCustomer(api)));
+      const replies = await Promise.all(
+        shoppers.map((s, i) =>
+          new Client(status.entrypoints[i % 2]!).post('/api/v1/orders', {
+            token: s.token,
+            headers: { 'idempotency-key': 'race' },
+            body: { items: [{ product_id: product.id, quantity: 1 }] },
+          }),
+        ),
+      );
+      assert.equal(replies.filter((r) => r.status === 201).length, 7);
+      assert.equal((await api.get(`/api/v1/products/${product.id}`)).body.stock, 0);
+      assert.match(await cli('verify'), /backends agree/);
+    });
+
+    test('kill postgres:1, pgpool:0, api:0, nginx:0 under traffic: nothing acknowledged is lost', async () => {
+      const api = new Client(status.entrypoints[1]!);
+      const product = (
+        await api.post('/api/v1/products', {
+          token: admin,
+          body: {
+            sku: `traffic-${mode}`,
+            name: 'Traffic',
+            category: 'Тест',
+            price: 100,
+            stock: INITIAL_STOCK,
+          },
+        })
+      ).body;
+      const shoppers = await Promise.all(Array.from({ length: 6 }, () => newCustomer(api)));
+      const traffic = new CheckoutTraffic(status.entrypoints, shoppers, product.id);
+      traffic.start(6);
+      const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      await pause(1500);
+      for (const victim of ['postgres:1', 'pgpool:0', 'api:0', 'nginx:0']) {
+        await cli('kill', victim);
+        await pause(2500);
+      }
+      const report = await traffic.stop();
+      process.stdout.write(
+        `# ${mode}: ${report.attempts} attempts, ${report.failedAttempts} failed (${JSON.stringify(report.failuresByStatus)}), ` +
+          `${report.acknowledged.size} orders acknowledged, ${report.unresolved} unresolved\n`,
+      );
+      assert.equal(report.unresolved, 0, 'every checkout got a definite answer');
+      assert.equal(report.failuresByStatus['500'] ?? 0, 0, 'a crash is a 503 or a retry, never a 500');
+      assert.ok(report.acknowledged.size > 0);
+      assert.ok(report.failedAttempts < report.attempts / 2, 'failures are bounded');
+
+      const alive = new Client(status.entrypoints[1]!);
+      for (const [, orderId] of report.acknowledged) {
+        const order = await alive.get(`/api/v1/orders/${orderId}`, { token: admin });
+        assert.equal(order.status, 200, `acknowledged order ${orderId} is readable`);
+      }
+      const stock = (await alive.get(`/api/v1/products/${product.id}`)).body.stock;
+      assert.ok(stock >= 0);
+      assert.equal(stock, INITIAL_STOCK - report.acknowledged.size, 'stock = initial - live orders');
+
+      for (const victim of ['postgres:1', 'pgpool:0', 'api:0', 'nginx:0']) await cli('start', victim);
+      assert.match(await cli('verify'), /backends agree/);
+      const after = JSON.parse(await cli('status', '--json')) as Status;
+      assert.deepEqual(
+        after.components.filter((c) => c.state !== 'up').map((c) => c.name),
+        [],
+      );
+      const servedBy = new Set<string>();
+      for (let i = 0; i < 40; i++) {
+        const reply = await new Client(after.entrypoints[i % 2]!).get('/api/v1/products?limit=1');
+        servedBy.add(reply.headers.get('x-served-by') ?? '');
+      }
+      assert.deepEqual([...servedBy].sort(), ['api:0', 'api:1'], 'traffic reaches every API instance again');
+    });
+  });
+}
