@@ -33,7 +33,8 @@ http {
   fastcgi_temp_path ${dir}/tmp/fastcgi;
   uwsgi_temp_path ${dir}/tmp/uwsgi;
   scgi_temp_path ${dir}/tmp/scgi;
-  client_max_body_size 2m;
+  # The API enforces its own 1 MiB limit with a problem document; nginx only stops the absurd.
+  client_max_body_size 16m;
   upstream bazaar_api {
 ${upstreams}
     keepalive 64;
@@ -41,6 +42,19 @@ ${upstreams}
   }
   server {
     listen 127.0.0.1:${ports.nginx(t, i)};
+    # What nginx answers itself is a problem document too, never an HTML page.
+    error_page 413 = @too_large;
+    error_page 502 503 504 = @unavailable;
+    location @too_large {
+      default_type application/problem+json;
+      return 413 '{"type":"https://bazaar.dev/problems/payload-too-large","title":"Payload too large","status":413,"detail":"The request body is larger than the limit"}';
+    }
+    location @unavailable {
+      default_type application/problem+json;
+      add_header Retry-After 1 always;
+      add_header X-Request-Id $bazaar_request_id always;
+      return 503 '{"type":"https://bazaar.dev/problems/unavailable","title":"Service unavailable","status":503,"detail":"No API instance could answer; try again shortly"}';
+    }
     location / {
       proxy_pass http://bazaar_api;
       proxy_http_version 1.1;

@@ -12,7 +12,7 @@ export interface TestDatabase {
 /** A real, throwaway PostgreSQL (the embedded one) in a temporary folder, on a free port. */
 export async function startTestDatabase(): Promise<TestDatabase> {
   const dir = await mkdtemp(join(tmpdir(), 'bazaar-test-'));
-  const server = await startEmbeddedPostgres(dir, createLogger('warn'));
+  const server = await startEmbeddedPostgres(dir, createLogger('error'));
   return {
     url: server.url,
     stop: async () => {
