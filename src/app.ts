@@ -5,6 +5,7 @@ import { PostgresOrderStore } from './adapters/postgres/orders.repository.js';
 import { PostgresCatalogStore } from './adapters/postgres/products.repository.js';
 import { PostgresProductSearch } from './adapters/postgres/search.repository.js';
 import { PostgresUserStore } from './adapters/postgres/users.repository.js';
+import { PostgresLoginFailureStore } from './adapters/postgres/login-failures.repository.js';
 import { migrate } from './adapters/postgres/migrator.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
@@ -70,7 +71,12 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     DEFAULT_CURRENCY,
   );
   const users = new UsersService(userStore, clock, [(userId) => carts.discard(userId)]);
-  const auth = new AuthService(userStore, new TokenService(deps.authSecret), new LoginThrottle());
+  const auth = new AuthService(
+    userStore,
+    new TokenService(deps.authSecret),
+    new LoginThrottle(new PostgresLoginFailureStore(db)),
+    clock,
+  );
   const authenticate = createAuthenticate(auth);
   const catalog = new CatalogService(
     catalogStore,

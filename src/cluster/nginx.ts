@@ -33,8 +33,9 @@ http {
   fastcgi_temp_path ${dir}/tmp/fastcgi;
   uwsgi_temp_path ${dir}/tmp/uwsgi;
   scgi_temp_path ${dir}/tmp/scgi;
-  # The API enforces its own 1 MiB limit with a problem document; nginx only stops the absurd.
-  client_max_body_size 16m;
+  # The API's limit (1 MiB), enforced here: an instance that refuses a body while nginx is still
+  # sending it breaks the upstream connection, so nginx answers first, with the same problem.
+  client_max_body_size 1m;
   upstream bazaar_api {
 ${upstreams}
     keepalive 64;
@@ -47,12 +48,15 @@ ${upstreams}
     error_page 502 503 504 = @unavailable;
     location @too_large {
       default_type application/problem+json;
+      add_header X-Request-Id $bazaar_request_id always;
+      add_header X-Served-By nginx:${i} always;
       return 413 '{"type":"https://bazaar.dev/problems/payload-too-large","title":"Payload too large","status":413,"detail":"The request body is larger than the limit"}';
     }
     location @unavailable {
       default_type application/problem+json;
       add_header Retry-After 1 always;
       add_header X-Request-Id $bazaar_request_id always;
+      add_header X-Served-By nginx:${i} always;
       return 503 '{"type":"https://bazaar.dev/problems/unavailable","title":"Service unavailable","status":503,"detail":"No API instance could answer; try again shortly"}';
     }
     location / {

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,6 +16,12 @@ import { CheckoutTraffic } from '../support/traffic.js';
 // on its own base port, so it coexists with a manual cluster on the default ports.
 const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000);
 const INITIAL_STOCK = 100_000;
+const CONTRACT_SUITE = fileURLToPath(new URL('../integration/api-contract.test.ts', import.meta.url));
+
+function withoutTestContext(): NodeJS.ProcessEnv {
+  const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
+  return env;
+}
 
 interface Status {
   entrypoints: string[];
@@ -107,6 +115,36 @@ for (const [offset, mode] of MODES.filter(
           ).body.status,
           'paid',
         );
+      }
+    });
+
+    test('each entrypoint serves the whole api.md contract (the contract suite, through nginx)', async () => {
+      const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
+      for (const url of status.entrypoints) {
+        const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', '--test', CONTRACT_SUITE], {
+            // Without NODE_TEST_CONTEXT the child is a test run of its own, not a nested one.
+            env: {
+              ...withoutTestContext(),
+              BAZAAR_TEST_TARGET: url,
+              BAZAAR_TEST_ADMIN_PASSWORD: state.adminPassword,
+            },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
+          let out = '';
+          child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+          child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+          child.on('close', (code) => resolve({ code, out }));
+        });
+        assert.equal(
+          run.code,
+          0,
+          `contract suite through ${url}:\n${run.out
+            .split('\n')
+            .filter((l) => /not ok|Error|expected|actual/.test(l))
+            .join('\n')}`,
+        );
+        assert.match(run.out, /# fail 0/);
       }
     });
 

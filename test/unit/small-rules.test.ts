@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LoginThrottle } from '../../src/modules/users/index.js';
+import { waitSeconds } from '../../src/modules/users/index.js';
 import { etagOf, matchesIfNoneMatch, parseIfMatch } from '../../src/modules/catalog/etag.js';
 import { normaliseSearchText } from '../../src/modules/search/index.js';
 import { parseDatabaseUrl } from '../../src/adapters/postgres/endpoints.js';
@@ -10,27 +10,14 @@ import { mergeLines } from '../../src/modules/orders/order-pricing.js';
 import { deterministicUuidV7, isUuid } from '../../src/platform/ids.js';
 import { seededRandom } from '../../src/seed/random.js';
 
-test('login throttle locks a key after five failures until its window passes', () => {
-  let now = 0;
-  const throttle = new LoginThrottle(5, 60_000, () => now);
-  for (let i = 0; i < 5; i++) {
-    assert.equal(throttle.retryAfterSeconds('k'), 0);
-    throttle.recordFailure('k');
-  }
-  assert.equal(throttle.retryAfterSeconds('k'), 60);
-  assert.equal(throttle.retryAfterSeconds('other'), 0);
-  now = 30_000;
-  assert.equal(throttle.retryAfterSeconds('k'), 30);
-  now = 60_000;
-  assert.equal(throttle.retryAfterSeconds('k'), 0);
-});
-
-test('a successful login clears the failures', () => {
-  const throttle = new LoginThrottle(2, 60_000, () => 0);
-  throttle.recordFailure('k');
-  throttle.recordSuccess('k');
-  throttle.recordFailure('k');
-  assert.equal(throttle.retryAfterSeconds('k'), 0);
+test('login throttle: the sixth attempt within the window waits until the oldest failure leaves it', () => {
+  const t0 = new Date('2026-01-01T00:00:00Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  assert.equal(waitSeconds(4, t0, at(1000), 5, 60_000), 0);
+  assert.equal(waitSeconds(5, t0, at(0), 5, 60_000), 60);
+  assert.equal(waitSeconds(5, t0, at(30_000), 5, 60_000), 30);
+  assert.equal(waitSeconds(7, t0, at(59_999), 5, 60_000), 1);
+  assert.equal(waitSeconds(0, null, at(0), 5, 60_000), 0);
 });
 
 test('If-Match accepts the ETag, a weak ETag, a bare version and *', () => {

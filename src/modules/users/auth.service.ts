@@ -3,6 +3,7 @@ import { verifyPassword } from '../../platform/passwords.js';
 import type { TokenService } from '../../platform/tokens.js';
 import type { Principal } from '../../platform/http/principal.js';
 import type { LoginThrottle } from './login-throttle.js';
+import type { Clock } from '../../platform/clock.js';
 import { toUser } from './users.service.js';
 import type { User, UserStore } from './users.ports.js';
 
@@ -21,11 +22,13 @@ export class AuthService {
     private readonly users: UserStore,
     private readonly tokens: TokenService,
     private readonly throttle: LoginThrottle,
+    private readonly clock: Clock,
   ) {}
 
   async login(email: string, password: string, clientAddress: string): Promise<IssuedToken> {
     const key = `${email.trim().toLowerCase()}|${clientAddress}`;
-    const wait = this.throttle.retryAfterSeconds(key);
+    const now = this.clock.now();
+    const wait = await this.throttle.retryAfterSeconds(key, now);
     if (wait > 0) {
       throw new AppError('too_many_requests', 'Too many failed login attempts; try again later', {
         retryAfterSeconds: wait,
@@ -34,10 +37,10 @@ export class AuthService {
     const user = await this.users.findByEmail(email.trim());
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
     if (!user || !ok) {
-      this.throttle.recordFailure(key);
+      await this.throttle.recordFailure(key, now);
       throw new AppError('invalid_credentials', 'Wrong email or password');
     }
-    this.throttle.recordSuccess(key);
+    await this.throttle.recordSuccess(key);
     return {
       token: this.tokens.issue({ sub: user.id, role: user.role }),
       token_type: 'Bearer',

@@ -1,44 +1,45 @@
+/** Where failed logins are counted: shared by every instance, so the limit holds behind a balancer. */
+export interface LoginFailureStore {
+  /** Failures for `key` at or after `since`: how many, and when the oldest of them was. */
+  failuresSince(key: string, since: Date): Promise<{ count: number; oldest: Date | null }>;
+  recordFailure(key: string, at: Date): Promise<void>;
+  clear(key: string): Promise<void>;
+}
+
 /**
- * Failed-login throttling: after `maxFailures` failures for one key within `windowMs`, further
- * attempts are refused until the window has passed. Kept in the instance's memory: an attacker
- * spreading attempts over K instances gets K times the budget, still far from a useful rate.
+ * The throttling rule: after `maxFailures` failed logins for one key (email and client address)
+ * within `windowMs`, further attempts are refused until the oldest of them leaves the window.
  */
 export class LoginThrottle {
-  private readonly failures = new Map<string, { count: number; windowStart: number }>();
-
   constructor(
+    private readonly store: LoginFailureStore,
     private readonly maxFailures = 5,
     private readonly windowMs = 60_000,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Seconds to wait before trying again, or 0 when an attempt is allowed. */
-  retryAfterSeconds(key: string): number {
-    const entry = this.failures.get(key);
-    if (!entry) return 0;
-    const elapsed = this.now() - entry.windowStart;
-    if (elapsed >= this.windowMs) {
-      this.failures.delete(key);
-      return 0;
-    }
-    return entry.count >= this.maxFailures ? Math.ceil((this.windowMs - elapsed) / 1000) : 0;
+  async retryAfterSeconds(key: string, now: Date): Promise<number> {
+    const { count, oldest } = await this.store.failuresSince(key, new Date(now.getTime() - this.windowMs));
+    return waitSeconds(count, oldest, now, this.maxFailures, this.windowMs);
   }
 
-  recordFailure(key: string): void {
-    const now = this.now();
-    const entry = this.failures.get(key);
-    if (!entry || now - entry.windowStart >= this.windowMs)
-      this.failures.set(key, { count: 1, windowStart: now });
-    else entry.count++;
-    if (this.failures.size > 100_000) this.prune(now);
+  recordFailure(key: string, now: Date): Promise<void> {
+    return this.store.recordFailure(key, now);
   }
 
-  recordSuccess(key: string): void {
-    this.failures.delete(key);
+  recordSuccess(key: string): Promise<void> {
+    return this.store.clear(key);
   }
+}
 
-  private prune(now: number): void {
-    for (const [key, entry] of this.failures)
-      if (now - entry.windowStart >= this.windowMs) this.failures.delete(key);
-  }
+/** Pure rule, kept apart for testing: how long to wait given the failures in the window. */
+export function waitSeconds(
+  count: number,
+  oldest: Date | null,
+  now: Date,
+  maxFailures: number,
+  windowMs: number,
+): number {
+  if (count < maxFailures || !oldest) return 0;
+  return Math.max(1, Math.ceil((oldest.getTime() + windowMs - now.getTime()) / 1000));
 }
