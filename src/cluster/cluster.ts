@@ -163,6 +163,7 @@ export class Cluster {
           user: PG_USER,
           database: 'bazaar',
           connectionTimeoutMillis: 2000,
+          query_timeout: 5000,
         });
         try {
           await client.connect();

@@ -111,13 +111,16 @@ export function sleep(ms: number): Promise<void> {
 export function run(
   command: string,
   args: string[],
-  options: { owner?: Owner; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { owner?: Owner; env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: options.env ?? process.env,
       cwd: options.cwd,
+      // Every step has an end: a command that hangs is killed and reported as failed.
+      timeout: options.timeoutMs ?? 600_000,
+      killSignal: 'SIGKILL',
       ...(options.owner ?? {}),
     });
     let out = '';

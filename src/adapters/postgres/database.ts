@@ -106,17 +106,25 @@ export class Database implements Queryable {
     statement: Statement,
     values: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    const client = await this.connect();
-    let broken: Error | undefined;
-    try {
-      return await this.options.metrics.timeStore('postgres', statement.name, () =>
-        client.query<R>({ name: statement.name, text: statement.text, values }),
-      );
-    } catch (error) {
-      if (isConnectionError(error)) broken = error as Error;
-      throw translateDatabaseError(error);
-    } finally {
-      client.release(broken);
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.connect();
+      let broken: Error | undefined;
+      try {
+        return await this.options.metrics.timeStore('postgres', statement.name, () =>
+          client.query<R>({ name: statement.name, text: statement.text, values }),
+        );
+      } catch (error) {
+        if (isConnectionError(error)) broken = error as Error;
+        // A serialization failure or deadlock (snapshot isolation, hot rows) rolled the single
+        // statement back on the server: running it again is safe.
+        if (!broken && isRetryableTransactionError(error) && attempt < MAX_TRANSACTION_ATTEMPTS) {
+          await sleep(5 * attempt + Math.random() * 10);
+          continue;
+        }
+        throw translateDatabaseError(error);
+      } finally {
+        client.release(broken);
+      }
     }
   }
 

@@ -55,5 +55,11 @@ export function translateDatabaseError(error: unknown): unknown {
       retryAfterSeconds: 2,
     });
   }
+  if (isRetryableTransactionError(error)) {
+    // Still conflicting after the retries: contention that passes, not a bad request.
+    return new AppError('unavailable', 'Too much contention on the same data; try again', {
+      retryAfterSeconds: 1,
+    });
+  }
   return error;
 }
