@@ -48,17 +48,22 @@ export function clusterCommand(): Command {
         .choices(['native', 'snapshot', 'streaming'])
         .default('native'),
     )
-    .option('--redis <n>', 'Redis nodes for carts (0: carts in PostgreSQL)', bounded('--redis', [0, 0]), 0)
+    .option('--redis <n>', 'Redis nodes for carts (0: carts in PostgreSQL)', bounded('--redis', [0, 5]), 0)
     .option(
       '--cassandra <n>',
       'Cassandra nodes for the catalog (0: catalog in PostgreSQL)',
-      bounded('--cassandra', [0, 0]),
+      bounded('--cassandra', [0, 3]),
       0,
     )
     .option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
     .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
     .addOption(dirOption())
     .action(async (o) => {
+      if (o.redis > 0 || o.cassandra > 0) {
+        throw new Error(
+          'Redis carts and the Cassandra catalog are not part of this build yet; use --redis 0 --cassandra 0',
+        );
+      }
       const topology: Topology = {
         pg: o.pg,
         pgpool: o.pgpool,

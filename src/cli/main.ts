@@ -17,8 +17,7 @@ function integer(min: number, max: number) {
 const program = new Command()
   .name('bazaar')
   .description('Bazaar: a horizontally scaled online-store backend and a lab to measure it')
-  .version(VERSION)
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+  .version(VERSION);
 
 program
   .command('serve')
@@ -51,6 +50,13 @@ program
   .action(async (options) => seed(options));
 
 program.addCommand(clusterCommand());
+
+// Bad usage exits 2 everywhere (cli.md), in subcommands added from other files too.
+function exitTwoOnBadUsage(command: Command): void {
+  command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
+  command.commands.forEach(exitTwoOnBadUsage);
+}
+exitTwoOnBadUsage(program);
 
 try {
   await program.parseAsync();

@@ -76,6 +76,14 @@ export class Cluster {
         `a cluster is already running in ${resolve(topology.dir)}: \`bazaar cluster down\` first`,
       );
     }
+    if (topology.mode === 'snapshot') {
+      // Seen with pgpool-II 4.3.5 here: the first session hangs in pgpool's catalog lookup
+      // ("ABORT: there is no transaction in progress" on node 1), so the mode is refused up front
+      // rather than left to hang until a time-out.
+      throw new Error(
+        '--pg-mode snapshot does not come up with pgpool-II 4.3 on this machine yet; use native or streaming',
+      );
+    }
     const sw = await ensureSoftware(say);
     const state: ClusterState = {
       topology,
