@@ -96,6 +96,14 @@ exec ${sw.pgBin}/pg_ctl -D "$2" -l "$(dirname "$2")/postgres.log" -w -t 60 start
   };
 }
 
+/** An empty folder for backend i, owned by the server's user. */
+async function freshFolder(t: Topology, i: number, owner: Owner | undefined): Promise<void> {
+  const dir = componentDir(t, 'postgres', i);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (owner) await chown(dir, owner.uid, owner.gid);
+}
+
 /** A hot standby of the primary (postgres:0), for streaming mode: a base backup that follows it. */
 export async function createStandby(
   t: Topology,
@@ -103,10 +111,7 @@ export async function createStandby(
   sw: Software,
   owner: Owner | undefined,
 ): Promise<void> {
-  const dir = componentDir(t, 'postgres', i);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (owner) await chown(dir, owner.uid, owner.gid);
+  await freshFolder(t, i, owner);
   await run(
     join(sw.pgBin, 'pg_basebackup'),
     [
@@ -135,10 +140,7 @@ export async function createBackend(
   sw: Software,
   owner: Owner | undefined,
 ): Promise<void> {
-  const dir = componentDir(t, 'postgres', i);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (owner) await chown(dir, owner.uid, owner.gid);
+  await freshFolder(t, i, owner);
   await run(
     join(sw.pgBin, 'initdb'),
     [

@@ -106,50 +106,55 @@ export class Database implements Queryable {
     statement: Statement,
     values: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.connect();
-      let broken: Error | undefined;
-      try {
-        return await this.options.metrics.timeStore('postgres', statement.name, () =>
-          client.query<R>({ name: statement.name, text: statement.text, values }),
-        );
-      } catch (error) {
-        if (isConnectionError(error)) broken = error as Error;
-        // A serialization failure or deadlock (snapshot isolation, hot rows) rolled the single
-        // statement back on the server: running it again is safe.
-        if (!broken && isRetryableTransactionError(error) && attempt < MAX_TRANSACTION_ATTEMPTS) {
-          await sleep(5 * attempt + Math.random() * 10);
-          continue;
-        }
-        throw translateDatabaseError(error);
-      } finally {
-        client.release(broken);
-      }
-    }
+    return this.withConnection((client) => this.execute<R>(client, statement, values));
+  }
+
+  /** Runs `work` in one transaction; any error rolls it back. */
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.withConnection(
+      async (client) => {
+        await client.query('BEGIN');
+        const result = await work({
+          query: (statement, values = []) => this.execute(client, statement, values),
+        });
+        await client.query('COMMIT');
+        return result;
+      },
+      (client) =>
+        client.query('ROLLBACK').then(
+          () => undefined,
+          () => undefined,
+        ),
+    );
+  }
+
+  private execute<R extends pg.QueryResultRow>(
+    client: pg.PoolClient,
+    statement: Statement,
+    values: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    return this.options.metrics.timeStore('postgres', statement.name, () =>
+      client.query<R>({ name: statement.name, text: statement.text, values }),
+    );
   }
 
   /**
-   * Runs `work` in one transaction. Serialization failures and deadlocks roll back on the server,
-   * so the whole unit is run again; any other error is rethrown after ROLLBACK.
+   * Runs `work` on a pooled connection. A connection that broke is discarded, never reused. A
+   * serialization failure or deadlock (snapshot isolation, hot rows) was rolled back whole on the
+   * server, so the unit (one statement or one transaction) is run again, a few times, with jitter.
    */
-  async transaction<T>(work: (tx: Queryable) => Promise<T>, isolation?: 'repeatable read'): Promise<T> {
+  private async withConnection<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    rollback?: (client: pg.PoolClient) => Promise<void>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect();
       let broken: Error | undefined;
-      const tx: Queryable = {
-        query: (statement, values = []) =>
-          this.options.metrics.timeStore('postgres', statement.name, () =>
-            client.query({ name: statement.name, text: statement.text, values }),
-          ) as never,
-      };
       try {
-        await client.query(isolation ? `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}` : 'BEGIN');
-        const result = await work(tx);
-        await client.query('COMMIT');
-        return result;
+        return await work(client);
       } catch (error) {
         if (isConnectionError(error)) broken = error as Error;
-        else await client.query('ROLLBACK').catch(() => undefined);
+        else await rollback?.(client);
         if (!broken && isRetryableTransactionError(error) && attempt < MAX_TRANSACTION_ATTEMPTS) {
           await sleep(5 * attempt + Math.random() * 10);
           continue;
