@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -16,7 +15,7 @@ import {
   type Topology,
 } from './layout.js';
 import { startNginx, writeNginxConfig } from './nginx.js';
-import { pcp, startPgpool, writePgpoolConfig } from './pgpool.js';
+import { recoverNode, startPgpool, writePgpoolConfig } from './pgpool.js';
 import {
   createBackend,
   createStandby,
@@ -153,6 +152,14 @@ export class Cluster {
     step('up');
   }
 
+  private saving: Promise<void> = Promise.resolve();
+
+  /** Components start in parallel: their saves are queued, each writing the latest state. */
+  private save(): Promise<void> {
+    this.saving = this.saving.then(() => saveState(this.state));
+    return this.saving;
+  }
+
   private apiSecrets(): { secret: string; adminPassword: string } {
     return { secret: this.state.secret, adminPassword: this.state.adminPassword };
   }
@@ -161,34 +168,50 @@ export class Cluster {
     return this.state.adminPassword;
   }
 
+  /**
+   * Waits until pgpool i answers a query. A probe that takes long is left to finish on its own
+   * (closing a session in the middle of pgpool's start-up can leave its child stuck), while the
+   * next probe is made and the whole wait still ends after 90 s.
+   */
   private async waitPgpoolServing(i: number): Promise<void> {
     const t = this.topology;
+    const probe = async (): Promise<boolean> => {
+      const client = new pg.Client({
+        host: '127.0.0.1',
+        port: ports.pgpool(t, i),
+        user: PG_USER,
+        database: 'bazaar',
+      });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    };
     await waitUntil(
-      async () => {
-        const client = new pg.Client({
-          host: '127.0.0.1',
-          port: ports.pgpool(t, i),
-          user: PG_USER,
-          database: 'bazaar',
-          connectionTimeoutMillis: 2000,
-          query_timeout: 5000,
-        });
-        try {
-          await client.connect();
-          await client.query('SELECT 1');
-          return true;
-        } catch {
-          return false;
-        } finally {
-          await client.end().catch(() => undefined);
-        }
-      },
+      () => Promise.race([probe(), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]),
       90_000,
       `pgpool:${i} serving queries`,
     );
   }
 
   private async startComponent(kind: ComponentKind, i: number): Promise<void> {
+    try {
+      await this.startOne(kind, i);
+    } catch (error) {
+      const where = componentDir(this.topology, kind, i);
+      throw new Error(
+        `${componentName(kind, i)} did not come up (${(error as Error).message}); its log is in ${where}`,
+      );
+    }
+  }
+
+  private async startOne(kind: ComponentKind, i: number): Promise<void> {
     const t = this.topology;
     let pid: number;
     switch (kind) {
@@ -206,7 +229,7 @@ export class Cluster {
         break;
     }
     this.state.pids[componentName(kind, i)] = pid;
-    await saveState(this.state);
+    await this.save();
   }
 
   private pidOf(kind: ComponentKind, i: number): number | undefined {
@@ -277,7 +300,7 @@ export class Cluster {
     const pool = range(t.pgpool).find((p) => isAlive(this.pidOf('pgpool', p)));
     if (pool === undefined) throw new Error('no pgpool-II is running to re-sync the backend through');
     this.say(`re-syncing postgres:${i} through pgpool:${pool} (online recovery)`);
-    await pcp(t, pool, this.sw, 'pcp_recovery_node', ['-n', String(i)]);
+    await recoverNode(t, pool, this.sw, i);
     await waitBackendReady(t, i, this.sw, this.owner);
   }
 
@@ -300,19 +323,6 @@ export class Cluster {
       throw new Error(`no component "${name}"; names look like postgres:0, pgpool:1, api:0, nginx:1`);
     }
     return parsed;
-  }
-
-  async logTail(kind: ComponentKind, i: number, lines = 20): Promise<string> {
-    const files: Record<ComponentKind, string> = {
-      postgres: 'postgres.log',
-      pgpool: 'pgpool.log',
-      api: 'api.log',
-      nginx: 'error.log',
-    };
-    const text = await readFile(join(componentDir(this.topology, kind, i), files[kind]), 'utf8').catch(
-      () => '',
-    );
-    return text.split('\n').slice(-lines).join('\n');
   }
 }
 

@@ -149,21 +149,14 @@ export async function startPgpool(t: Topology, i: number, sw: Software): Promise
   return pid;
 }
 
-/** Runs a pcp command against pgpool i (node status, attach, online recovery). */
-export function pcp(
-  t: Topology,
-  i: number,
-  sw: Software,
-  command: 'pcp_recovery_node' | 'pcp_attach_node' | 'pcp_node_info',
-  args: string[],
-): Promise<string> {
-  const binary =
-    command === 'pcp_recovery_node'
-      ? sw.pcpRecoveryNode
-      : command === 'pcp_attach_node'
-        ? sw.pcpAttachNode
-        : sw.pcpAttachNode.replace(/pcp_attach_node$/, 'pcp_node_info');
-  return run(binary, ['-h', '127.0.0.1', '-p', String(ports.pcp(t, i)), '-U', PCP_USER, '-w', ...args], {
-    env: pcpEnv(t, i),
-  });
+/**
+ * Online recovery of backend `node` through pgpool i: a fresh copy of the main node, started and
+ * attached again (with the watchdog, on every pgpool).
+ */
+export function recoverNode(t: Topology, i: number, sw: Software, node: number): Promise<string> {
+  return run(
+    sw.pcpRecoveryNode,
+    ['-h', '127.0.0.1', '-p', String(ports.pcp(t, i)), '-U', PCP_USER, '-w', '-n', String(node)],
+    { env: pcpEnv(t, i) },
+  );
 }

@@ -1,4 +1,4 @@
-import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 // postmaster.pid is small and read on every status: synchronous reads keep callers simple.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -254,8 +254,4 @@ function childrenOf(pid: number): number[] {
   } catch {
     return [];
   }
-}
-
-export async function backendLog(t: Topology, i: number): Promise<string> {
-  return readFile(join(componentDir(t, 'postgres', i), 'postgres.log'), 'utf8').catch(() => '');
 }

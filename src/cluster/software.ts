@@ -9,7 +9,6 @@ export interface Software {
   pgVersion: string;
   pgpool: string;
   pcpRecoveryNode: string;
-  pcpAttachNode: string;
   nginx: string;
 }
 
@@ -93,7 +92,6 @@ export async function ensureSoftware(say: (line: string) => void): Promise<Softw
     pgVersion: version,
     pgpool: sbin('pgpool'),
     pcpRecoveryNode: sbin('pcp_recovery_node'),
-    pcpAttachNode: sbin('pcp_attach_node'),
     nginx: sbin('nginx'),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Topology } from './layout.js';
 
@@ -24,7 +24,13 @@ export async function loadState(dir: string): Promise<ClusterState | null> {
   }
 }
 
+let saveCount = 0;
+
+/** Writes the state atomically (a whole new file renamed into place): a reader never sees half of it. */
 export async function saveState(state: ClusterState): Promise<void> {
   await mkdir(resolve(state.topology.dir), { recursive: true });
-  await writeFile(stateFile(state.topology.dir), `${JSON.stringify(state, null, 2)}\n`);
+  const target = stateFile(state.topology.dir);
+  const temporary = `${target}.${process.pid}.${saveCount++}`;
+  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`);
+  await rename(temporary, target);
 }

@@ -219,8 +219,9 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
       const column = SORT_COLUMNS[sort];
       statement = {
         name,
-        text: `SELECT ${PRODUCT_COLUMNS}, count(*) OVER () AS total FROM products WHERE ${where.sql}
-               ORDER BY ${column} ${order}, id ${order} LIMIT $1 OFFSET $2`,
+        // Lists carry prices and stock: read on the primary, never on a trailing standby.
+        text: onPrimary(`SELECT ${PRODUCT_COLUMNS}, count(*) OVER () AS total FROM products WHERE ${where.sql}
+               ORDER BY ${column} ${order}, id ${order} LIMIT $1 OFFSET $2`),
       };
       this.listStatements.set(name, statement);
     }
