@@ -1,9 +1,7 @@
 import { loadConfig } from '../config/config.js';
-import { createApp } from '../app.js';
-import { startEmbeddedPostgres } from '../adapters/postgres/embedded.js';
 import { createLogger } from '../platform/logger.js';
 import { seedDemoData } from '../seed/seeder.js';
-import { stateSecret } from './state-files.js';
+import { openApp } from './open-app.js';
 
 export interface SeedFlags {
   products: number;
@@ -15,14 +13,7 @@ export interface SeedFlags {
 export async function seed(flags: SeedFlags): Promise<void> {
   const config = loadConfig({ logLevel: process.env.LOG_LEVEL ?? 'warn' });
   const logger = createLogger(config.logLevel);
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.stateDir, logger);
-  const secret = config.authSecret ?? (await stateSecret(config.stateDir, 'auth-secret')).value;
-  const app = await createApp({
-    config,
-    databaseUrl: config.databaseUrl ?? embedded!.url,
-    authSecret: secret,
-    logger,
-  });
+  const { app, close } = await openApp(config, logger);
   try {
     const started = Date.now();
     const result = await seedDemoData(app.stores, flags, logger);
@@ -31,7 +22,6 @@ export async function seed(flags: SeedFlags): Promise<void> {
         `(seed ${flags.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
   } finally {
-    await app.close();
-    await embedded?.stop();
+    await close();
   }
 }

@@ -1,6 +1,5 @@
 import { loadConfig, type ServeFlags } from '../config/config.js';
-import { createApp } from '../app.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../adapters/postgres/embedded.js';
+import { openApp } from './open-app.js';
 import { createLogger } from '../platform/logger.js';
 import { seedDemoData } from '../seed/seeder.js';
 import { DEMO_CUSTOMER_PASSWORD, demoCustomerEmail } from '../seed/demo-data.js';
@@ -11,22 +10,11 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const started = Date.now();
   const config = loadConfig(flags);
   const logger = createLogger(config.logLevel);
-  let embedded: EmbeddedDatabase | undefined;
-  if (!config.databaseUrl) embedded = await startEmbeddedPostgres(config.stateDir, logger);
-  const databaseUrl = config.databaseUrl ?? embedded!.url;
-
-  const secret = config.authSecret ?? (await stateSecret(config.stateDir, 'auth-secret')).value;
   const admin = config.adminPassword
     ? { value: config.adminPassword, created: false, path: 'BAZAAR_ADMIN_PASSWORD' }
     : await stateSecret(config.stateDir, 'admin-password', 12);
-
-  let app;
-  try {
-    app = await createApp({ config, databaseUrl, authSecret: secret, logger });
-  } catch (error) {
-    await embedded?.stop().catch(() => undefined);
-    throw error;
-  }
+  const opened = await openApp(config, logger);
+  const { app, embedded } = opened;
   await app.users.ensureAdmin(config.adminEmail, admin.value);
 
   const seedWanted =
@@ -66,8 +54,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'draining in-flight requests, then stopping');
     try {
-      await app.close();
-      await embedded?.stop();
+      await opened.close();
       process.exit(0);
     } catch (error) {
       logger.error({ err: error }, 'shutdown failed');

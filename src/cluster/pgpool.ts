@@ -61,8 +61,9 @@ export function pgpoolConf(t: Topology, i: number): string {
     health_check_database: 'postgres',
     recovery_user: PG_USER,
     recovery_password: '',
-    recovery_1st_stage_command: t.mode === 'streaming' ? 'recovery_1st_stage' : 'recovery_1st_stage',
-    recovery_2nd_stage_command: t.mode === 'streaming' ? '' : 'recovery_2nd_stage',
+    // Both stages are always named: each mode's scripts make the stage it does not use a no-op.
+    recovery_1st_stage_command: 'recovery_1st_stage',
+    recovery_2nd_stage_command: 'recovery_2nd_stage',
     recovery_timeout: 90,
     sr_check_period: t.mode === 'streaming' ? 1 : 0,
     sr_check_user: PG_USER,

@@ -3,7 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 export interface Started {
   url: string;
   pid: number;
-  stop(): Promise<void>;
+  /** SIGTERM by pid; resolves with the exit code once the process is gone. */
+  stop(): Promise<number | null>;
 }
 
 /** Starts a Node process that prints a URL once it listens; stops it by pid with SIGTERM. */
@@ -30,8 +31,8 @@ export function startListening(
           pid: child.pid!,
           stop: () =>
             new Promise((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
+              if (child.exitCode !== null) return done(child.exitCode);
+              child.once('exit', (code) => done(code));
               child.kill('SIGTERM');
             }),
         });
