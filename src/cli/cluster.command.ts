@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Cluster, type ClusterStatus } from '../cluster/cluster.js';
-import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
+import { LIMITS, STORES_AVAILABLE, type PgMode, type Topology } from '../cluster/layout.js';
 import { doctor } from '../cluster/software.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -57,9 +57,10 @@ export function clusterCommand(): Command {
     )
     .option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
     .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
+    .option('--seed-users <n>', 'demo customers', bounded('--seed-users', [0, 100_000]), 1_000)
     .addOption(dirOption())
     .action(async (o) => {
-      if (o.redis > 0 || o.cassandra > 0) {
+      if ((o.redis > 0 && !STORES_AVAILABLE.redis) || (o.cassandra > 0 && !STORES_AVAILABLE.cassandra)) {
         throw new Error(
           'Redis carts and the Cassandra catalog are not part of this build yet; use --redis 0 --cassandra 0',
         );
@@ -73,6 +74,7 @@ export function clusterCommand(): Command {
         basePort: o.basePort,
         dir: o.dir,
         seedProducts: o.seedProducts,
+        seedUsers: o.seedUsers,
       };
       const started = Date.now();
       const c = await Cluster.up(topology, say);

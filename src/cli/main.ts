@@ -4,6 +4,8 @@ import { VERSION } from '../version.js';
 import { serve } from './serve.command.js';
 import { seed } from './seed.command.js';
 import { clusterCommand } from './cluster.command.js';
+import { loadCommand } from './load.command.js';
+import { benchCommand } from './bench.command.js';
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -50,6 +52,8 @@ program
   .action(async (options) => seed(options));
 
 program.addCommand(clusterCommand());
+program.addCommand(loadCommand());
+program.addCommand(benchCommand());
 
 // Bad usage exits 2 everywhere (cli.md), in subcommands added from other files too.
 function exitTwoOnBadUsage(command: Command): void {

@@ -73,5 +73,5 @@ export async function startApi(
 
 /** Seeds the cluster once, through the application's own seeding and so through pgpool-II. */
 export function seedArgs(t: Topology): string[] {
-  return [BIN, 'seed', '--products', String(t.seedProducts), '--users', '1000'];
+  return [BIN, 'seed', '--products', String(t.seedProducts), '--users', String(t.seedUsers ?? 1000)];
 }

@@ -12,7 +12,12 @@ export interface Topology {
   basePort: number;
   dir: string;
   seedProducts: number;
+  /** Demo customers seeded (absent in state files from before it existed: 1,000). */
+  seedUsers?: number;
 }
+
+/** Stores the launcher can start in this build; the others are refused with a clear message. */
+export const STORES_AVAILABLE = { redis: false, cassandra: false } as const;
 
 export const LIMITS = { pg: [1, 5], pgpool: [1, 4], api: [1, 8], nginx: [1, 4] } as const;
 

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { ensureSoftware } from '../cluster/software.js';
+import { MATRICES_DIR, loadMatrix, plan } from '../lab/bench/matrix.js';
+import { runConfiguration, loadModel, type RunRecord } from '../lab/bench/runner.js';
+import { loadScenario } from '../lab/load/scenario.js';
+import { changesAgainstBaseline, type BenchResults } from '../lab/report/bench-results.js';
+import { describeMachine } from '../lab/report/machine.js';
+import { writeReport } from '../lab/report/write-report.js';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1024 || n > 60000) throw new InvalidArgumentError('a port in 1024..60000');
+  return n;
+}
+
+const stamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
+
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description(
+      'Run a matrix of cluster configurations through `bazaar load` and write the report with charts',
+    )
+    .option('--matrix <file>', 'matrix file, JSON or YAML (default lab/matrices/default.yaml)')
+    .option('--out <dir>', 'report folder (default reports/<timestamp>)')
+    .option('--quick', 'the small matrix (lab/matrices/quick.yaml), for tests')
+    .option('--base-port <port>', 'ports of the bench clusters derive from it', port, 21000)
+    .option('--work-dir <dir>', 'where the bench clusters live while they run', '.bazaar/bench')
+    .action(async (o) => {
+      const matrixFile = o.matrix ?? join(MATRICES_DIR, o.quick ? 'quick.yaml' : 'default.yaml');
+      const matrix = await loadMatrix(matrixFile);
+      const steps = plan(matrix);
+      const scenario = await loadScenario(matrix.load.scenario);
+      // Sessions log in only as customers the bench seeded.
+      scenario.customers.count = Math.min(scenario.customers.count, matrix.seed.customers);
+      const startedAt = new Date();
+      const out = resolve(o.out ?? join('reports', stamp(startedAt)));
+      // Every cluster of the bench gets the same admin password, so admin sessions can log in.
+      const adminPassword = process.env.BAZAAR_ADMIN_PASSWORD || randomBytes(12).toString('base64url');
+      process.env.BAZAAR_ADMIN_PASSWORD = adminPassword;
+      const machine = await describeMachine(await ensureSoftware(say));
+      const abort = new AbortController();
+      const onSigint = () => {
+        say('stopping after this configuration (its cluster goes down; the report covers what ran)');
+        abort.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const runs: RunRecord[] = [];
+      const results = (): BenchResults => ({
+        tool: 'bazaar bench',
+        matrix: matrix.name,
+        started_at: startedAt.toISOString(),
+        finished_at: new Date().toISOString(),
+        machine,
+        load: {
+          model: loadModel(matrix.load),
+          warmup: matrix.load.warmup,
+          duration: matrix.load.duration,
+          workers: matrix.load.workers,
+          scenario: matrix.load.scenario,
+          seed: matrix.load.seed,
+        },
+        baseline: steps.baseline,
+        groups: steps.groups,
+        runs,
+        changes: changesAgainstBaseline(steps, runs),
+      });
+      say(`bench "${matrix.name}": ${steps.configurations.length} configurations, report in ${out}`);
+      for (const [i, c] of steps.configurations.entries()) {
+        const head = `[${i + 1}/${steps.configurations.length}] ${c.id}`;
+        if (abort.signal.aborted) break;
+        const skip = steps.skipped[c.id];
+        if (skip) {
+          say(`${head}: skipped (${skip})`);
+          runs.push({ configuration: c, status: 'skipped', note: skip, seconds: {} });
+          continue;
+        }
+        say(`${head}: cluster up, warm-up, measure, verify, down`);
+        const record = await runConfiguration(c, {
+          matrix,
+          scenario,
+          adminPassword,
+          workDir: resolve(o.workDir),
+          basePort: o.basePort,
+          say,
+          signal: abort.signal,
+        });
+        runs.push(record);
+        const t = record.load?.totals;
+        say(
+          record.status === 'ok'
+            ? `${head}: ${t!.rps} req/s, mean ${t!.mean_ms} ms, p99 ${t!.p99_ms} ms, errors ${t!.errors}`
+            : `${head}: FAILED at ${record.failed_at}: ${record.note}`,
+        );
+        // The report is rewritten after every configuration: an interrupted bench still leaves one.
+        await writeReport(out, results());
+      }
+      process.off('SIGINT', onSigint);
+      const charts = await writeReport(out, results());
+      say(`report: ${join(out, 'index.html')}`);
+      for (const c of charts) say(`  chart: ${join(out, 'charts', `${c.name}.svg`)} (.png)`);
+      if (!runs.some((r) => r.status === 'ok')) {
+        say('no configuration completed');
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,156 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Type, type Static } from '@sinclair/typebox';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { LIMITS, STORES_AVAILABLE, type PgMode } from '../../cluster/layout.js';
+import { parseDuration } from '../../platform/duration.js';
+
+const Count = (max: number) => Type.Integer({ minimum: 1, maximum: max });
+const Knobs = {
+  pg: Type.Optional(Count(LIMITS.pg[1])),
+  pgpool: Type.Optional(Count(LIMITS.pgpool[1])),
+  api: Type.Optional(Count(LIMITS.api[1])),
+  nginx: Type.Optional(Count(LIMITS.nginx[1])),
+  mode: Type.Optional(Type.Union([Type.Literal('native'), Type.Literal('streaming')])),
+  redis: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
+  cassandra: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+};
+const Duration = Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h)?$' });
+
+const MatrixSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1 }),
+    seed: Type.Object({ products: Type.Integer({ minimum: 1 }), customers: Type.Integer({ minimum: 1 }) }),
+    load: Type.Object({
+      users: Type.Optional(Type.Integer({ minimum: 1 })),
+      arrival: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+      max_sessions: Type.Optional(Type.Integer({ minimum: 1 })),
+      think: Duration,
+      warmup: Duration,
+      duration: Duration,
+      workers: Type.Integer({ minimum: 1, maximum: 64 }),
+      scenario: Type.String(),
+      seed: Type.Integer({ minimum: 0 }),
+    }),
+    baseline: Type.Object(Knobs, { additionalProperties: false }),
+    factors: Type.Array(
+      Type.Object({
+        name: Type.String(),
+        key: Type.Union([
+          Type.Literal('pg'),
+          Type.Literal('pgpool'),
+          Type.Literal('api'),
+          Type.Literal('nginx'),
+        ]),
+        values: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }),
+      }),
+    ),
+    stages: Type.Optional(
+      Type.Object({
+        name: Type.String(),
+        steps: Type.Array(Type.Object({ name: Type.String(), ...Knobs }, { additionalProperties: false }), {
+          minItems: 1,
+        }),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type Matrix = Static<typeof MatrixSchema>;
+
+export interface Configuration {
+  /** Short and unique, e.g. "pg1-pgpool2-api2-nginx2". */
+  id: string;
+  pg: number;
+  pgpool: number;
+  api: number;
+  nginx: number;
+  mode: PgMode;
+  redis: number;
+  cassandra: number;
+}
+
+/** A chart's worth of runs: one factor's values, or the storage stages, with their labels. */
+export interface Group {
+  name: string;
+  members: Array<{ label: string; configuration: string; baseline: boolean }>;
+}
+
+export interface Plan {
+  configurations: Configuration[];
+  baseline: string;
+  groups: Group[];
+  /** Configurations this build cannot start, with why; reported as skipped. */
+  skipped: Record<string, string>;
+}
+
+const validate = new Ajv({ allErrors: true }).compile<Matrix>(MatrixSchema);
+export const MATRICES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../lab/matrices');
+
+export async function loadMatrix(path: string): Promise<Matrix> {
+  const text = await readFile(path, 'utf8').catch(() => {
+    throw new Error(`matrix file not found: ${path}`);
+  });
+  const data: unknown = /\.json$/.test(path) ? JSON.parse(text) : parseYaml(text);
+  if (!validate(data)) {
+    const problems = validate.errors!.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
+    throw new Error(`matrix ${path} is invalid: ${problems}`);
+  }
+  if ((data.load.users === undefined) === (data.load.arrival === undefined))
+    throw new Error(`matrix ${path}: load needs exactly one of users (closed model) or arrival (open model)`);
+  parseDuration(data.load.duration);
+  return data;
+}
+
+function configuration(knobs: Partial<Omit<Configuration, 'id'>>): Configuration {
+  const c = {
+    pg: knobs.pg ?? 2,
+    pgpool: knobs.pgpool ?? 2,
+    api: knobs.api ?? 2,
+    nginx: knobs.nginx ?? 2,
+    mode: knobs.mode ?? 'native',
+    redis: knobs.redis ?? 0,
+    cassandra: knobs.cassandra ?? 0,
+  };
+  const stores = `${c.redis ? `-redis${c.redis}` : ''}${c.cassandra ? `-cassandra${c.cassandra}` : ''}`;
+  const mode = c.mode === 'native' ? '' : `-${c.mode}`;
+  return { id: `pg${c.pg}-pgpool${c.pgpool}-api${c.api}-nginx${c.nginx}${mode}${stores}`, ...c };
+}
+
+function unavailable(c: Configuration): string | undefined {
+  if (c.redis > 0 && !STORES_AVAILABLE.redis) return 'Redis carts are not part of this build yet';
+  if (c.cassandra > 0 && !STORES_AVAILABLE.cassandra)
+    return 'the Cassandra catalog is not part of this build yet';
+  return undefined;
+}
+
+/** One factor at a time around the baseline, then the stages; each distinct configuration runs once. */
+export function plan(matrix: Matrix): Plan {
+  const baseline = configuration(matrix.baseline);
+  const byId = new Map<string, Configuration>([[baseline.id, baseline]]);
+  const groups: Group[] = [];
+  for (const factor of matrix.factors) {
+    const members = factor.values.map((value) => {
+      const c = configuration({ ...matrix.baseline, [factor.key]: value });
+      byId.set(c.id, c);
+      return { label: `${factor.key} ${value}`, configuration: c.id, baseline: c.id === baseline.id };
+    });
+    groups.push({ name: factor.name, members });
+  }
+  if (matrix.stages) {
+    const members = matrix.stages.steps.map(({ name, ...knobs }) => {
+      const c = configuration({ ...matrix.baseline, ...knobs });
+      byId.set(c.id, c);
+      return { label: name, configuration: c.id, baseline: c.id === baseline.id };
+    });
+    groups.push({ name: matrix.stages.name, members });
+  }
+  const skipped: Record<string, string> = {};
+  for (const c of byId.values()) {
+    const why = unavailable(c);
+    if (why) skipped[c.id] = why;
+  }
+  return { configurations: [...byId.values()], baseline: baseline.id, groups, skipped };
+}

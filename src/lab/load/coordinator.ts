@@ -1,0 +1,162 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as hdr from 'hdr-histogram-js';
+import type { LoadModel, SessionCounts } from './models.js';
+import { newHistogram, Recorder } from './recorder.js';
+import type { Scenario } from './scenario.js';
+import { summarise, type LoadResult } from './summary.js';
+import type { FromWorker, ToWorker, WorkerOptions } from './worker-protocol.js';
+
+export interface LoadOptions {
+  targets: string[];
+  model: LoadModel;
+  scenario: Scenario;
+  warmupMs: number;
+  durationMs: number;
+  workers: number;
+  seed: number;
+  adminPassword: string | undefined;
+  /** Called once a second with the progress line. */
+  progress?: (line: string) => void;
+  /** Aborting ends the measurement early; the result covers what was measured. */
+  signal?: AbortSignal;
+}
+
+interface WorkerState {
+  child: ChildProcess;
+  requests: number;
+  errors: number;
+  histogram?: string;
+  sessions: number;
+  phase: string;
+  result?: Extract<FromWorker, { type: 'result' }>;
+}
+
+/** The compiled worker next to this file, or the TypeScript source when run through tsx. */
+function workerModule(): string {
+  const js = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return existsSync(js) ? js : fileURLToPath(new URL('./worker.ts', import.meta.url));
+}
+
+interface SpawnedWorker {
+  state: WorkerState;
+  ready: Promise<void>;
+  done: Promise<WorkerState>;
+}
+
+function spawnWorker(options: WorkerOptions): SpawnedWorker {
+  const child = fork(workerModule(), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const state: WorkerState = { child, requests: 0, errors: 0, sessions: 0, phase: 'starting' };
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
+  const done = new Promise<WorkerState>((resolve, reject) => {
+    child.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') markReady();
+      else if (m.type === 'tick') Object.assign(state, m);
+      else if (m.type === 'result') state.result = m;
+      else reject(new Error(`load worker ${options.worker} failed: ${m.error}`));
+    });
+    child.once('exit', (code) =>
+      state.result ? resolve(state) : reject(new Error(`load worker ${options.worker} exited with ${code}`)),
+    );
+    child.once('error', reject);
+  });
+  child.send({ type: 'configure', options } satisfies ToWorker);
+  return { state, ready, done };
+}
+
+/** Runs the load in `workers` processes that start together, and merges their histograms. */
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const tag = `${Date.now().toString(36)}${o.seed.toString(36)}`;
+  const workers = Array.from({ length: o.workers }, (_, worker) =>
+    spawnWorker({
+      targets: o.targets,
+      scenario: o.scenario,
+      model: o.model,
+      warmupMs: o.warmupMs,
+      durationMs: o.durationMs,
+      seed: o.seed,
+      worker,
+      workers: o.workers,
+      adminPassword: o.adminPassword,
+      tag: `${tag}w${worker}`,
+    }),
+  );
+  const states = workers.map((w) => w.state);
+  const dones = workers.map((w) => w.done);
+  // A worker that dies before it is ready must not leave the others waiting.
+  await Promise.race([Promise.all(workers.map((w) => w.ready)), Promise.all(dones)]);
+  const startAt = Date.now() + 200;
+  const startedAt = new Date(startAt);
+  for (const s of states) s.child.send({ type: 'start', at: startAt } satisfies ToWorker);
+  const stopAll = () => {
+    for (const s of states) if (s.child.connected) s.child.send({ type: 'stop' } satisfies ToWorker);
+  };
+  o.signal?.addEventListener('abort', stopAll, { once: true });
+  const ticker = o.progress ? startProgress(states, startAt, o.progress) : undefined;
+  let finished: WorkerState[];
+  try {
+    finished = await Promise.all(dones);
+  } catch (error) {
+    for (const s of states) if (s.child.exitCode === null) s.child.kill('SIGTERM');
+    throw error;
+  } finally {
+    if (ticker) clearInterval(ticker);
+    o.signal?.removeEventListener('abort', stopAll);
+  }
+  const measured = new Recorder();
+  const warmup = new Recorder();
+  const sessions: SessionCounts = { started: 0, completed: 0, not_started: 0 };
+  for (const s of finished) {
+    measured.merge(s.result!.measured);
+    warmup.merge(s.result!.warmup);
+    sessions.started += s.result!.sessions.started;
+    sessions.completed += s.result!.sessions.completed;
+    sessions.not_started += s.result!.sessions.not_started;
+  }
+  const durationS = o.signal?.aborted
+    ? Math.max(0.001, (Date.now() - startAt - o.warmupMs) / 1000)
+    : o.durationMs / 1000;
+  return summarise(measured, warmup, {
+    startedAt,
+    durationS,
+    warmupS: o.warmupMs / 1000,
+    targets: o.targets,
+    model: {
+      ...o.model,
+      workers: o.workers,
+      warmup_s: o.warmupMs / 1000,
+      scenario: o.scenario.name,
+      seed: o.seed,
+    },
+    sessions,
+  });
+}
+
+/** One line a second: elapsed, phase, req/s over the last second, errors, p99 so far, sessions. */
+function startProgress(
+  states: WorkerState[],
+  startAt: number,
+  print: (line: string) => void,
+): NodeJS.Timeout {
+  let lastRequests = 0;
+  let lastAt = Date.now();
+  return setInterval(() => {
+    const now = Date.now();
+    const requests = states.reduce((n, s) => n + s.requests, 0);
+    const errors = states.reduce((n, s) => n + s.errors, 0);
+    const sessions = states.reduce((n, s) => n + s.sessions, 0);
+    const merged = newHistogram();
+    for (const s of states) if (s.histogram) merged.add(hdr.decodeFromCompressedBase64(s.histogram));
+    const rps = ((requests - lastRequests) * 1000) / Math.max(1, now - lastAt);
+    lastRequests = requests;
+    lastAt = now;
+    const phase = states.map((s) => s.phase).sort()[0] ?? 'starting';
+    const p99 = merged.totalCount ? `${(merged.getValueAtPercentile(99) / 1000).toFixed(1)} ms` : '-';
+    print(
+      `[${String(Math.max(0, Math.round((now - startAt) / 1000))).padStart(4)} s] ${phase.padEnd(8)} ` +
+        `${Math.round(rps).toString().padStart(6)} req/s  errors ${errors}  p99 ${p99}  sessions ${sessions}`,
+    );
+  }, 1000);
+}

@@ -1,0 +1,124 @@
+import type { BenchResults } from './bench-results.js';
+import { configurationLabel } from './charts.js';
+
+const escape = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const signed = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toFixed(1)} %`);
+
+function table(header: string[], rows: unknown[][]): string {
+  return `<table><thead><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+export interface RenderedChart {
+  name: string;
+  title: string;
+  caption: string;
+  svg: string;
+}
+
+/**
+ * `index.html`: one file that opens from disk (each chart's SVG inlined as a data URL, so the charts'
+ * internal ids never clash; nothing loaded from elsewhere). A small script counts the charts that
+ * were decoded and laid out with a size, for a headless check.
+ */
+export function reportHtml(results: BenchResults, charts: RenderedChart[]): string {
+  const m = results.machine;
+  const label = (id: string) => configurationLabel(id, results.baseline);
+  const model = results.load.model;
+  const modelText =
+    model.type === 'closed'
+      ? `closed model: ${model.users} shopaholics running sessions back to back, think time ${model.think_ms} ms`
+      : `open model: ${model.arrival_per_s} new sessions per second (cap ${model.max_sessions}), think time ${model.think_ms} ms`;
+  const runs = table(
+    [
+      'configuration',
+      'status',
+      'requests',
+      'req/s',
+      'errors',
+      'reads mean ms',
+      'writes mean ms',
+      'p99 ms',
+      'client = server counts',
+      'verify',
+      'note',
+    ],
+    results.runs.map((r) => [
+      label(r.configuration.id),
+      r.status,
+      r.load?.totals.count ?? '',
+      r.load?.totals.rps ?? '',
+      r.load?.totals.errors ?? '',
+      r.load?.reads.mean_ms ?? '',
+      r.load?.writes.mean_ms ?? '',
+      r.load?.totals.p99_ms ?? '',
+      r.server_counts ? (r.server_counts.equal ? 'yes' : 'NO') : '',
+      r.verify ? (r.verify.ok ? 'backends agree' : 'DIFFER') : '',
+      r.note ?? '',
+    ]),
+  );
+  const changes = table(
+    ['factor', 'setting', 'configuration', 'reads mean ms', 'change', 'writes mean ms', 'change'],
+    results.changes.map((c) => [
+      c.group,
+      c.label,
+      label(c.configuration),
+      c.read_mean_ms,
+      signed(c.read_change_pct),
+      c.write_mean_ms,
+      signed(c.write_change_pct),
+    ]),
+  );
+  const figures = charts
+    .map(
+      (c) =>
+        `<figure class="chart" id="${escape(c.name)}"><img alt="${escape(c.title)}" src="data:image/svg+xml;base64,${Buffer.from(c.svg).toString('base64')}"><figcaption>${escape(c.caption)} ` +
+        `<a href="charts/${escape(c.name)}.svg">SVG</a> · <a href="charts/${escape(c.name)}.png">PNG</a></figcaption></figure>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bazaar bench: ${escape(results.matrix)}</title>
+<style>
+body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2rem;max-width:1400px;color:#222}
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
+th{background:#f3f3f3}figure{margin:2rem 0}figcaption{color:#555;font-size:.9rem}figure img{max-width:100%;height:auto}
+</style></head>
+<body>
+<h1>Bazaar bench: ${escape(results.matrix)}</h1>
+<p>How the number of PostgreSQL backends, pgpool-II, API and nginx instances (and the storage stages) changed the time of each read and write request.
+Run from ${escape(results.started_at)} to ${escape(results.finished_at)}.</p>
+<h2>Machine and servers</h2>
+${table(
+  ['what', 'value'],
+  [
+    ['cores', m.cores],
+    ['CPU', m.cpu],
+    ['memory', `${m.memory_gib} GiB`],
+    ['kernel', m.kernel],
+    ...Object.entries(m.versions),
+  ],
+)}
+<h2>Load</h2>
+<p>${escape(modelText)}; scenario <code>${escape(results.load.scenario)}</code>, ${results.load.workers} load process(es), warm-up ${escape(results.load.warmup)}, measured ${escape(results.load.duration)}, seed ${results.load.seed}.
+Every configuration starts from a clean <code>cluster up</code> with the same seeded data and ends with <code>cluster verify</code>.</p>
+<h2>Each factor against the baseline (${escape(label(results.baseline))})</h2>
+${changes}
+<h2>Charts</h2>
+${figures}
+<h2>Runs</h2>
+${runs}
+<script>
+// Charts that are laid out with a size: read by the headless check.
+addEventListener('load', () => {
+  const visible = [...document.querySelectorAll('figure.chart img')].filter((img) => {
+    const box = img.getBoundingClientRect();
+    return img.complete && img.naturalWidth > 0 && box.width > 100 && box.height > 100;
+  }).length;
+  document.body.dataset.chartsVisible = String(visible);
+});
+</script>
+</body></html>
+`;
+}
