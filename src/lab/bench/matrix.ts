@@ -120,10 +120,12 @@ function configuration(knobs: Partial<Omit<Configuration, 'id'>>): Configuration
 }
 
 function unavailable(c: Configuration): string | undefined {
-  if (c.redis > 0 && !STORES_AVAILABLE.redis) return 'Redis carts are not part of this build yet';
-  if (c.cassandra > 0 && !STORES_AVAILABLE.cassandra)
-    return 'the Cassandra catalog is not part of this build yet';
-  return undefined;
+  const missing = [
+    c.redis > 0 && !STORES_AVAILABLE.redis ? 'Redis carts' : '',
+    c.cassandra > 0 && !STORES_AVAILABLE.cassandra ? 'the Cassandra catalog' : '',
+  ].filter(Boolean);
+  if (missing.length === 0) return undefined;
+  return `not in this build yet: ${missing.join(' and ')}`;
 }
 
 /** One factor at a time around the baseline, then the stages; each distinct configuration runs once. */

@@ -73,3 +73,8 @@ export async function runOpen(
   }
   await Promise.all(active);
 }
+
+/** A worker's share of `total`: workers 0..total%workers-1 take one more. */
+export function shareOf(total: number, worker: number, workers: number): number {
+  return Math.floor(total / workers) + (worker < total % workers ? 1 : 0);
+}

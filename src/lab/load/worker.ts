@@ -5,7 +5,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { seededRandom } from '../../seed/random.js';
 import { LoadClient } from './load-client.js';
-import { runClosed, runOpen, type ModelRun } from './models.js';
+import { runClosed, runOpen, shareOf, type ModelRun } from './models.js';
 import { Recorder } from './recorder.js';
 import { CustomerLeases, type SessionContext } from './shopaholic.js';
 import { Targets } from './targets.js';
@@ -15,11 +15,6 @@ const send = (message: FromWorker) => process.send!(message);
 /** Resolves once the message is handed to the channel, so disconnecting after it loses nothing. */
 const sendLast = (message: FromWorker) =>
   new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
-
-/** This worker's share of `total`: workers 0..total%workers-1 take one more. */
-export function shareOf(total: number, worker: number, workers: number): number {
-  return Math.floor(total / workers) + (worker < total % workers ? 1 : 0);
-}
 
 async function run(o: WorkerOptions, startAt: number, stop: { requested: boolean }): Promise<void> {
   const warmup = new Recorder();

@@ -14,8 +14,8 @@ export interface Chart {
 const CONFIG = {
   font: 'DejaVu Sans',
   view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
   title: { fontSize: 15, subtitleFontSize: 12, anchor: 'start' as const },
 };
 
@@ -211,8 +211,8 @@ export function benchCharts(results: BenchResults): Chart[] {
   const changes = results.changes
     .filter((c) => c.configuration !== results.baseline)
     .flatMap((c) => [
-      { change: `${c.group}: ${c.label}`, kind: 'reads', pct: c.read_change_pct ?? 0 },
-      { change: `${c.group}: ${c.label}`, kind: 'writes', pct: c.write_change_pct ?? 0 },
+      { change: c.label, kind: 'reads', pct: c.read_change_pct ?? 0 },
+      { change: c.label, kind: 'writes', pct: c.write_change_pct ?? 0 },
     ]);
   if (changes.length > 0) {
     charts.push({
@@ -221,7 +221,7 @@ export function benchCharts(results: BenchResults): Chart[] {
       caption: 'Negative is faster than the baseline, positive slower, for each factor changed on its own.',
       spec: groupedBars(changes, {
         title: 'Each factor against the baseline: change of mean time',
-        subtitle: `baseline ${label(results.baseline)}; below 0 = faster`,
+        subtitle: `against the baseline ${configurationLabel(results.baseline, '')}; below 0 = faster`,
         x: 'change',
         xTitle: 'Factor changed',
         xOrder: [...new Set(changes.map((c) => c.change))],

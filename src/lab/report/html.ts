@@ -103,7 +103,7 @@ ${table(
 <h2>Load</h2>
 <p>${escape(modelText)}; scenario <code>${escape(results.load.scenario)}</code>, ${results.load.workers} load process(es), warm-up ${escape(results.load.warmup)}, measured ${escape(results.load.duration)}, seed ${results.load.seed}.
 Every configuration starts from a clean <code>cluster up</code> with the same seeded data and ends with <code>cluster verify</code>.</p>
-<h2>Each factor against the baseline (${escape(label(results.baseline))})</h2>
+<h2>Each factor against the baseline (${escape(configurationLabel(results.baseline, ''))})</h2>
 ${changes}
 <h2>Charts</h2>
 ${figures}

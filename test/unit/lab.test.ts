@@ -1,0 +1,130 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { plan, type Matrix } from '../../src/lab/bench/matrix.js';
+import { Recorder } from '../../src/lab/load/recorder.js';
+import { shareOf } from '../../src/lab/load/models.js';
+import { CustomerLeases } from '../../src/lab/load/shopaholic.js';
+import { difference, parseRequestCounts } from '../../src/lab/server-counts.js';
+import { toCsv, type BenchResults } from '../../src/lab/report/bench-results.js';
+import { configurationLabel } from '../../src/lab/report/charts.js';
+
+const matrix: Matrix = {
+  name: 't',
+  seed: { products: 10, customers: 5 },
+  load: { users: 2, think: '0ms', warmup: '1s', duration: '2s', workers: 1, scenario: 'shopaholic', seed: 1 },
+  baseline: { pg: 2, pgpool: 2, api: 2, nginx: 2, mode: 'native' },
+  factors: [
+    { name: 'PostgreSQL backends', key: 'pg', values: [1, 2, 3] },
+    { name: 'API instances', key: 'api', values: [1, 2] },
+  ],
+  stages: { name: 'Storage', steps: [{ name: 'PostgreSQL only' }, { name: '+ Redis carts', redis: 3 }] },
+};
+
+test('the plan varies one factor at a time and runs the shared baseline once', () => {
+  const p = plan(matrix);
+  assert.equal(p.baseline, 'pg2-pgpool2-api2-nginx2');
+  assert.deepEqual(
+    p.configurations.map((c) => c.id),
+    [
+      'pg2-pgpool2-api2-nginx2',
+      'pg1-pgpool2-api2-nginx2',
+      'pg3-pgpool2-api2-nginx2',
+      'pg2-pgpool2-api1-nginx2',
+      'pg2-pgpool2-api2-nginx2-redis3',
+    ],
+  );
+  assert.deepEqual(
+    p.groups.map((g) => [g.name, g.members.map((m) => `${m.label}${m.baseline ? '*' : ''}`)]),
+    [
+      ['PostgreSQL backends', ['pg 1', 'pg 2*', 'pg 3']],
+      ['API instances', ['api 1', 'api 2*']],
+      ['Storage', ['PostgreSQL only*', '+ Redis carts']],
+    ],
+  );
+  assert.equal(p.skipped['pg2-pgpool2-api2-nginx2-redis3'], 'not in this build yet: Redis carts');
+  assert.equal(Object.keys(p.skipped).length, 1);
+});
+
+test('merged worker histograms give the same percentiles as one recorder that saw every sample', () => {
+  const one = new Recorder();
+  const parts = [new Recorder(), new Recorder(), new Recorder()];
+  for (let i = 1; i <= 3000; i++) {
+    const micros = (i * 7919) % 100_000;
+    const status = i % 50 === 0 ? '503' : '200';
+    one.record('product.get', micros, status, status === '503');
+    parts[i % 3]!.record('product.get', micros, status, status === '503');
+    parts[i % 3]!.attempt('http://a', false);
+  }
+  const merged = new Recorder();
+  for (const p of parts) merged.merge(JSON.parse(JSON.stringify(p.toWire())));
+  const h1 = one.operations.get('product.get')!.histogram;
+  const h2 = merged.operations.get('product.get')!.histogram;
+  for (const q of [50, 90, 99, 99.9])
+    assert.equal(h2.getValueAtPercentile(q), h1.getValueAtPercentile(q), `p${q}`);
+  assert.equal(h2.totalCount, 3000);
+  assert.deepEqual(merged.totals(), { count: 3000, errors: 60 });
+  assert.deepEqual(merged.errorsByStatus, { '503': 60 });
+  assert.deepEqual(merged.perTarget, { 'http://a': { count: 3000, errors: 0 } });
+});
+
+test('users and sessions are shared out over workers without losing one', () => {
+  assert.deepEqual(
+    [0, 1, 2].map((w) => shareOf(10, w, 3)),
+    [4, 3, 3],
+  );
+  assert.deepEqual(
+    [0, 1].map((w) => shareOf(1, w, 2)),
+    [1, 0],
+  );
+});
+
+test('customer leases: each worker owns its own customers and never hands one out twice', () => {
+  const random = () => 0.5;
+  const w0 = new CustomerLeases(6, 0, 2);
+  const w1 = new CustomerLeases(6, 1, 2);
+  const taken0 = [w0.take(random), w0.take(random), w0.take(random)].sort();
+  assert.deepEqual(taken0, [1, 3, 5]);
+  assert.equal(w0.take(random), undefined);
+  w0.give(3);
+  assert.equal(w0.take(random), 3);
+  assert.deepEqual([w1.take(random), w1.take(random), w1.take(random)].sort(), [2, 4, 6]);
+});
+
+test('request counts are read per method and route from Prometheus text', () => {
+  const text = [
+    '# HELP bazaar_http_requests_total HTTP requests by route, method and status',
+    'bazaar_http_requests_total{route="/api/v1/products/:id",method="GET",status="200"} 7',
+    'bazaar_http_requests_total{route="/api/v1/products/:id",method="GET",status="404"} 2',
+    'bazaar_http_requests_total{route="/api/v1/orders",method="POST",status="201"} 3',
+    'bazaar_http_request_duration_seconds_count{route="/api/v1/orders",method="POST",status="201"} 3',
+  ].join('\n');
+  const counts = parseRequestCounts(text);
+  assert.deepEqual(counts, { 'GET /api/v1/products/:id': 9, 'POST /api/v1/orders': 3 });
+  assert.deepEqual(difference(counts, { 'GET /api/v1/products/:id': 9, 'POST /api/v1/orders': 1 }), {
+    'POST /api/v1/orders': 2,
+  });
+});
+
+test('CSV quotes what needs quoting and keeps failed runs as one row with their note', () => {
+  const results = {
+    runs: [
+      {
+        configuration: { id: 'pg1-pgpool1-api1-nginx1' },
+        status: 'failed',
+        note: 'backends differ: users, "rows"',
+        seconds: {},
+      },
+    ],
+  } as unknown as BenchResults;
+  const lines = toCsv(results).trim().split('\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1]!, /^pg1-pgpool1-api1-nginx1,failed,,.*,"backends differ: users, ""rows"""$/);
+});
+
+test('configuration labels read as counts and mark the baseline', () => {
+  assert.equal(configurationLabel('pg2-pgpool1-api3-nginx2', 'x'), 'pg 2 · pgpool 1 · api 3 · nginx 2');
+  assert.equal(
+    configurationLabel('pg2-pgpool2-api2-nginx2', 'pg2-pgpool2-api2-nginx2'),
+    'pg 2 · pgpool 2 · api 2 · nginx 2 (baseline)',
+  );
+});
