@@ -1,6 +1,8 @@
 import type { AppConfig } from './config/config.js';
 import { Database } from './adapters/postgres/database.js';
 import { PostgresCartStore } from './adapters/postgres/carts.repository.js';
+import { RedisCartStore } from './adapters/redis/carts.store.js';
+import { RedisConnection } from './adapters/redis/redis-connection.js';
 import { PostgresOrderStore } from './adapters/postgres/orders.repository.js';
 import { PostgresCatalogStore } from './adapters/postgres/products.repository.js';
 import { PostgresProductSearch } from './adapters/postgres/search.repository.js';
@@ -61,7 +63,10 @@ export async function createApp(deps: AppDependencies): Promise<App> {
 
   const userStore = new PostgresUserStore(db);
   const catalogStore = new PostgresCatalogStore(db);
-  const cartStore = new PostgresCartStore(db);
+  const redis =
+    config.cartStore === 'redis' && config.redis ? new RedisConnection(config.redis, logger) : undefined;
+  await redis?.start();
+  const cartStore = redis ? new RedisCartStore(redis, metrics) : new PostgresCartStore(db);
   const orderStore = new PostgresOrderStore(db);
 
   const carts = new CartsService(
@@ -98,7 +103,10 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   registerSystemRoutes(http, {
     instanceId: config.instanceId,
     metrics,
-    probes: [{ name: 'postgres', check: () => db.ping() }],
+    probes: [
+      { name: 'postgres', check: () => db.ping() },
+      ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : []),
+    ],
     isDraining: () => draining,
   });
   registerUserRoutes(http, { users, auth, authenticate });
@@ -119,6 +127,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       await http.close();
       await expiry.stop();
       await db.close();
+      await redis?.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseDuration } from '../platform/duration.js';
+import { parseRedisSettings, type RedisSettings } from './redis-settings.js';
 
 /** Everything `bazaar serve` needs, read once: explicit flag > environment > default. */
 export interface AppConfig {
@@ -11,6 +12,8 @@ export interface AppConfig {
   readonly databasePoolSize: number;
   readonly cartStore: 'postgres' | 'redis';
   readonly catalogStore: 'postgres' | 'cassandra';
+  /** Where the carts live when cartStore is redis. */
+  readonly redis: RedisSettings | undefined;
   readonly authSecret: string | undefined;
   readonly adminEmail: string;
   readonly adminPassword: string | undefined;
@@ -82,23 +85,35 @@ export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = proc
     }
   }
   const logLevel = oneOf(pick(flags.logLevel, 'LOG_LEVEL'), 'LOG_LEVEL', LOG_LEVELS, 'info');
+  const cartStore = oneOf(
+    pick(flags.cartStore, 'CART_STORE'),
+    'CART_STORE',
+    ['postgres', 'redis'] as const,
+    'postgres',
+  );
+  let redis: RedisSettings | undefined;
+  if (cartStore === 'redis') {
+    const parsed = parseRedisSettings(
+      nonEmpty(env.REDIS_SENTINELS),
+      nonEmpty(env.REDIS_MASTER_NAME),
+      nonEmpty(env.REDIS_URL),
+    );
+    if (typeof parsed === 'string') problems.push(parsed);
+    else redis = parsed;
+  }
   const config: AppConfig = {
     host,
     port,
     databaseUrl: pick(flags.databaseUrl, 'DATABASE_URL'),
     databasePoolSize: int(nonEmpty(env.DATABASE_POOL_SIZE), 'DATABASE_POOL_SIZE', 16, 1, 200),
-    cartStore: oneOf(
-      pick(flags.cartStore, 'CART_STORE'),
-      'CART_STORE',
-      ['postgres', 'redis'] as const,
-      'postgres',
-    ),
+    cartStore,
     catalogStore: oneOf(
       pick(flags.catalogStore, 'CATALOG_STORE'),
       'CATALOG_STORE',
       ['postgres', 'cassandra'] as const,
       'postgres',
     ),
+    redis,
     authSecret: nonEmpty(env.BAZAAR_AUTH_SECRET),
     adminEmail: nonEmpty(env.BAZAAR_ADMIN_EMAIL) ?? 'admin@bazaar.local',
     adminPassword: nonEmpty(env.BAZAAR_ADMIN_PASSWORD),
@@ -118,7 +133,6 @@ export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = proc
     seed: int(nonEmpty(env.BAZAAR_SEED), 'BAZAAR_SEED', 1, 0, 2 ** 31 - 1),
     seedOnStart: (nonEmpty(env.BAZAAR_SEED_ON_START) ?? 'auto') !== 'off',
   };
-  if (config.cartStore === 'redis') problems.push('CART_STORE=redis is not available in this build yet');
   if (config.catalogStore === 'cassandra')
     problems.push('CATALOG_STORE=cassandra is not available in this build yet');
   if (config.authSecret !== undefined && config.authSecret.length < 16) {

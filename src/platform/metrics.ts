@@ -6,6 +6,7 @@ export class Metrics {
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
   readonly storeDuration: Histogram<'store' | 'operation' | 'outcome'>;
+  readonly redisWaitShort: Counter;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -27,6 +28,11 @@ export class Metrics {
       help: 'Store client latency by store and operation',
       labelNames: ['store', 'operation', 'outcome'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [this.registry],
+    });
+    this.redisWaitShort = new Counter({
+      name: 'bazaar_redis_wait_short_total',
+      help: 'Cart writes acknowledged before every online replica confirmed them (WAIT timed out)',
       registers: [this.registry],
     });
   }

@@ -1,8 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -10,18 +8,13 @@ import { bazaar, bazaarOk } from '../support/cli.js';
 import { Client } from '../support/http.js';
 import { newCustomer } from '../support/app.js';
 import { CheckoutTraffic } from '../support/traffic.js';
+import { runContractSuite } from '../support/contract.js';
 
 // The replicated topology as real processes: pgpool-II over two PostgreSQL backends, two API
 // instances behind two nginx, in native replication and in streaming mode. One cluster per mode,
 // on its own base port, so it coexists with a manual cluster on the default ports.
 const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000);
 const INITIAL_STOCK = 100_000;
-const CONTRACT_SUITE = fileURLToPath(new URL('../integration/api-contract.test.ts', import.meta.url));
-
-function withoutTestContext(): NodeJS.ProcessEnv {
-  const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
-  return env;
-}
 
 interface Status {
   entrypoints: string[];
@@ -121,29 +114,11 @@ for (const [offset, mode] of MODES.filter(
     test('each entrypoint serves the whole api.md contract (the contract suite, through nginx)', async () => {
       const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
       for (const url of status.entrypoints) {
-        const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
-          const child = spawn(process.execPath, ['--import', 'tsx', '--test', CONTRACT_SUITE], {
-            // Without NODE_TEST_CONTEXT the child is a test run of its own, not a nested one.
-            env: {
-              ...withoutTestContext(),
-              BAZAAR_TEST_TARGET: url,
-              BAZAAR_TEST_ADMIN_PASSWORD: state.adminPassword,
-            },
-            stdio: ['ignore', 'pipe', 'pipe'],
-          });
-          let out = '';
-          child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-          child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-          child.on('close', (code) => resolve({ code, out }));
+        const run = await runContractSuite({
+          BAZAAR_TEST_TARGET: url,
+          BAZAAR_TEST_ADMIN_PASSWORD: state.adminPassword,
         });
-        assert.equal(
-          run.code,
-          0,
-          `contract suite through ${url}:\n${run.out
-            .split('\n')
-            .filter((l) => /not ok|Error|expected|actual/.test(l))
-            .join('\n')}`,
-        );
+        assert.equal(run.code, 0, `contract suite through ${url}:\n${run.failures}`);
         assert.match(run.out, /# fail 0/);
       }
     });

@@ -16,11 +16,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The cart store the suites run against: PostgreSQL, or Redis when BAZAAR_TEST_REDIS_URL is set
+ * (the carts-redis suite runs the contract suite that way).
+ */
+export function cartStoreEnv(): Record<string, string> {
+  const url = process.env.BAZAAR_TEST_REDIS_URL;
+  return url ? { CART_STORE: 'redis', REDIS_URL: url } : {};
+}
+
 /** One API instance in this process, on a real database and a real socket (port 0). */
 export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig(
     { port: '0', instanceId: env.INSTANCE_ID ?? 'test-1' },
-    { BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-state-')), ...env },
+    { BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-state-')), ...cartStoreEnv(), ...env },
   );
   const app = await createApp({ config, databaseUrl, authSecret: TEST_SECRET, logger: createLogger('warn') });
   await app.users.ensureAdmin(ADMIN.email, ADMIN.password);

@@ -1,4 +1,4 @@
-import type { CartStore, StoredCart } from '../../modules/carts/index.js';
+import type { CartLine, CartStore, StoredCart } from '../../modules/carts/index.js';
 import { onPrimary, type Database } from './database.js';
 
 // Each change returns the whole cart in the same statement (one round trip): a data-modifying CTE's
@@ -28,6 +28,11 @@ const SQL = {
            WHERE user_id = $1 AND product_id <> $2 AND NOT EXISTS (SELECT 1 FROM removed)`,
   },
   clear: { name: 'carts.clear', text: 'DELETE FROM cart_items WHERE user_id = $1' },
+  removeOrdered: {
+    name: 'carts.remove_ordered',
+    text: `DELETE FROM cart_items c USING unnest($2::uuid[], $3::int[]) AS o(product_id, quantity)
+           WHERE c.user_id = $1 AND c.product_id = o.product_id AND c.quantity = o.quantity`,
+  },
 };
 
 interface LineRow {
@@ -62,5 +67,14 @@ export class PostgresCartStore implements CartStore {
 
   async clear(userId: string): Promise<void> {
     await this.db.query(SQL.clear, [userId]);
+  }
+
+  async removeOrdered(userId: string, lines: readonly CartLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    await this.db.query(SQL.removeOrdered, [
+      userId,
+      lines.map((l) => l.product_id),
+      lines.map((l) => l.quantity),
+    ]);
   }
 }

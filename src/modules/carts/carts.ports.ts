@@ -10,8 +10,8 @@ export interface StoredCart {
 }
 
 /**
- * Storage of carts: per user, product id -> quantity. PostgreSQL now; Redis later, behind the
- * same port. Each call is one round trip to the store.
+ * Storage of carts: per user, product id -> quantity, in PostgreSQL or Redis behind this one
+ * port. Each call is one round trip to the store.
  */
 export interface CartStore {
   get(userId: string): Promise<StoredCart>;
@@ -20,6 +20,8 @@ export interface CartStore {
   /** Removes one line (absent is fine) and returns the whole cart after the change. */
   removeItem(userId: string, productId: string, at: Date): Promise<StoredCart>;
   clear(userId: string): Promise<void>;
+  /** After checkout: removes the ordered lines whose quantity is still the ordered one. */
+  removeOrdered(userId: string, lines: readonly CartLine[], at: Date): Promise<void>;
 }
 
 /** What a cart needs to know about products: their current name and price, if still for sale. */

@@ -3,7 +3,7 @@ import { notFound } from '../../platform/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
 import { assertOwnerOrAdmin } from '../users/index.js';
 import { priceCart, type Cart } from './cart-view.js';
-import type { CartStore, ProductLookup, StoredCart } from './carts.ports.js';
+import type { CartLine, CartStore, ProductLookup, StoredCart } from './carts.ports.js';
 
 export class CartsService {
   constructor(
@@ -46,9 +46,17 @@ export class CartsService {
     return this.view(userId, await this.store.get(userId));
   }
 
-  /** Empties the cart after an order was committed (and on user deletion). */
+  /** Empties the cart when its user is deleted. */
   async discard(userId: string): Promise<void> {
     await this.store.clear(userId);
+  }
+
+  /**
+   * After an order from the cart was committed (or replayed): the ordered lines leave the cart,
+   * unless the owner changed a line's quantity meanwhile.
+   */
+  async discardOrdered(userId: string, lines: readonly CartLine[]): Promise<void> {
+    await this.store.removeOrdered(userId, lines, this.clock.now());
   }
 
   private async view(userId: string, stored: StoredCart): Promise<Cart> {

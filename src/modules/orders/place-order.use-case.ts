@@ -44,10 +44,10 @@ export class PlaceOrder {
       items: input.items,
       shipping_address: input.shipping_address,
     });
-    const previous = await this.orders.findByIdempotencyKey(userId, idempotencyKey);
-    if (previous) return this.replay(previous, hash);
-
     const fromCart = input.items === undefined;
+    const previous = await this.orders.findByIdempotencyKey(userId, idempotencyKey);
+    if (previous) return this.replay(previous, hash, fromCart);
+
     const lines = fromCart ? await this.cartLines(userId) : mergeLines(input.items!);
     if (lines.length === 0)
       throw new AppError('bad_request', fromCart ? 'The cart is empty' : 'No items to order');
@@ -72,8 +72,10 @@ export class PlaceOrder {
         };
       },
     });
-    if ('replay' in outcome) return this.replay(outcome.replay, hash);
-    if (fromCart) await this.carts.discard(userId);
+    if ('replay' in outcome) return this.replay(outcome.replay, hash, fromCart);
+    // After the commit, never inside it: the cart may live in another store. If this fails the
+    // client gets a 503, retries with the same key, and the replay below empties the cart.
+    if (fromCart) await this.carts.discardOrdered(userId, lines);
     return { order: outcome.placed, replayed: false };
   }
 
@@ -82,12 +84,21 @@ export class PlaceOrder {
     return cart.items.map((item) => ({ product_id: item.product_id, quantity: item.quantity }));
   }
 
-  private replay(previous: { order: Order; requestHash: string }, hash: string): PlacedOrder {
+  private async replay(
+    previous: { order: Order; requestHash: string },
+    hash: string,
+    fromCart: boolean,
+  ): Promise<PlacedOrder> {
     if (previous.requestHash !== hash) {
       throw new AppError(
         'idempotency_mismatch',
         'This Idempotency-Key was used with a different request body',
       );
+    }
+    // A retry after a crash between the commit and emptying the cart finishes the job.
+    if (fromCart) {
+      const lines = previous.order.items.map((i) => ({ product_id: i.product_id, quantity: i.quantity }));
+      await this.carts.discardOrdered(previous.order.user_id, lines);
     }
     return { order: previous.order, replayed: true };
   }

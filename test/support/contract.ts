@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CONTRACT_SUITE = fileURLToPath(new URL('../integration/api-contract.test.ts', import.meta.url));
+
+/**
+ * Runs the whole api.md contract suite as a test run of its own (NODE_TEST_CONTEXT removed, so it
+ * is not a nested run) with the given environment; resolves with its exit code and the lines
+ * that explain a failure.
+ */
+export function runContractSuite(
+  env: Record<string, string>,
+): Promise<{ code: number | null; out: string; failures: string }> {
+  const { NODE_TEST_CONTEXT: _context, ...inherited } = process.env;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', CONTRACT_SUITE], {
+      env: { ...inherited, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('close', (code) =>
+      resolve({
+        code,
+        out,
+        failures: out
+          .split('\n')
+          .filter((l) => /not ok|Error|expected|actual/.test(l))
+          .join('\n'),
+      }),
+    );
+  });
+}
