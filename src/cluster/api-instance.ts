@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { componentDir, ports, type Topology } from './layout.js';
 import { DATABASE, PG_USER } from './postgres-backend.js';
 import { startDaemon, waitUntil } from './processes.js';
+import { redisEnv } from './redis.js';
 
 const BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
 
@@ -56,7 +57,7 @@ export async function startApi(
     ],
     {
       logFile: join(dir, 'api.log'),
-      env: apiEnv(t, secrets, { BAZAAR_STATE_DIR: dir }),
+      env: apiEnv(t, secrets, { BAZAAR_STATE_DIR: dir, ...redisEnv(t) }),
     },
   );
   await waitUntil(

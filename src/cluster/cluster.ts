@@ -32,6 +32,8 @@ import { ensureSoftware, type Software } from './software.js';
 import { makeReachable } from '../platform/reachable.js';
 import { loadState, saveState, stateFile, type ClusterState } from './state.js';
 import { verifyBackends, type VerifyResult } from './verify.js';
+import { verifyRedis } from './redis-verify.js';
+import { currentPrimaryPort, startRedisNode, startSentinel, waitSentinelsAgree } from './redis.js';
 
 export interface ComponentStatus {
   name: string;
@@ -47,7 +49,7 @@ export interface ClusterStatus {
   components: ComponentStatus[];
 }
 
-const KINDS: ComponentKind[] = ['postgres', 'pgpool', 'api', 'nginx'];
+const KINDS: ComponentKind[] = ['postgres', 'pgpool', 'redis', 'sentinel', 'api', 'nginx'];
 
 function addressOf(t: Topology, kind: ComponentKind, i: number): string {
   return `127.0.0.1:${ports[kind](t, i)}`;
@@ -143,6 +145,23 @@ export class Cluster {
         BAZAAR_STATE_DIR: join(resolve(t.dir), 'seed'),
       }),
     });
+    if (count(t, 'redis') > 0) {
+      step(
+        `Redis x${count(t, 'redis')} (1 primary, ${count(t, 'redis') - 1} replicas), Sentinel x${count(t, 'sentinel')}`,
+      );
+      // A fresh start: no AOF, and no Sentinel state, from an earlier cluster in this folder.
+      for (const kind of ['redis', 'sentinel'] as const)
+        for (const i of range(count(t, kind)))
+          await rm(componentDir(t, kind, i), { recursive: true, force: true });
+      await this.startComponent('redis', 0);
+      await Promise.all(
+        range(count(t, 'redis'))
+          .slice(1)
+          .map((i) => this.startComponent('redis', i)),
+      );
+      await Promise.all(range(count(t, 'sentinel')).map((i) => this.startComponent('sentinel', i)));
+      await waitSentinelsAgree(t);
+    }
     step(`API x${t.api}`);
     for (const i of range(t.api)) await rm(componentDir(t, 'api', i), { recursive: true, force: true });
     await Promise.all(range(t.api).map((i) => this.startComponent('api', i)));
@@ -227,6 +246,17 @@ export class Cluster {
       case 'nginx':
         pid = await startNginx(t, i, this.sw);
         break;
+      case 'redis':
+        // Node 0 starts as the primary; any node started later follows the current primary.
+        pid = await startRedisNode(
+          t,
+          i,
+          this.state.pids['redis:0'] === undefined ? null : await currentPrimaryPort(t),
+        );
+        break;
+      case 'sentinel':
+        pid = await startSentinel(t, i);
+        break;
     }
     this.state.pids[componentName(kind, i)] = pid;
     await this.save();
@@ -276,7 +306,8 @@ export class Cluster {
 
   private async stopComponent(kind: ComponentKind, i: number): Promise<void> {
     if (kind === 'postgres') return stopBackend(this.topology, i);
-    // pgpool: SIGINT is its fast shutdown; nginx: SIGQUIT drains; the API drains on SIGTERM.
+    // pgpool: SIGINT is its fast shutdown; nginx: SIGQUIT drains; the API drains on SIGTERM;
+    // Redis and Sentinel shut down cleanly on SIGTERM (Redis flushes its AOF).
     const signal: NodeJS.Signals = kind === 'pgpool' ? 'SIGINT' : kind === 'nginx' ? 'SIGQUIT' : 'SIGTERM';
     await stopGroup(this.pidOf(kind, i), signal, 15_000);
   }
@@ -304,14 +335,19 @@ export class Cluster {
     await waitBackendReady(t, i, this.sw, this.owner);
   }
 
+  /** PostgreSQL backends compared table by table, and the Redis replicas with their primary. */
   async verify(): Promise<VerifyResult> {
-    return verifyBackends(this.topology);
+    const result = await verifyBackends(this.topology);
+    if (count(this.topology, 'redis') === 0) return result;
+    const redis = await verifyRedis(this.topology);
+    const differences = [...result.differences, ...redis.differences];
+    return { ...result, redis: redis.nodes, differences, ok: differences.length === 0 };
   }
 
   /** Stops everything `up` started, by pid, front to back; leaves logs and data in the folder. */
   async down(): Promise<void> {
     const t = this.topology;
-    for (const kind of ['nginx', 'api', 'pgpool', 'postgres'] as const) {
+    for (const kind of ['nginx', 'api', 'sentinel', 'redis', 'pgpool', 'postgres'] as const) {
       await Promise.all(range(count(t, kind)).map((i) => this.stopComponent(kind, i)));
     }
     await rm(stateFile(t.dir), { force: true });

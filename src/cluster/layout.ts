@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 
-export type ComponentKind = 'postgres' | 'pgpool' | 'api' | 'nginx';
+export type ComponentKind = 'postgres' | 'pgpool' | 'api' | 'nginx' | 'redis' | 'sentinel';
 export type PgMode = 'native' | 'snapshot' | 'streaming';
 
 export interface Topology {
@@ -14,17 +14,20 @@ export interface Topology {
   seedProducts: number;
   /** Demo customers seeded (absent in state files from before it existed: 1,000). */
   seedUsers?: number;
+  /** Redis nodes for the carts (0 or absent: carts in PostgreSQL). */
+  redis?: number;
 }
 
 /** Stores the launcher can start in this build; the others are refused with a clear message. */
-export const STORES_AVAILABLE = { redis: false, cassandra: false } as const;
+export const STORES_AVAILABLE = { redis: true, cassandra: false } as const;
 
 export const LIMITS = { pg: [1, 5], pgpool: [1, 4], api: [1, 8], nginx: [1, 4] } as const;
 
 /**
  * Every port derives from the base port, so two clusters with different bases never collide:
  * pgpool i at base+10+i, API i at base+50+i, nginx i at base+80+i, PostgreSQL i at base+100+i,
- * pgpool's pcp at base+200+i, watchdog at base+300+i and heartbeat at base+400+i.
+ * pgpool's pcp at base+200+i, watchdog at base+300+i, heartbeat at base+400+i, Redis at
+ * base+500+i and Sentinel at base+520+i.
  */
 export const ports = {
   pgpool: (t: Topology, i: number) => t.basePort + 10 + i,
@@ -34,6 +37,8 @@ export const ports = {
   pcp: (t: Topology, i: number) => t.basePort + 200 + i,
   watchdog: (t: Topology, i: number) => t.basePort + 300 + i,
   heartbeat: (t: Topology, i: number) => t.basePort + 400 + i,
+  redis: (t: Topology, i: number) => t.basePort + 500 + i,
+  sentinel: (t: Topology, i: number) => t.basePort + 520 + i,
 };
 
 export function componentDir(t: Topology, kind: ComponentKind, i: number): string {
@@ -45,10 +50,13 @@ export function componentName(kind: ComponentKind, i: number): string {
 }
 
 export function parseComponentName(name: string): { kind: ComponentKind; index: number } | null {
-  const match = /^(postgres|pgpool|api|nginx):(\d+)$/.exec(name);
+  const match = /^(postgres|pgpool|api|nginx|redis|sentinel):(\d+)$/.exec(name);
   return match ? { kind: match[1] as ComponentKind, index: Number(match[2]) } : null;
 }
 
 export function count(t: Topology, kind: ComponentKind): number {
-  return kind === 'postgres' ? t.pg : t[kind];
+  if (kind === 'postgres') return t.pg;
+  if (kind === 'redis') return t.redis ?? 0;
+  if (kind === 'sentinel') return (t.redis ?? 0) >= 2 ? 3 : 0;
+  return t[kind];
 }

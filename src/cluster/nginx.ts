@@ -9,8 +9,10 @@ import type { Software } from './software.js';
  * socket is never closed under a request), passive health checks, a retry on another instance when
  * a connection fails or times out (nginx never resends a non-idempotent request once it was sent),
  * the request id passed through (or made), and an access log with the upstream's time.
- * max_fails is 3, not 1: an API instance answering one 503 (its database endpoint went away) is
- * not dead, and with its peer down too, a single 503 would leave nginx with no live upstream.
+ * A 503 from an API instance is passed on, neither retried nor counted against the instance: it
+ * means a store behind every instance is away (a failover in progress), and counting it made nginx
+ * mark all instances failed and answer even catalogue reads with its own 503 while the Redis
+ * primary failed over. max_fails=3 keeps one refused connection from taking an instance out.
  */
 export function nginxConf(t: Topology, i: number): string {
   const dir = componentDir(t, 'nginx', i);
@@ -66,7 +68,7 @@ ${upstreams}
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Request-Id $bazaar_request_id;
-      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream error timeout http_502;
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 1s;
       proxy_read_timeout 30s;

@@ -47,6 +47,12 @@ const REQUIREMENTS: Requirement[] = [
     },
   },
   { name: 'nginx', packages: ['nginx'], find: () => firstExisting('/usr/sbin/nginx', '/usr/bin/nginx') },
+  { name: 'Redis', packages: ['redis-server'], find: () => firstExisting('/usr/bin/redis-server') },
+  {
+    name: 'Redis Sentinel',
+    packages: ['redis-sentinel'],
+    find: () => firstExisting('/usr/bin/redis-sentinel'),
+  },
 ];
 
 export interface DoctorLine {

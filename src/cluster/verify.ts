@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { ports, type Topology } from './layout.js';
 import { DATABASE, PG_USER } from './postgres-backend.js';
+import type { RedisVerifyResult } from './redis-verify.js';
 
 export interface TableDigest {
   table: string;
@@ -11,6 +12,8 @@ export interface TableDigest {
 export interface VerifyResult {
   ok: boolean;
   backends: Array<{ name: string; tables: TableDigest[] } | { name: string; error: string }>;
+  /** Present when the carts live in Redis: each node's cart keys compared with the primary's. */
+  redis?: RedisVerifyResult['nodes'];
   differences: string[];
 }
 

@@ -9,7 +9,7 @@ import { bazaar, type CliResult } from '../support/cli.js';
 import { ensureChromium, headless } from '../support/chromium.js';
 import type { BenchResults } from '../../src/lab/report/bench-results.js';
 
-// `bazaar bench --quick`: two real clusters (api 1 and api 2) a few seconds each, one skipped stage,
+// `bazaar bench --quick`: two real clusters (api 1 and api 2) a few seconds each, one skipped stage (Cassandra),
 // and the report opened in headless Chromium.
 const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000) + 2000;
 let dir: string;
@@ -35,12 +35,12 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('two configurations ran end to end, the Redis stage is skipped with its reason', () => {
+test('two configurations ran end to end, the Cassandra stage is skipped with its reason', () => {
   const byId = Object.fromEntries(results.runs.map((r) => [r.configuration.id, r]));
   assert.deepEqual(Object.keys(byId), [
     'pg1-pgpool1-api1-nginx1',
     'pg1-pgpool1-api2-nginx1',
-    'pg1-pgpool1-api1-nginx1-redis1',
+    'pg1-pgpool1-api1-nginx1-cassandra3',
   ]);
   for (const id of ['pg1-pgpool1-api1-nginx1', 'pg1-pgpool1-api2-nginx1']) {
     const r = byId[id]!;
@@ -66,9 +66,12 @@ test('two configurations ran end to end, the Redis stage is skipped with its rea
     assert.ok(Object.keys(r.server_counts!.server).length >= 8);
     assert.deepEqual(r.server_counts!.server, r.server_counts!.client);
   }
-  assert.equal(byId['pg1-pgpool1-api1-nginx1-redis1']!.status, 'skipped');
-  assert.match(byId['pg1-pgpool1-api1-nginx1-redis1']!.note!, /not in this build yet: Redis carts/);
-  assert.match(run.stderr, /skipped \(not in this build yet: Redis carts/);
+  assert.equal(byId['pg1-pgpool1-api1-nginx1-cassandra3']!.status, 'skipped');
+  assert.match(
+    byId['pg1-pgpool1-api1-nginx1-cassandra3']!.note!,
+    /not in this build yet: the Cassandra catalog/,
+  );
+  assert.match(run.stderr, /skipped \(not in this build yet: the Cassandra catalog/);
 });
 
 test('every report file is written, each chart as SVG and PNG', async () => {

@@ -17,7 +17,14 @@ const matrix: Matrix = {
     { name: 'PostgreSQL backends', key: 'pg', values: [1, 2, 3] },
     { name: 'API instances', key: 'api', values: [1, 2] },
   ],
-  stages: { name: 'Storage', steps: [{ name: 'PostgreSQL only' }, { name: '+ Redis carts', redis: 3 }] },
+  stages: {
+    name: 'Storage',
+    steps: [
+      { name: 'PostgreSQL only' },
+      { name: '+ Redis carts', redis: 3 },
+      { name: '+ Cassandra catalog', redis: 3, cassandra: 3 },
+    ],
+  },
 };
 
 test('the plan varies one factor at a time and runs the shared baseline once', () => {
@@ -31,6 +38,7 @@ test('the plan varies one factor at a time and runs the shared baseline once', (
       'pg3-pgpool2-api2-nginx2',
       'pg2-pgpool2-api1-nginx2',
       'pg2-pgpool2-api2-nginx2-redis3',
+      'pg2-pgpool2-api2-nginx2-redis3-cassandra3',
     ],
   );
   assert.deepEqual(
@@ -38,11 +46,13 @@ test('the plan varies one factor at a time and runs the shared baseline once', (
     [
       ['PostgreSQL backends', ['pg 1', 'pg 2*', 'pg 3']],
       ['API instances', ['api 1', 'api 2*']],
-      ['Storage', ['PostgreSQL only*', '+ Redis carts']],
+      ['Storage', ['PostgreSQL only*', '+ Redis carts', '+ Cassandra catalog']],
     ],
   );
-  assert.equal(p.skipped['pg2-pgpool2-api2-nginx2-redis3'], 'not in this build yet: Redis carts');
-  assert.equal(Object.keys(p.skipped).length, 1);
+  // Redis carts are in this build; the Cassandra catalog is not yet.
+  assert.deepEqual(p.skipped, {
+    'pg2-pgpool2-api2-nginx2-redis3-cassandra3': 'not in this build yet: the Cassandra catalog',
+  });
 });
 
 test('merged worker histograms give the same percentiles as one recorder that saw every sample', () => {

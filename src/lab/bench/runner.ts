@@ -80,6 +80,7 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
     dir,
     seedProducts: ctx.matrix.seed.products,
     seedUsers: ctx.matrix.seed.customers,
+    redis: c.redis,
   };
   const say = (line: string) => ctx.say(`  ${line}`);
   let cluster: Cluster | undefined;
