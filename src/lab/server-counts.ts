@@ -41,3 +41,14 @@ export function difference(after: RouteCounts, before: RouteCounts): RouteCounts
   }
   return diff;
 }
+
+/** One unlabelled counter summed over the instances (e.g. bazaar_redis_wait_short_total). */
+export async function scrapeCounter(apiUrls: string[], name: string): Promise<number> {
+  let total = 0;
+  const line = new RegExp(`^${name} (\\d+(?:\\.\\d+)?)$`, 'm');
+  for (const url of apiUrls) {
+    const res = await request(`${url}/metrics`);
+    total += Number(line.exec(await res.body.text())?.[1] ?? 0);
+  }
+  return total;
+}

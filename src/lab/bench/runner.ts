@@ -8,7 +8,7 @@ import { runLoad } from '../load/coordinator.js';
 import type { LoadModel } from '../load/models.js';
 import type { Scenario } from '../load/scenario.js';
 import { clientRouteCounts, type LoadResult } from '../load/summary.js';
-import { difference, scrapeRequestCounts, type RouteCounts } from '../server-counts.js';
+import { difference, scrapeCounter, scrapeRequestCounts, type RouteCounts } from '../server-counts.js';
 import type { Configuration, Matrix } from './matrix.js';
 
 export interface RunRecord {
@@ -23,6 +23,8 @@ export interface RunRecord {
   verify?: { ok: boolean; differences: string[] };
   /** What the API instances counted against what the client sent, by "METHOD route". */
   server_counts?: { server: RouteCounts; client: RouteCounts; equal: boolean };
+  /** With carts in Redis: cart writes acknowledged before every replica confirmed them (ADR 8). */
+  redis_wait_short?: number;
 }
 
 export interface BenchContext {
@@ -107,6 +109,7 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
       }),
     );
     const server = difference(await scrapeRequestCounts(apis), before);
+    if (c.redis > 0) record.redis_wait_short = await scrapeCounter(apis, 'bazaar_redis_wait_short_total');
     const client = clientRouteCounts(record.load);
     record.server_counts = { server, client, equal: sameCounts(server, client) };
     step = 'verify';
