@@ -94,6 +94,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     for (const s of states) if (s.child.connected) s.child.send({ type: 'stop' } satisfies ToWorker);
   };
   o.signal?.addEventListener('abort', stopAll, { once: true });
+  // Aborted before the start (Ctrl-C while a cluster was coming up): measure nothing.
+  if (o.signal?.aborted) stopAll();
   const ticker = o.progress ? startProgress(states, startAt, o.progress) : undefined;
   let finished: WorkerState[];
   try {
