@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { count, ports, type Topology } from './layout.js';
-import { currentPrimaryPort } from './redis.js';
+import { currentPrimaryPort, localRedis } from './redis.js';
 
 export interface RedisDigest {
   name: string;
@@ -13,19 +13,6 @@ export interface RedisDigest {
 export interface RedisVerifyResult {
   nodes: Array<RedisDigest | { name: string; error: string }>;
   differences: string[];
-}
-
-function connect(port: number): Redis {
-  const c = new Redis({
-    host: '127.0.0.1',
-    port,
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  c.on('error', () => undefined);
-  return c;
 }
 
 /** Every cart hash of one node, in key order, fields sorted: a count and an md5. */
@@ -69,7 +56,7 @@ async function replicasCaughtUp(primary: Redis): Promise<boolean> {
  */
 export async function verifyRedis(t: Topology, settleMs = 10_000): Promise<RedisVerifyResult> {
   const primaryPort = await currentPrimaryPort(t);
-  const primary = connect(primaryPort);
+  const primary = localRedis(primaryPort);
   const nodes: RedisVerifyResult['nodes'] = [];
   const differences: string[] = [];
   try {
@@ -80,7 +67,7 @@ export async function verifyRedis(t: Topology, settleMs = 10_000): Promise<Redis
     for (let i = 0; i < count(t, 'redis'); i++) {
       const port = ports.redis(t, i);
       const name = `redis:${i}`;
-      const c = port === primaryPort ? primary : connect(port);
+      const c = port === primaryPort ? primary : localRedis(port);
       try {
         if (c !== primary) await c.connect();
         nodes.push({ name, role: port === primaryPort ? 'primary' : 'replica', ...(await digest(c)) });

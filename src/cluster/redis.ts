@@ -12,7 +12,8 @@ export function sentinelCount(t: Topology): number {
   return (t.redis ?? 0) >= 2 ? 3 : 0;
 }
 
-function client(port: number): Redis {
+/** A connection to a local Redis or Sentinel that fails fast instead of reconnecting. */
+export function localRedis(port: number): Redis {
   const c = new Redis({
     host: '127.0.0.1',
     port,
@@ -27,7 +28,7 @@ function client(port: number): Redis {
 
 /** Runs one command against a local Redis or Sentinel and closes the connection. */
 export async function redisCommand<T>(port: number, ...args: Array<string | number>): Promise<T> {
-  const c = client(port);
+  const c = localRedis(port);
   try {
     await c.connect();
     return (await c.call(String(args[0]), ...args.slice(1).map(String))) as T;
