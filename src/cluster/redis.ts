@@ -37,6 +37,16 @@ export async function redisCommand<T>(port: number, ...args: Array<string | numb
   }
 }
 
+/** Waits for a real PONG (a node still LOADING its AOF answers with an error). */
+function answersPing(port: number, timeoutMs: number, what: string): Promise<void> {
+  const pong = () =>
+    redisCommand<string>(port, 'PING').then(
+      (r) => r === 'PONG',
+      () => false,
+    );
+  return waitUntil(pong, timeoutMs, what);
+}
+
 /**
  * Node i's configuration, written whole at every start: AOF with fsync every second (ADR 8), no
  * RDB snapshots, and `replicaof` the current primary unless this node is it.
@@ -86,16 +96,7 @@ export async function startRedisNode(t: Topology, i: number, primaryPort: number
     logFile: join(dir, 'redis.log'),
     cwd: dir,
   });
-  // LOADING (replaying the AOF) is not ready yet: wait for a real PONG.
-  await waitUntil(
-    () =>
-      redisCommand<string>(own, 'PING').then(
-        (r) => r === 'PONG',
-        () => false,
-      ),
-    30_000,
-    `redis on ${own}`,
-  );
+  await answersPing(own, 30_000, `redis on ${own}`);
   return pid;
 }
 
@@ -128,15 +129,7 @@ export async function startSentinel(t: Topology, s: number): Promise<number> {
   }
   const pid = startDaemon('redis-sentinel', [conf], { logFile: join(dir, 'sentinel.log'), cwd: dir });
   const port = ports.sentinel(t, s);
-  await waitUntil(
-    () =>
-      redisCommand<string>(port, 'PING').then(
-        (r) => r === 'PONG',
-        () => false,
-      ),
-    15_000,
-    `sentinel on ${port}`,
-  );
+  await answersPing(port, 15_000, `sentinel on ${port}`);
   return pid;
 }
 

@@ -19,18 +19,25 @@ export function parseRequestCounts(text: string): RouteCounts {
   return counts;
 }
 
+/** Each API instance's `/metrics` text, fetched once so that several figures can be read from it. */
+export function fetchMetrics(apiUrls: string[]): Promise<string[]> {
+  return Promise.all(apiUrls.map(async (url) => (await request(`${url}/metrics`)).body.text()));
+}
+
 /** The sum over instances. Scraping `/metrics` counts itself: those requests are left out. */
-export async function scrapeRequestCounts(apiUrls: string[]): Promise<RouteCounts> {
+export function requestCounts(metricsTexts: string[]): RouteCounts {
   const total: RouteCounts = {};
-  for (const url of apiUrls) {
-    const res = await request(`${url}/metrics`);
-    const counts = parseRequestCounts(await res.body.text());
-    for (const [key, n] of Object.entries(counts)) {
+  for (const text of metricsTexts) {
+    for (const [key, n] of Object.entries(parseRequestCounts(text))) {
       if (key.endsWith(' /metrics')) continue;
       total[key] = (total[key] ?? 0) + n;
     }
   }
   return total;
+}
+
+export async function scrapeRequestCounts(apiUrls: string[]): Promise<RouteCounts> {
+  return requestCounts(await fetchMetrics(apiUrls));
 }
 
 export function difference(after: RouteCounts, before: RouteCounts): RouteCounts {
@@ -43,12 +50,7 @@ export function difference(after: RouteCounts, before: RouteCounts): RouteCounts
 }
 
 /** One unlabelled counter summed over the instances (e.g. bazaar_redis_wait_short_total). */
-export async function scrapeCounter(apiUrls: string[], name: string): Promise<number> {
-  let total = 0;
+export function counterTotal(metricsTexts: string[], name: string): number {
   const line = new RegExp(`^${name} (\\d+(?:\\.\\d+)?)$`, 'm');
-  for (const url of apiUrls) {
-    const res = await request(`${url}/metrics`);
-    total += Number(line.exec(await res.body.text())?.[1] ?? 0);
-  }
-  return total;
+  return metricsTexts.reduce((total, text) => total + Number(line.exec(text)?.[1] ?? 0), 0);
 }

@@ -4,7 +4,7 @@ import { plan, type Matrix } from '../../src/lab/bench/matrix.js';
 import { Recorder } from '../../src/lab/load/recorder.js';
 import { shareOf } from '../../src/lab/load/models.js';
 import { CustomerLeases } from '../../src/lab/load/shopaholic.js';
-import { difference, parseRequestCounts } from '../../src/lab/server-counts.js';
+import { counterTotal, difference, parseRequestCounts } from '../../src/lab/server-counts.js';
 import { toCsv, type BenchResults } from '../../src/lab/report/bench-results.js';
 import { configurationLabel } from '../../src/lab/report/charts.js';
 
@@ -113,6 +113,13 @@ test('request counts are read per method and route from Prometheus text', () => 
   assert.deepEqual(difference(counts, { 'GET /api/v1/products/:id': 9, 'POST /api/v1/orders': 1 }), {
     'POST /api/v1/orders': 2,
   });
+});
+
+test('an unlabelled counter is summed over instances, and a missing one counts 0', () => {
+  const a =
+    '# HELP bazaar_redis_wait_short_total x\nbazaar_redis_wait_short_total 3\nbazaar_redis_wait_short_total_other 9';
+  const b = 'bazaar_redis_wait_short_total 4';
+  assert.equal(counterTotal([a, b, 'process_cpu_seconds_total 1'], 'bazaar_redis_wait_short_total'), 7);
 });
 
 test('CSV quotes what needs quoting and keeps failed runs as one row with their note', () => {

@@ -33,6 +33,8 @@ export function onlineReplicas(info: string): string[] {
 export class RedisConnection {
   readonly primary: Redis;
   private replicas = new Map<string, Replica>();
+  /** The same replicas as a list, rebuilt when the set changes, not on every read. */
+  private inTurn: Replica[] = [];
   private turn = 0;
   private refresher: NodeJS.Timeout | undefined;
 
@@ -102,13 +104,14 @@ export class RedisConnection {
 
   async close(): Promise<void> {
     if (this.refresher) clearInterval(this.refresher);
-    const all = [this.primary, ...[...this.replicas.values()].map((r) => r.client)];
+    const all = [this.primary, ...this.inTurn.map((r) => r.client)];
     this.replicas.clear();
+    this.inTurn = [];
     await Promise.all(all.map((c) => c.quit().catch(() => c.disconnect())));
   }
 
   private nextReplica(): Replica | undefined {
-    const list = [...this.replicas.values()];
+    const list = this.inTurn;
     const now = Date.now();
     for (let i = 0; i < list.length; i++) {
       const r = list[(this.turn + i) % list.length]!;
@@ -142,9 +145,12 @@ export class RedisConnection {
       });
       client.on('error', () => undefined);
       client.on('end', () => {
-        if (this.replicas.get(address)?.client === client) this.replicas.delete(address);
+        if (this.replicas.get(address)?.client !== client) return;
+        this.replicas.delete(address);
+        this.inTurn = [...this.replicas.values()];
       });
       this.replicas.set(address, { address, client, downUntil: 0 });
     }
+    this.inTurn = [...this.replicas.values()];
   }
 }

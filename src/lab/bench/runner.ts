@@ -8,7 +8,14 @@ import { runLoad } from '../load/coordinator.js';
 import type { LoadModel } from '../load/models.js';
 import type { Scenario } from '../load/scenario.js';
 import { clientRouteCounts, type LoadResult } from '../load/summary.js';
-import { difference, scrapeCounter, scrapeRequestCounts, type RouteCounts } from '../server-counts.js';
+import {
+  counterTotal,
+  difference,
+  fetchMetrics,
+  requestCounts,
+  scrapeRequestCounts,
+  type RouteCounts,
+} from '../server-counts.js';
 import type { Configuration, Matrix } from './matrix.js';
 
 export interface RunRecord {
@@ -108,8 +115,9 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
         signal: ctx.signal,
       }),
     );
-    const server = difference(await scrapeRequestCounts(apis), before);
-    if (c.redis > 0) record.redis_wait_short = await scrapeCounter(apis, 'bazaar_redis_wait_short_total');
+    const metrics = await fetchMetrics(apis);
+    const server = difference(requestCounts(metrics), before);
+    if (c.redis > 0) record.redis_wait_short = counterTotal(metrics, 'bazaar_redis_wait_short_total');
     const client = clientRouteCounts(record.load);
     record.server_counts = { server, client, equal: sameCounts(server, client) };
     step = 'verify';

@@ -55,8 +55,8 @@ export class LoadClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(call.body);
     }
-    // A repeated POST is harmless only with an Idempotency-Key (order.create); PUT, DELETE and GET are idempotent.
-    const repeatable = method !== 'POST' && method !== 'PATCH' ? true : 'idempotency-key' in headers;
+    // GET, PUT and DELETE are idempotent; a POST or PATCH only with an Idempotency-Key (order.create).
+    const repeatable = (method !== 'POST' && method !== 'PATCH') || 'idempotency-key' in headers;
     const recorder = this.recorder;
     const started = performance.now();
     let lastCode = 'connection';
