@@ -64,6 +64,8 @@ function redisConf(t: Topology, i: number, primaryPort: number | null): string {
     'save ""',
     'replica-read-only yes',
     'replica-serve-stale-data yes',
+    // Carts are small: a new replica gets its copy at once, not after the 5 s batching delay.
+    'repl-diskless-sync-delay 0',
     ...(primaryPort !== null ? [`replicaof 127.0.0.1 ${primaryPort}`] : []),
     '',
   ].join('\n');

@@ -18,7 +18,7 @@ const calls = async (r: TestRedis, command: string): Promise<number> => {
 };
 
 async function waitFor(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -38,6 +38,9 @@ export async function startRedis(options: { replicaOf?: number } = {}): Promise<
     '',
     '--appendonly',
     'no',
+    // A replica gets its first copy at once rather than after Redis's 5 s batching delay.
+    '--repl-diskless-sync-delay',
+    '0',
   ];
   if (options.replicaOf) args.push('--replicaof', '127.0.0.1', String(options.replicaOf));
   const child = spawn('redis-server', args, { stdio: 'ignore' });

@@ -102,3 +102,14 @@ test('database errors: unavailability by SQLSTATE class, never by message text',
   assert.equal(translated.status, 503);
   assert.equal(translated.extra.retryAfterSeconds, 2);
 });
+
+test('only a plain SELECT counts as safe to send again on a fresh connection', async () => {
+  const { isReadOnly, onPrimary } = await import('../../src/adapters/postgres/database.js');
+  assert.equal(isReadOnly('SELECT 1'), true);
+  assert.equal(isReadOnly(onPrimary('SELECT id FROM orders WHERE id = $1')), true);
+  assert.equal(isReadOnly('  select * from products'), true);
+  assert.equal(isReadOnly('SELECT stock FROM products WHERE id = $1 FOR UPDATE'), false);
+  assert.equal(isReadOnly('UPDATE products SET stock = 0'), false);
+  assert.equal(isReadOnly('WITH d AS (DELETE FROM carts RETURNING *) SELECT * FROM d'), false);
+  assert.equal(isReadOnly('INSERT INTO users SELECT 1'), false);
+});

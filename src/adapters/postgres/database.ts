@@ -106,25 +106,38 @@ export class Database implements Queryable {
     statement: Statement,
     values: unknown[] = [],
   ): Promise<pg.QueryResult<R>> {
-    return this.withConnection((client) => this.execute<R>(client, statement, values));
+    const work = (client: pg.PoolClient, attempt: { sent: boolean }) => {
+      attempt.sent = true;
+      return this.execute<R>(client, statement, values);
+    };
+    return this.withConnection(work, {
+      // A read changes nothing, so one sent on a connection that turns out dead (pgpool-II drops
+      // every session when a backend fails over) runs again on a fresh one.
+      safeToResend: isReadOnly(statement.text),
+    });
   }
 
   /** Runs `work` in one transaction; any error rolls it back. */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.withConnection(
-      async (client) => {
+      async (client, attempt) => {
         await client.query('BEGIN');
+        // Past BEGIN the fate of a broken transaction is unknown (was COMMIT received?): the
+        // caller decides. A connection dead before BEGIN returned did nothing: take another.
+        attempt.sent = true;
         const result = await work({
           query: (statement, values = []) => this.execute(client, statement, values),
         });
         await client.query('COMMIT');
         return result;
       },
-      (client) =>
-        client.query('ROLLBACK').then(
-          () => undefined,
-          () => undefined,
-        ),
+      {
+        rollback: (client) =>
+          client.query('ROLLBACK').then(
+            () => undefined,
+            () => undefined,
+          ),
+      },
     );
   }
 
@@ -144,18 +157,21 @@ export class Database implements Queryable {
    * server, so the unit (one statement or one transaction) is run again, a few times, with jitter.
    */
   private async withConnection<T>(
-    work: (client: pg.PoolClient) => Promise<T>,
-    rollback?: (client: pg.PoolClient) => Promise<void>,
+    work: (client: pg.PoolClient, attempt: { sent: boolean }) => Promise<T>,
+    options: { rollback?: (client: pg.PoolClient) => Promise<void>; safeToResend?: boolean },
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const client = await this.connect();
+      const progress = { sent: false };
       let broken: Error | undefined;
       try {
-        return await work(client);
+        return await work(client, progress);
       } catch (error) {
         if (isConnectionError(error)) broken = error as Error;
-        else await rollback?.(client);
-        if (!broken && isRetryableTransactionError(error) && attempt < MAX_TRANSACTION_ATTEMPTS) {
+        else await options.rollback?.(client);
+        const resend = broken !== undefined && (options.safeToResend || !progress.sent);
+        const rerun = !broken && isRetryableTransactionError(error);
+        if ((resend || rerun) && attempt < MAX_TRANSACTION_ATTEMPTS) {
           await sleep(5 * attempt + Math.random() * 10);
           continue;
         }
@@ -203,6 +219,11 @@ export class Database implements Queryable {
   async close(): Promise<void> {
     await Promise.all(this.pools.map((p) => p.pool.end().catch(() => undefined)));
   }
+}
+
+/** A plain SELECT (optionally behind pgpool's comment) without row locks: it changes nothing. */
+export function isReadOnly(sql: string): boolean {
+  return /^\s*(\/\*[^*]*\*\/\s*)?SELECT\b/i.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO KEY|KEY)\b/i.test(sql);
 }
 
 function sleep(ms: number): Promise<void> {
