@@ -7,6 +7,9 @@ import { PostgresOrderStore } from './adapters/postgres/orders.repository.js';
 import { PostgresCatalogStore } from './adapters/postgres/products.repository.js';
 import { PostgresProductSearch } from './adapters/postgres/search.repository.js';
 import { PostgresUserStore } from './adapters/postgres/users.repository.js';
+import { PostgresCatalogProjection } from './adapters/postgres/catalog-projection.repository.js';
+import { CassandraConnection } from './adapters/cassandra/cassandra-connection.js';
+import { CassandraCatalogStore } from './adapters/cassandra/catalog.store.js';
 import { PostgresLoginFailureStore } from './adapters/postgres/login-failures.repository.js';
 import { migrate } from './adapters/postgres/migrator.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -21,7 +24,13 @@ import {
   createAuthenticate,
   registerUserRoutes,
 } from './modules/users/index.js';
-import { CatalogService, DEFAULT_CURRENCY, registerCatalogRoutes } from './modules/catalog/index.js';
+import {
+  CatalogService,
+  DEFAULT_CURRENCY,
+  registerCatalogRoutes,
+  type CatalogStore,
+} from './modules/catalog/index.js';
+import type { ProductLookup } from './modules/carts/index.js';
 import { CartsService, registerCartRoutes } from './modules/carts/index.js';
 import { OrderExpiryJob, OrdersService, PlaceOrder, registerOrderRoutes } from './modules/orders/index.js';
 import { registerSystemRoutes } from './modules/system/index.js';
@@ -40,7 +49,7 @@ export interface App {
   http: HttpServer;
   db: Database;
   users: UsersService;
-  stores: { catalog: PostgresCatalogStore; users: PostgresUserStore };
+  stores: { catalog: CatalogStore; users: PostgresUserStore };
   expiry: OrderExpiryJob;
   /** Starts background work (the expiry job). */
   startJobs(): void;
@@ -62,7 +71,15 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   await migrate(db, clock, logger);
 
   const userStore = new PostgresUserStore(db);
-  const catalogStore = new PostgresCatalogStore(db);
+  // The catalog in Cassandra keeps its stock and search index in PostgreSQL (ADR 9).
+  const cassandra =
+    config.catalogStore === 'cassandra' && config.cassandra
+      ? new CassandraConnection(config.cassandra, logger, metrics)
+      : undefined;
+  await cassandra?.start();
+  const catalogStore: CatalogStore & { findPriced: ProductLookup['findMany'] } = cassandra
+    ? new CassandraCatalogStore(cassandra, new PostgresCatalogProjection(db), logger)
+    : new PostgresCatalogStore(db);
   const redis =
     config.cartStore === 'redis' && config.redis ? new RedisConnection(config.redis, logger) : undefined;
   await redis?.start();
@@ -106,6 +123,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     probes: [
       { name: 'postgres', check: () => db.ping() },
       ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : []),
+      ...(cassandra ? [{ name: 'cassandra', check: () => cassandra.ping() }] : []),
     ],
     isDraining: () => draining,
   });
@@ -128,6 +146,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       await expiry.stop();
       await db.close();
       await redis?.close();
+      await cassandra?.close();
     },
   };
 }

@@ -39,7 +39,7 @@ export function clusterCommand(): Command {
   cluster
     .command('up')
     .description(
-      'Start PostgreSQL backends, pgpool-II, Redis with Sentinel (with --redis), API instances and nginx, and print the table',
+      'Start PostgreSQL backends, pgpool-II, Redis with Sentinel (--redis), Cassandra (--cassandra), API instances and nginx, and print the table',
     )
     .option('--pg <n>', 'PostgreSQL backends, 1..5', bounded('--pg', LIMITS.pg), 2)
     .option('--pgpool <n>', 'pgpool-II instances, 1..4', bounded('--pgpool', LIMITS.pgpool), 2)
@@ -65,6 +65,9 @@ export function clusterCommand(): Command {
       if (o.cassandra > 0 && !STORES_AVAILABLE.cassandra) {
         throw new Error('the Cassandra catalog is not part of this build yet; use --cassandra 0');
       }
+      if (o.cassandra === 2) {
+        throw new Error('--cassandra must be 1 or 3: QUORUM of 2 replicas cannot lose a node');
+      }
       const topology: Topology = {
         pg: o.pg,
         pgpool: o.pgpool,
@@ -76,6 +79,7 @@ export function clusterCommand(): Command {
         seedProducts: o.seedProducts,
         seedUsers: o.seedUsers,
         redis: o.redis,
+        cassandra: o.cassandra,
       };
       const started = Date.now();
       const c = await Cluster.up(topology, say);
@@ -105,7 +109,7 @@ export function clusterCommand(): Command {
     cluster
       .command(`${verb} <name>`)
       .description(
-        `${description}; names look like postgres:0, pgpool:1, api:0, nginx:1, redis:0, sentinel:2`,
+        `${description}; names look like postgres:0, pgpool:1, api:0, nginx:1, redis:0, sentinel:2, cassandra:2`,
       )
       .addOption(dirOption())
       .action(async (name: string, o) => {

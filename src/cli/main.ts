@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config.js';
 import { VERSION } from '../version.js';
 import { serve } from './serve.command.js';
 import { seed } from './seed.command.js';
+import { reindex } from './reindex.command.js';
 import { clusterCommand } from './cluster.command.js';
 import { loadCommand } from './load.command.js';
 import { benchCommand } from './bench.command.js';
@@ -50,6 +51,13 @@ program
     1,
   )
   .action(async (options) => seed(options));
+
+program
+  .command('reindex')
+  .description(
+    'Rebuild the search index (and, with the catalog in Cassandra, its PostgreSQL rows) from the catalog store',
+  )
+  .action(async () => reindex());
 
 program.addCommand(clusterCommand());
 program.addCommand(loadCommand());

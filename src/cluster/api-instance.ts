@@ -5,6 +5,7 @@ import { componentDir, ports, type Topology } from './layout.js';
 import { DATABASE, PG_USER } from './postgres-backend.js';
 import { startDaemon, waitUntil } from './processes.js';
 import { redisEnv } from './redis.js';
+import { cassandraEnv } from './cassandra.js';
 
 const BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
 
@@ -57,7 +58,7 @@ export async function startApi(
     ],
     {
       logFile: join(dir, 'api.log'),
-      env: apiEnv(t, secrets, { BAZAAR_STATE_DIR: dir, ...redisEnv(t) }),
+      env: apiEnv(t, secrets, { BAZAAR_STATE_DIR: dir, ...redisEnv(t), ...cassandraEnv(t) }),
     },
   );
   await waitUntil(

@@ -9,6 +9,7 @@ import {
   componentDir,
   componentName,
   count,
+  hosts,
   parseComponentName,
   ports,
   type ComponentKind,
@@ -34,6 +35,8 @@ import { loadState, saveState, stateFile, type ClusterState } from './state.js';
 import { verifyBackends, type VerifyResult } from './verify.js';
 import { verifyRedis } from './redis-verify.js';
 import { currentPrimaryPort, startRedisNode, startSentinel, waitSentinelsAgree } from './redis.js';
+import { cassandraEnv, startCassandraNode, waitRingFormed } from './cassandra.js';
+import { fetchCassandra } from './cassandra-software.js';
 
 export interface ComponentStatus {
   name: string;
@@ -49,10 +52,10 @@ export interface ClusterStatus {
   components: ComponentStatus[];
 }
 
-const KINDS: ComponentKind[] = ['postgres', 'pgpool', 'redis', 'sentinel', 'api', 'nginx'];
+const KINDS: ComponentKind[] = ['postgres', 'pgpool', 'redis', 'sentinel', 'cassandra', 'api', 'nginx'];
 
 function addressOf(t: Topology, kind: ComponentKind, i: number): string {
-  return `127.0.0.1:${ports[kind](t, i)}`;
+  return `${hosts.of(kind, i)}:${ports[kind](t, i)}`;
 }
 
 /** The replicated topology as local processes: started, inspected, broken and repaired by name. */
@@ -117,6 +120,9 @@ export class Cluster {
     const started = Date.now();
     const step = (what: string) =>
       this.say(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${what}`);
+    // Cassandra's JVMs take the longest to start: they come up while PostgreSQL and pgpool-II do.
+    const ring = this.bringUpCassandra(step);
+    ring.catch(() => undefined);
     step(`PostgreSQL x${t.pg} (${t.mode})`);
     if (t.mode === 'streaming') {
       // One primary, prepared first; the standbys are base backups of it that follow its WAL.
@@ -138,11 +144,15 @@ export class Cluster {
     for (const i of range(t.pgpool)) await writePgpoolConfig(t, i);
     await Promise.all(range(t.pgpool).map((i) => this.startComponent('pgpool', i)));
     await Promise.all(range(t.pgpool).map((i) => this.waitPgpoolServing(i)));
-    step(`migrations and seed data (${t.seedProducts} products) through pgpool-II`);
+    await ring;
+    step(
+      `migrations and seed data (${t.seedProducts} products) through pgpool-II${count(t, 'cassandra') > 0 ? ' and Cassandra' : ''}`,
+    );
     await run(process.execPath, seedArgs(t), {
       env: apiEnv(t, this.apiSecrets(), {
         LOG_LEVEL: 'warn',
         BAZAAR_STATE_DIR: join(resolve(t.dir), 'seed'),
+        ...cassandraEnv(t),
       }),
     });
     if (count(t, 'redis') > 0) {
@@ -169,6 +179,24 @@ export class Cluster {
     for (const i of range(t.nginx)) await writeNginxConfig(t, i);
     await Promise.all(range(t.nginx).map((i) => this.startComponent('nginx', i)));
     step('up');
+  }
+
+  /** Node 0 (the seed) first, then the others together; returns when the ring is whole. */
+  private async bringUpCassandra(step: (what: string) => void): Promise<void> {
+    const t = this.topology;
+    const nodes = count(t, 'cassandra');
+    if (nodes === 0) return;
+    await fetchCassandra(this.say);
+    step(`Cassandra x${nodes} (starting in the background)`);
+    for (const i of range(nodes)) await rm(componentDir(t, 'cassandra', i), { recursive: true, force: true });
+    await this.startComponent('cassandra', 0);
+    await Promise.all(
+      range(nodes)
+        .slice(1)
+        .map((i) => this.startComponent('cassandra', i)),
+    );
+    await waitRingFormed(t);
+    step(`Cassandra ring of ${nodes} formed`);
   }
 
   private saving: Promise<void> = Promise.resolve();
@@ -257,6 +285,9 @@ export class Cluster {
       case 'sentinel':
         pid = await startSentinel(t, i);
         break;
+      case 'cassandra':
+        pid = await startCassandraNode(t, i);
+        break;
     }
     this.state.pids[componentName(kind, i)] = pid;
     await this.save();
@@ -273,7 +304,7 @@ export class Cluster {
     for (const kind of KINDS) {
       for (const i of range(count(t, kind))) {
         const pid = this.pidOf(kind, i);
-        const up = isAlive(pid) && (await portAnswers(ports[kind](t, i)));
+        const up = isAlive(pid) && (await portAnswers(ports[kind](t, i), hosts.of(kind, i)));
         components.push({
           name: componentName(kind, i),
           kind,
@@ -308,14 +339,18 @@ export class Cluster {
     if (kind === 'postgres') return stopBackend(this.topology, i);
     // pgpool: SIGINT is its fast shutdown; nginx: SIGQUIT drains; the API drains on SIGTERM;
     // Redis and Sentinel shut down cleanly on SIGTERM (Redis flushes its AOF).
+    // Cassandra drains (flushes memtables) on SIGTERM, which takes longer.
     const signal: NodeJS.Signals = kind === 'pgpool' ? 'SIGINT' : kind === 'nginx' ? 'SIGQUIT' : 'SIGTERM';
-    await stopGroup(this.pidOf(kind, i), signal, 15_000);
+    await stopGroup(this.pidOf(kind, i), signal, kind === 'cassandra' ? 45_000 : 15_000);
   }
 
   /** Brings a component back; a PostgreSQL backend is re-synced before pgpool-II uses it again. */
   async start(name: string): Promise<void> {
     const { kind, index } = this.resolve(name);
-    if (isAlive(this.pidOf(kind, index)) && (await portAnswers(ports[kind](this.topology, index)))) {
+    if (
+      isAlive(this.pidOf(kind, index)) &&
+      (await portAnswers(ports[kind](this.topology, index), hosts.of(kind, index)))
+    ) {
       throw new Error(`${name} is already running`);
     }
     if (kind === 'postgres') return this.recoverBackend(index);
@@ -347,7 +382,7 @@ export class Cluster {
   /** Stops everything `up` started, by pid, front to back; leaves logs and data in the folder. */
   async down(): Promise<void> {
     const t = this.topology;
-    for (const kind of ['nginx', 'api', 'sentinel', 'redis', 'pgpool', 'postgres'] as const) {
+    for (const kind of ['nginx', 'api', 'sentinel', 'redis', 'cassandra', 'pgpool', 'postgres'] as const) {
       await Promise.all(range(count(t, kind)).map((i) => this.stopComponent(kind, i)));
     }
     await rm(stateFile(t.dir), { force: true });

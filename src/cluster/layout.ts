@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 
-export type ComponentKind = 'postgres' | 'pgpool' | 'api' | 'nginx' | 'redis' | 'sentinel';
+export type ComponentKind = 'postgres' | 'pgpool' | 'api' | 'nginx' | 'redis' | 'sentinel' | 'cassandra';
 export type PgMode = 'native' | 'snapshot' | 'streaming';
 
 export interface Topology {
@@ -16,10 +16,12 @@ export interface Topology {
   seedUsers?: number;
   /** Redis nodes for the carts (0 or absent: carts in PostgreSQL). */
   redis?: number;
+  /** Cassandra nodes for the catalog (0 or absent: catalog in PostgreSQL). */
+  cassandra?: number;
 }
 
 /** Stores the launcher can start in this build; the others are refused with a clear message. */
-export const STORES_AVAILABLE = { redis: true, cassandra: false } as const;
+export const STORES_AVAILABLE = { redis: true, cassandra: true } as const;
 
 export const LIMITS = { pg: [1, 5], pgpool: [1, 4], api: [1, 8], nginx: [1, 4] } as const;
 
@@ -27,7 +29,9 @@ export const LIMITS = { pg: [1, 5], pgpool: [1, 4], api: [1, 8], nginx: [1, 4] }
  * Every port derives from the base port, so two clusters with different bases never collide:
  * pgpool i at base+10+i, API i at base+50+i, nginx i at base+80+i, PostgreSQL i at base+100+i,
  * pgpool's pcp at base+200+i, watchdog at base+300+i, heartbeat at base+400+i, Redis at
- * base+500+i and Sentinel at base+520+i.
+ * base+500+i and Sentinel at base+520+i. Cassandra node i listens on its own loopback address
+ * (127.0.0.2+i) with the same ports on every node, as a real ring does: CQL at base+600, gossip
+ * at base+601; its local JMX at base+610+i.
  */
 export const ports = {
   pgpool: (t: Topology, i: number) => t.basePort + 10 + i,
@@ -39,6 +43,15 @@ export const ports = {
   heartbeat: (t: Topology, i: number) => t.basePort + 400 + i,
   redis: (t: Topology, i: number) => t.basePort + 500 + i,
   sentinel: (t: Topology, i: number) => t.basePort + 520 + i,
+  cassandra: (t: Topology, _i: number) => t.basePort + 600,
+  cassandraStorage: (t: Topology) => t.basePort + 601,
+  cassandraJmx: (t: Topology, i: number) => t.basePort + 610 + i,
+};
+
+/** The address a component listens on: loopback, and one address per Cassandra node. */
+export const hosts = {
+  cassandra: (i: number) => `127.0.0.${2 + i}`,
+  of: (kind: ComponentKind, i: number) => (kind === 'cassandra' ? hosts.cassandra(i) : '127.0.0.1'),
 };
 
 export function componentDir(t: Topology, kind: ComponentKind, i: number): string {
@@ -50,7 +63,7 @@ export function componentName(kind: ComponentKind, i: number): string {
 }
 
 export function parseComponentName(name: string): { kind: ComponentKind; index: number } | null {
-  const match = /^(postgres|pgpool|api|nginx|redis|sentinel):(\d+)$/.exec(name);
+  const match = /^(postgres|pgpool|api|nginx|redis|sentinel|cassandra):(\d+)$/.exec(name);
   return match ? { kind: match[1] as ComponentKind, index: Number(match[2]) } : null;
 }
 
@@ -58,5 +71,6 @@ export function count(t: Topology, kind: ComponentKind): number {
   if (kind === 'postgres') return t.pg;
   if (kind === 'redis') return t.redis ?? 0;
   if (kind === 'sentinel') return (t.redis ?? 0) >= 2 ? 3 : 0;
+  if (kind === 'cassandra') return t.cassandra ?? 0;
   return t[kind];
 }

@@ -48,6 +48,9 @@ const REQUIREMENTS: Requirement[] = [
   },
   { name: 'nginx', packages: ['nginx'], find: () => firstExisting('/usr/sbin/nginx', '/usr/bin/nginx') },
   { name: 'Redis', packages: ['redis-server'], find: () => firstExisting('/usr/bin/redis-server') },
+  { name: 'Java runtime', packages: ['default-jre-headless'], find: () => firstExisting('/usr/bin/java') },
+  // Maven fetches the Cassandra server jars from Maven Central into a cache (cassandra-software.ts).
+  { name: 'Maven', packages: ['maven'], find: () => firstExisting('/usr/bin/mvn') },
   {
     name: 'Redis Sentinel',
     packages: ['redis-sentinel'],

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseDuration } from '../platform/duration.js';
 import { parseRedisSettings, type RedisSettings } from './redis-settings.js';
+import { parseCassandraSettings, type CassandraSettings } from './cassandra-settings.js';
 
 /** Everything `bazaar serve` needs, read once: explicit flag > environment > default. */
 export interface AppConfig {
@@ -14,6 +15,8 @@ export interface AppConfig {
   readonly catalogStore: 'postgres' | 'cassandra';
   /** Where the carts live when cartStore is redis. */
   readonly redis: RedisSettings | undefined;
+  /** Where the catalog lives when catalogStore is cassandra. */
+  readonly cassandra: CassandraSettings | undefined;
   readonly authSecret: string | undefined;
   readonly adminEmail: string;
   readonly adminPassword: string | undefined;
@@ -101,19 +104,31 @@ export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = proc
     if (typeof parsed === 'string') problems.push(parsed);
     else redis = parsed;
   }
+  const catalogStore = oneOf(
+    pick(flags.catalogStore, 'CATALOG_STORE'),
+    'CATALOG_STORE',
+    ['postgres', 'cassandra'] as const,
+    'postgres',
+  );
+  let cassandra: CassandraSettings | undefined;
+  if (catalogStore === 'cassandra') {
+    const parsed = parseCassandraSettings(
+      nonEmpty(env.CASSANDRA_CONTACT_POINTS),
+      nonEmpty(env.CASSANDRA_CONSISTENCY),
+      nonEmpty(env.CASSANDRA_KEYSPACE),
+    );
+    if (typeof parsed === 'string') problems.push(parsed);
+    else cassandra = parsed;
+  }
   const config: AppConfig = {
     host,
     port,
     databaseUrl: pick(flags.databaseUrl, 'DATABASE_URL'),
     databasePoolSize: int(nonEmpty(env.DATABASE_POOL_SIZE), 'DATABASE_POOL_SIZE', 16, 1, 200),
     cartStore,
-    catalogStore: oneOf(
-      pick(flags.catalogStore, 'CATALOG_STORE'),
-      'CATALOG_STORE',
-      ['postgres', 'cassandra'] as const,
-      'postgres',
-    ),
+    catalogStore,
     redis,
+    cassandra,
     authSecret: nonEmpty(env.BAZAAR_AUTH_SECRET),
     adminEmail: nonEmpty(env.BAZAAR_ADMIN_EMAIL) ?? 'admin@bazaar.local',
     adminPassword: nonEmpty(env.BAZAAR_ADMIN_PASSWORD),
@@ -133,8 +148,6 @@ export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = proc
     seed: int(nonEmpty(env.BAZAAR_SEED), 'BAZAAR_SEED', 1, 0, 2 ** 31 - 1),
     seedOnStart: (nonEmpty(env.BAZAAR_SEED_ON_START) ?? 'auto') !== 'off',
   };
-  if (config.catalogStore === 'cassandra')
-    problems.push('CATALOG_STORE=cassandra is not available in this build yet');
   if (config.authSecret !== undefined && config.authSecret.length < 16) {
     problems.push('BAZAAR_AUTH_SECRET must be at least 16 characters');
   }

@@ -61,9 +61,10 @@ describe('general', () => {
     const ready = await api.get('/ready');
     assert.equal(ready.status, 200);
     assert.equal(ready.body.status, 'ready');
-    // PostgreSQL always; Redis too when the carts live there.
+    // PostgreSQL always; Redis too when the carts live there, Cassandra when the catalog does.
     assert.equal(ready.body.stores.postgres, 'up');
     if (process.env.BAZAAR_TEST_REDIS_URL) assert.equal(ready.body.stores.redis, 'up');
+    if (process.env.BAZAAR_TEST_CASSANDRA_CONTACT_POINTS) assert.equal(ready.body.stores.cassandra, 'up');
     for (const [store, state] of Object.entries(ready.body.stores)) assert.equal(state, 'up', store);
     // Behind a balancer each instance has its own registry: make sure this one served a list.
     let metrics = await api.get('/metrics');

@@ -5,6 +5,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { Client } from './http.js';
+import { freshKeyspace } from './cassandra.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough';
 export const ADMIN = { email: 'admin@bazaar.test', password: 'admin-password-1' };
@@ -25,11 +26,31 @@ export function cartStoreEnv(): Record<string, string> {
   return url ? { CART_STORE: 'redis', REDIS_URL: url } : {};
 }
 
+/**
+ * The catalog store the suites run against: PostgreSQL, or Cassandra when
+ * BAZAAR_TEST_CASSANDRA_CONTACT_POINTS is set (each app in a keyspace of its own).
+ */
+export function catalogStoreEnv(): Record<string, string> {
+  const contactPoints = process.env.BAZAAR_TEST_CASSANDRA_CONTACT_POINTS;
+  return contactPoints
+    ? {
+        CATALOG_STORE: 'cassandra',
+        CASSANDRA_CONTACT_POINTS: contactPoints,
+        CASSANDRA_KEYSPACE: freshKeyspace(),
+      }
+    : {};
+}
+
 /** One API instance in this process, on a real database and a real socket (port 0). */
 export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig(
     { port: '0', instanceId: env.INSTANCE_ID ?? 'test-1' },
-    { BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-state-')), ...cartStoreEnv(), ...env },
+    {
+      BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-state-')),
+      ...cartStoreEnv(),
+      ...catalogStoreEnv(),
+      ...env,
+    },
   );
   const app = await createApp({ config, databaseUrl, authSecret: TEST_SECRET, logger: createLogger('warn') });
   await app.users.ensureAdmin(ADMIN.email, ADMIN.password);

@@ -5,6 +5,7 @@ import type {
   ProductChanges,
   ProductFilter,
   ProductListQuery,
+  ReindexReport,
   UpdateOutcome,
 } from '../../modules/catalog/index.js';
 import type { PricedProduct, ProductLookup } from '../../modules/carts/index.js';
@@ -206,6 +207,15 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
 
   async count(): Promise<number> {
     return (await this.db.query<{ n: number }>(SQL.count)).rows[0]!.n;
+  }
+
+  /**
+   * The search document is a generated column of the product row, so it can never be behind the
+   * catalog; rebuilding the index is PostgreSQL's REINDEX of its GIN index.
+   */
+  async reindex(): Promise<ReindexReport> {
+    await this.db.query({ name: 'products.reindex', text: 'REINDEX INDEX products_search_idx' });
+    return { products: await this.count(), repaired: 0, listRowsRemoved: 0 };
   }
 
   private listStatement(

@@ -90,6 +90,7 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
     seedProducts: ctx.matrix.seed.products,
     seedUsers: ctx.matrix.seed.customers,
     redis: c.redis,
+    cassandra: c.cassandra,
   };
   const say = (line: string) => ctx.say(`  ${line}`);
   let cluster: Cluster | undefined;

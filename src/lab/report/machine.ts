@@ -1,3 +1,4 @@
+import { CASSANDRA_VERSION } from '../../cluster/cassandra-software.js';
 import { execFile } from 'node:child_process';
 import { cpus, release, totalmem } from 'node:os';
 import { promisify } from 'node:util';
@@ -35,6 +36,9 @@ export async function describeMachine(sw: Software): Promise<Machine> {
       postgresql: await versionOf(`${sw.pgBin}/postgres`, ['--version']),
       'pgpool-II': await versionOf(sw.pgpool, ['--version']),
       nginx: await versionOf(sw.nginx, ['-v']),
+      redis: await versionOf('redis-server', ['--version']),
+      cassandra: `Apache Cassandra ${CASSANDRA_VERSION} (cassandra-all from Maven Central)`,
+      java: await versionOf('java', ['-version']),
     },
   };
 }

@@ -63,4 +63,50 @@ export interface CatalogStore {
   ): Promise<UpdateOutcome>;
   softDelete(id: string, at: Date): Promise<boolean>;
   count(): Promise<number>;
+  /** Rebuilds the search index (and whatever else is derived) from the catalog store. */
+  reindex(): Promise<ReindexReport>;
+}
+
+export interface ReindexReport {
+  /** Products in the catalog store. */
+  products: number;
+  /** Products whose derived rows (search index, stock row, list rows) were behind and rebuilt. */
+  repaired: number;
+  /** List rows that belonged to no current product state and were removed. */
+  listRowsRemoved: number;
+}
+
+/**
+ * A product as the catalog store keeps it when the catalog lives outside PostgreSQL: the stock is
+ * the one an admin last set (at `stockVersion`); the live stock moves with orders in PostgreSQL.
+ */
+export interface CatalogRecord extends Product {
+  stockVersion: number;
+  deletedAt: string | null;
+}
+
+/** What PostgreSQL holds for a product of a catalog kept elsewhere. */
+export interface ProjectedProduct {
+  id: string;
+  version: number;
+  stock: number;
+  deleted: boolean;
+  /** The keys the product was last listed under (to clear them when they change). */
+  name: string;
+  price: number;
+  category: string;
+  created_at: string;
+}
+
+/**
+ * The PostgreSQL side of a catalog kept in another store: the live stock (checkout reserves it in
+ * the same transaction as the order) and the full-text search index. Each change of the catalog
+ * is applied here after the catalog store took it, newest version wins.
+ */
+export interface CatalogProjection {
+  read(ids: readonly string[]): Promise<Map<string, ProjectedProduct>>;
+  /** Applies the records that are newer than what is there; returns the live stock of each. */
+  apply(records: readonly CatalogRecord[]): Promise<Map<string, number>>;
+  /** Live product ids in id order after `afterId` (for a full re-projection). */
+  liveIds(afterId: string | null, limit: number): Promise<string[]>;
 }

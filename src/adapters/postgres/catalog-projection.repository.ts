@@ -1,0 +1,81 @@
+import type { CatalogProjection, CatalogRecord, ProjectedProduct } from '../../modules/catalog/index.js';
+import { onPrimary, type Database } from './database.js';
+
+const SQL = {
+  read: {
+    name: 'projection.read',
+    // The stock is checked out against: read on the primary.
+    text: onPrimary(`SELECT id, version, stock, deleted_at IS NOT NULL AS deleted, name, price, category, created_at
+           FROM products WHERE id = ANY($1::uuid[])`),
+  },
+  // Newest version wins; the stock is taken from the catalog only when an admin set it at a
+  // version PostgreSQL has not applied yet (otherwise orders own it).
+  apply: {
+    name: 'projection.apply',
+    text: `INSERT INTO products (id, sku, name, description, category, price, currency, stock, attributes,
+             version, created_at, updated_at, deleted_at)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+             $7::text[], $8::int[], $9::jsonb[], $10::int[], $11::timestamptz[], $12::timestamptz[],
+             $13::timestamptz[])
+           ON CONFLICT (id) DO UPDATE SET sku = EXCLUDED.sku, name = EXCLUDED.name,
+             description = EXCLUDED.description, category = EXCLUDED.category, price = EXCLUDED.price,
+             currency = EXCLUDED.currency, attributes = EXCLUDED.attributes, version = EXCLUDED.version,
+             updated_at = EXCLUDED.updated_at, deleted_at = EXCLUDED.deleted_at,
+             stock = CASE WHEN products.version < (SELECT sv FROM unnest($1::uuid[], $14::int[]) AS s(id, sv)
+                                                    WHERE s.id = EXCLUDED.id)
+                          THEN EXCLUDED.stock ELSE products.stock END
+           WHERE products.version < EXCLUDED.version`,
+  },
+  stocks: {
+    name: 'projection.stocks',
+    text: onPrimary('SELECT id, stock FROM products WHERE id = ANY($1::uuid[])'),
+  },
+  liveIds: {
+    name: 'projection.live_ids',
+    text: `SELECT id FROM products WHERE deleted_at IS NULL AND ($1::uuid IS NULL OR id > $1)
+           ORDER BY id LIMIT $2`,
+  },
+};
+
+interface ProjectedRow extends Omit<ProjectedProduct, 'created_at'> {
+  created_at: Date;
+}
+
+/** The products table as the projection of a catalog kept in Cassandra (ADR 9). */
+export class PostgresCatalogProjection implements CatalogProjection {
+  constructor(private readonly db: Database) {}
+
+  async read(ids: readonly string[]): Promise<Map<string, ProjectedProduct>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await this.db.query<ProjectedRow>(SQL.read, [ids]);
+    return new Map(rows.map((r) => [r.id, { ...r, created_at: r.created_at.toISOString() }]));
+  }
+
+  async apply(records: readonly CatalogRecord[]): Promise<Map<string, number>> {
+    if (records.length === 0) return new Map();
+    const col = <K extends keyof CatalogRecord>(key: K) => records.map((r) => r[key]);
+    await this.db.query(SQL.apply, [
+      col('id'),
+      col('sku'),
+      col('name'),
+      col('description'),
+      col('category'),
+      col('price'),
+      col('currency'),
+      col('stock'),
+      records.map((r) => JSON.stringify(r.attributes)),
+      col('version'),
+      col('created_at'),
+      col('updated_at'),
+      col('deletedAt'),
+      col('stockVersion'),
+    ]);
+    const { rows } = await this.db.query<{ id: string; stock: number }>(SQL.stocks, [col('id')]);
+    return new Map(rows.map((r) => [r.id, r.stock]));
+  }
+
+  async liveIds(afterId: string | null, limit: number): Promise<string[]> {
+    const { rows } = await this.db.query<{ id: string }>(SQL.liveIds, [afterId, limit]);
+    return rows.map((r) => r.id);
+  }
+}

@@ -1,0 +1,182 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import cassandra from 'cassandra-driver';
+import pg from 'pg';
+import { startTestDatabase, type TestDatabase } from '../support/database.js';
+import { newProduct, startTestApp, type TestApp } from '../support/app.js';
+import { freshKeyspace, startTestRing, type TestRing } from '../support/cassandra.js';
+import { runContractSuite } from '../support/contract.js';
+import { bazaarOk } from '../support/cli.js';
+
+// The catalog in Cassandra (a one-node ring here; the three-node ring at QUORUM with a node down
+// is in test/cluster/stores.test.ts): the same contract suite as on PostgreSQL, then what only
+// this store has: its tables, lightweight transactions under races, list rows that follow a
+// change, and `bazaar reindex` repairing the PostgreSQL side.
+const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000) + 4000;
+let db: TestDatabase;
+let ring: TestRing;
+let t: TestApp;
+let keyspace: string;
+let cql: cassandra.Client;
+let sql: pg.Client;
+
+before(async () => {
+  [db, ring] = await Promise.all([startTestDatabase(), startTestRing(1, BASE_PORT)]);
+  keyspace = freshKeyspace();
+  t = await startTestApp(db.url, {
+    CATALOG_STORE: 'cassandra',
+    CASSANDRA_CONTACT_POINTS: ring.contactPoints,
+    CASSANDRA_KEYSPACE: keyspace,
+  });
+  const [contact] = ring.contactPoints.split(',');
+  cql = new cassandra.Client({
+    contactPoints: [contact!],
+    localDataCenter: 'datacenter1',
+    protocolOptions: { port: Number(contact!.split(':')[1]) },
+    keyspace,
+  });
+  await cql.connect();
+  sql = new pg.Client({ connectionString: db.url });
+  await sql.connect();
+});
+after(async () => {
+  await sql?.end();
+  await cql?.shutdown();
+  await t?.close();
+  await ring?.stop();
+  await db?.stop();
+});
+
+test('the whole api.md contract suite passes with the catalog in Cassandra', async () => {
+  const run = await runContractSuite({ BAZAAR_TEST_CASSANDRA_CONTACT_POINTS: ring.contactPoints });
+  assert.equal(run.code, 0, run.failures);
+  assert.match(run.out, /# fail 0/);
+  assert.match(run.out, /# pass [1-9]/);
+});
+
+test('a product is one row by id, one sku claim and a row in each list; stock and search in PostgreSQL', async () => {
+  const product = await newProduct(t.client, t.adminToken, { category: 'Кассандра', price: 4321, stock: 7 });
+  const row = (
+    await cql.execute('SELECT sku, price, version FROM products WHERE id = ?', [product.id], {
+      prepare: true,
+    })
+  ).first();
+  assert.equal(row['sku'], product.sku);
+  assert.equal(Number(row['price']), 4321);
+  const claim = (
+    await cql.execute('SELECT product_id FROM product_skus WHERE sku = ?', [product.sku], { prepare: true })
+  ).first();
+  assert.equal(String(claim['product_id']), product.id);
+  for (const table of ['products_by_created', 'products_by_price', 'products_by_name']) {
+    for (const scope of ['all', 'c:Кассандра']) {
+      const rows = await cql.execute(`SELECT id FROM ${table} WHERE scope = ?`, [scope], { prepare: true });
+      assert.equal(rows.rows.filter((r) => String(r['id']) === product.id).length, 1, `${table} ${scope}`);
+    }
+  }
+  const stock = await sql.query('SELECT stock, version FROM products WHERE id = $1', [product.id]);
+  assert.deepEqual(stock.rows[0], { stock: 7, version: 1 });
+});
+
+test('a price change moves the product in the price lists, never twice, never lost', async () => {
+  const category = `Ценовая-${Date.now()}`;
+  const product = await newProduct(t.client, t.adminToken, { category, price: 1000 });
+  const patched = await t.client.patch(`/api/v1/products/${product.id}`, {
+    token: t.adminToken,
+    headers: { 'if-match': '"1"' },
+    body: { price: 9000, category: `${category}-new` },
+  });
+  assert.equal(patched.status, 200);
+  const inOld = await t.client.get(`/api/v1/products?category=${encodeURIComponent(category)}&sort=price`);
+  assert.equal(inOld.body.total, 0, 'gone from the old category');
+  const cheap = await t.client.get('/api/v1/products?max_price=1000&sort=price&limit=100');
+  assert.ok(!cheap.body.items.some((p: { id: string }) => p.id === product.id), 'not at its old price');
+  const dear = await t.client.get(
+    `/api/v1/products?category=${encodeURIComponent(`${category}-new`)}&min_price=8000&max_price=9000&sort=name`,
+  );
+  assert.deepEqual(
+    dear.body.items.map((p: { id: string; price: number }) => [p.id, p.price]),
+    [[product.id, 9000]],
+  );
+  assert.equal(dear.body.total, 1);
+});
+
+test('lightweight transactions: one If-Match wins a race (the rest 412), one create wins a sku (the rest 409)', async () => {
+  const product = await newProduct(t.client, t.adminToken, { stock: 5 });
+  const patches = await Promise.all(
+    Array.from({ length: 6 }, (_, i) =>
+      t.client.patch(`/api/v1/products/${product.id}`, {
+        token: t.adminToken,
+        headers: { 'if-match': '"1"' },
+        body: { price: 100 + i },
+      }),
+    ),
+  );
+  assert.deepEqual(patches.map((r) => r.status).sort(), [200, 412, 412, 412, 412, 412]);
+  const after = await t.client.get(`/api/v1/products/${product.id}`);
+  assert.equal(after.body.version, 2);
+  assert.equal(after.body.price, patches.find((r) => r.status === 200)!.body.price);
+
+  const sku = `race-${Date.now()}`;
+  const creates = await Promise.all(
+    Array.from({ length: 6 }, () =>
+      t.client.post('/api/v1/products', {
+        token: t.adminToken,
+        body: { sku, name: 'Гонка', category: 'Тест', price: 100, stock: 1 },
+      }),
+    ),
+  );
+  assert.deepEqual(creates.map((r) => r.status).sort(), [201, 409, 409, 409, 409, 409]);
+  // Taking a sku another product holds is 409 too; a deleted product frees its sku.
+  const other = await newProduct(t.client, t.adminToken);
+  const steal = await t.client.patch(`/api/v1/products/${other.id}`, { token: t.adminToken, body: { sku } });
+  assert.equal(steal.status, 409);
+  const winner = creates.find((r) => r.status === 201)!.body;
+  assert.equal((await t.client.delete(`/api/v1/products/${winner.id}`, { token: t.adminToken })).status, 204);
+  const again = await t.client.patch(`/api/v1/products/${other.id}`, { token: t.adminToken, body: { sku } });
+  assert.equal(again.status, 200);
+});
+
+test('a read finds PostgreSQL behind and repairs it; reindex rebuilds the search index and clears stale list rows', async () => {
+  const word = `реиндекс${Date.now()}`;
+  const product = await newProduct(t.client, t.adminToken, { name: `Лампа ${word}`, stock: 3 });
+  // Search results are cached for 2 s per instance: wait that out before each look.
+  const search = async () => {
+    await new Promise((r) => setTimeout(r, 2_100));
+    return t.client.get(`/api/v1/products?search=${encodeURIComponent(word)}`);
+  };
+  assert.equal((await search()).body.total, 1);
+  // A change that reached Cassandra but not PostgreSQL: PostgreSQL's copy is an older version.
+  await sql.query("UPDATE products SET name = 'Старое имя', version = 0 WHERE id = $1", [product.id]);
+  assert.equal((await search()).body.total, 0, 'the search index is behind');
+  // A list row of a state the product no longer has (a price it never kept).
+  await cql.execute(
+    `INSERT INTO products_by_price (scope, id, sku, name, description, category, price, currency, attributes,
+       version, created_at, updated_at) VALUES ('all', ?, 'x', 'x', '', 'x', 1, 'RUB', '{}', 0, ?, ?) USING TIMESTAMP 0`,
+    [product.id, new Date(), new Date()],
+    { prepare: true },
+  );
+  const out = await bazaarOk(['reindex'], {
+    DATABASE_URL: db.url,
+    CATALOG_STORE: 'cassandra',
+    CASSANDRA_CONTACT_POINTS: ring.contactPoints,
+    CASSANDRA_KEYSPACE: keyspace,
+    BAZAAR_SEED_ON_START: 'off',
+  });
+  assert.match(
+    out,
+    /reindexed \d+ products from the cassandra catalog: [1-9]\d* brought up to date, [1-9]\d* stale list rows removed/,
+  );
+  assert.equal((await search()).body.total, 1, 'found again');
+  const row = await sql.query('SELECT name, version, stock FROM products WHERE id = $1', [product.id]);
+  assert.deepEqual(row.rows[0], { name: `Лампа ${word}`, version: 1, stock: 3 });
+  const cheapest = await t.client.get('/api/v1/products?sort=price&max_price=1');
+  assert.ok(!cheapest.body.items.some((p: { id: string }) => p.id === product.id));
+
+  // The read path repairs on its own too: PostgreSQL behind again, then one GET.
+  await sql.query('UPDATE products SET version = 0, stock = 3 WHERE id = $1', [product.id]);
+  assert.equal((await t.client.get(`/api/v1/products/${product.id}`)).body.stock, 3);
+  assert.equal(
+    (await sql.query('SELECT version FROM products WHERE id = $1', [product.id])).rows[0].version,
+    1,
+  );
+});

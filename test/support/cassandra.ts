@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCassandraNode, waitRingFormed } from '../../src/cluster/cassandra.js';
+import { fetchCassandra } from '../../src/cluster/cassandra-software.js';
+import { hosts, ports, type Topology } from '../../src/cluster/layout.js';
+import { stopGroup } from '../../src/cluster/processes.js';
+
+export interface TestRing {
+  /** host:port of every node, for CASSANDRA_CONTACT_POINTS. */
+  contactPoints: string;
+  stop(): Promise<void>;
+}
+
+let keyspaces = 0;
+
+/** A keyspace of its own for each app a suite starts, so runs never see each other's products. */
+export function freshKeyspace(): string {
+  return `bazaar_t${process.pid}_${keyspaces++}`;
+}
+
+/** A real Cassandra ring (the launcher's own node start) of `nodes` nodes on loopback addresses. */
+export async function startTestRing(nodes: number, basePort: number): Promise<TestRing> {
+  const dir = await mkdtemp(join(tmpdir(), 'bazaar-cassandra-'));
+  const topology: Topology = {
+    pg: 1,
+    pgpool: 1,
+    api: 1,
+    nginx: 1,
+    mode: 'native',
+    basePort,
+    dir,
+    seedProducts: 0,
+    cassandra: nodes,
+  };
+  await fetchCassandra(() => undefined);
+  const pids: number[] = [];
+  const stop = async () => {
+    await Promise.all(pids.map((pid) => stopGroup(pid, 'SIGKILL', 5_000)));
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    pids.push(await startCassandraNode(topology, 0));
+    pids.push(
+      ...(await Promise.all(
+        Array.from({ length: nodes - 1 }, (_, i) => startCassandraNode(topology, i + 1)),
+      )),
+    );
+    await waitRingFormed(topology);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const contactPoints = Array.from(
+    { length: nodes },
+    (_, i) => `${hosts.cassandra(i)}:${ports.cassandra(topology, i)}`,
+  ).join(',');
+  return { contactPoints, stop };
+}
