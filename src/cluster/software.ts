@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { run } from './processes.js';
+import { CASSANDRA_VERSION, cassandraFetched, cassandraLib } from './cassandra-software.js';
 
 export interface Software {
   pgBin: string;
@@ -64,7 +65,14 @@ export interface DoctorLine {
 }
 
 export function doctor(): DoctorLine[] {
-  return REQUIREMENTS.map((r) => ({ name: r.name, found: r.find() }));
+  return [
+    ...REQUIREMENTS.map((r) => ({ name: r.name, found: r.find() })),
+    // Not a Debian package: fetched from Maven Central by the first `cluster up --cassandra`.
+    {
+      name: `Apache Cassandra ${CASSANDRA_VERSION} jars`,
+      found: cassandraFetched() ? cassandraLib() : undefined,
+    },
+  ];
 }
 
 /** Installs what is missing (Debian packages, as root), saying what it installs. */

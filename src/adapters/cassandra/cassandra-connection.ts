@@ -78,12 +78,18 @@ export class CassandraConnection {
     return this.settings.keyspace;
   }
 
-  async execute(statement: Statement, params: unknown[], options: { fetchSize?: number } = {}) {
+  /** `serial`: a linearizable read (it completes any Paxos round in flight on the partition). */
+  async execute(
+    statement: Statement,
+    params: unknown[],
+    options: { fetchSize?: number; serial?: boolean } = {},
+  ) {
     return this.metrics
       .timeStore('cassandra', statement.name, () =>
         this.client.execute(statement.cql, params, {
           isIdempotent: statement.idempotent,
           ...(options.fetchSize ? { fetchSize: options.fetchSize } : {}),
+          ...(options.serial ? { consistency: types.consistencies.serial } : {}),
         }),
       )
       .catch((error: unknown) => Promise.reject(translateCassandraError(error)));

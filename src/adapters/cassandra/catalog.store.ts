@@ -15,6 +15,7 @@ import type {
 import type { PricedProduct, ProductLookup } from '../../modules/carts/index.js';
 import type { CassandraConnection, Row, Statement } from './cassandra-connection.js';
 import { LIST_TABLES } from './catalog.schema.js';
+import { isUnknownOutcome } from './errors.js';
 import {
   ALL_SCOPE,
   categoryScope,
@@ -50,6 +51,11 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
     const ks = db.keyspace;
     const s = (name: string, cql: string, idempotent: boolean): Statement => ({ name, cql, idempotent });
     this.sql = {
+      byIdSerial: s(
+        'products.by_id_serial',
+        `SELECT ${COLUMNS}, stock, stock_version, deleted_at FROM ${ks}.products WHERE id = ?`,
+        true,
+      ),
       byId: s(
         'products.by_id',
         `SELECT ${COLUMNS}, stock, stock_version, deleted_at FROM ${ks}.products WHERE id = ?`,
@@ -302,13 +308,32 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
 
   // --- internals -------------------------------------------------------------------------------
 
-  private async row(id: string): Promise<CatalogRecord | null> {
-    const result = await this.db.execute(this.sql.byId, [id]);
+  private async row(id: string, linearizable = false): Promise<CatalogRecord | null> {
+    const result = linearizable
+      ? await this.db.execute(this.sql.byIdSerial, [id], { serial: true })
+      : await this.db.execute(this.sql.byId, [id]);
     const row = result.first();
     return row ? fromRow(row) : null;
   }
 
+  /**
+   * The version-checked write. When the node coordinating it fails before answering, whether it
+   * applied is unknown: a linearizable (SERIAL) read tells, and a write that did not apply is
+   * sent once more, so a node crash costs the client nothing.
+   */
   private async compareAndSet(current: CatalogRecord, next: CatalogRecord): Promise<boolean> {
+    try {
+      return await this.sendCompareAndSet(current, next);
+    } catch (error) {
+      if (!isUnknownOutcome(error)) throw error;
+      const seen = await this.row(current.id, true);
+      if (seen?.version === next.version && seen.updated_at === next.updated_at) return true;
+      if (seen?.version !== current.version) return false;
+      return this.sendCompareAndSet(current, next);
+    }
+  }
+
+  private async sendCompareAndSet(current: CatalogRecord, next: CatalogRecord): Promise<boolean> {
     const result = await this.db.execute(this.sql.update, [
       next.sku,
       next.name,
@@ -333,7 +358,12 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
    * never written (a create that failed half-way, older than a create can take), is taken over.
    */
   private async claimSku(sku: string, id: string): Promise<void> {
-    const claim = await this.db.execute(this.sql.claimSku, [sku, id]);
+    // Sent again when its outcome is unknown: a claim that did apply then reads as ours.
+    const claim = await this.db
+      .execute(this.sql.claimSku, [sku, id])
+      .catch((error: unknown) =>
+        isUnknownOutcome(error) ? this.db.execute(this.sql.claimSku, [sku, id]) : Promise.reject(error),
+      );
     if (claim.wasApplied()) return;
     const owner = String(claim.first()!['product_id']);
     if (owner === id) return;
@@ -349,7 +379,12 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
   }
 
   private async releaseSku(sku: string, id: string): Promise<void> {
-    await this.db.execute(this.sql.releaseSku, [sku, id]);
+    // Conditional on the owner, so sending it again is harmless.
+    await this.db
+      .execute(this.sql.releaseSku, [sku, id])
+      .catch((error: unknown) =>
+        isUnknownOutcome(error) ? this.db.execute(this.sql.releaseSku, [sku, id]) : Promise.reject(error),
+      );
   }
 
   /**

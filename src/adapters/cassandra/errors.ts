@@ -20,6 +20,9 @@ export function isTransientCassandraError(error: unknown): boolean {
   if (error instanceof cassandra.errors.NoHostAvailableError) return true;
   if (error instanceof cassandra.errors.OperationTimedOutError) return true;
   if (error instanceof cassandra.errors.BusyConnectionError) return true;
+  // A connection to a node that just crashed: "Socket was closed" and the like.
+  if (error instanceof cassandra.errors.DriverError && (error as { isSocketError?: boolean }).isSocketError)
+    return true;
   if (error instanceof cassandra.errors.ResponseError) return TRANSIENT_CODES.has(error.code);
   return false;
 }
@@ -36,4 +39,9 @@ export function translateCassandraError(error: unknown): unknown {
     );
   }
   return error;
+}
+
+/** The store did not say whether a conditional write applied (timeout, lost connection). */
+export function isUnknownOutcome(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'unavailable';
 }

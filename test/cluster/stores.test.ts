@@ -4,13 +4,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import cassandra from 'cassandra-driver';
 import { bazaar, bazaarOk } from '../support/cli.js';
 import { Client } from '../support/http.js';
 import { newCustomer, newProduct } from '../support/app.js';
 import { runContractSuite } from '../support/contract.js';
 
-// Carts in Redis in the cluster: one primary, two replicas, three Sentinels, behind two API
-// instances and nginx; the contract through nginx, replica reads, and a primary crash under traffic.
+// The other stores in the cluster, sharing one start: carts in Redis (one primary, two replicas,
+// three Sentinels) and the catalog in a three-node Cassandra ring at QUORUM, behind two API
+// instances and nginx; the contract through nginx, replica reads, a Redis primary crash and a
+// Cassandra node crash under traffic.
 const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000) + 3000;
 let dir: string;
 let entry: Client;
@@ -53,6 +56,8 @@ before(async () => {
     '1',
     '--redis',
     '3',
+    '--cassandra',
+    '3',
     '--base-port',
     String(BASE_PORT),
     '--seed-products',
@@ -72,7 +77,7 @@ after(async () => {
   if (!process.env.BAZAAR_TEST_KEEP) await rm(dir, { recursive: true, force: true });
 });
 
-test('up --redis 3: a primary, two replicas and three Sentinels; every API instance reports Redis ready', async () => {
+test('up --redis 3 --cassandra 3: Redis with three Sentinels, a ring of three; every API instance reports both ready', async () => {
   const status = JSON.parse(await cli('status', '--json')) as Status;
   const redis = status.components.filter((c) => c.kind === 'redis' || c.kind === 'sentinel');
   assert.deepEqual(
@@ -80,13 +85,18 @@ test('up --redis 3: a primary, two replicas and three Sentinels; every API insta
     ['redis:0', 'redis:1', 'redis:2', 'sentinel:0', 'sentinel:1', 'sentinel:2'],
   );
   for (const c of redis) assert.equal(c.state, 'up', c.name);
+  const ring = status.components.filter((c) => c.kind === 'cassandra');
+  assert.deepEqual(
+    ring.map((c) => `${c.name} ${c.state}`),
+    ['cassandra:0 up', 'cassandra:1 up', 'cassandra:2 up'],
+  );
   for (const api of status.components.filter((c) => c.kind === 'api')) {
     const ready = await new Client(`http://${api.address}`).get('/ready');
-    assert.deepEqual(ready.body.stores, { postgres: 'up', redis: 'up' });
+    assert.deepEqual(ready.body.stores, { postgres: 'up', redis: 'up', cassandra: 'up' });
   }
 });
 
-test('the whole api.md contract passes through nginx with carts in Redis', async () => {
+test('the whole api.md contract passes through nginx with carts in Redis and the catalog in Cassandra', async () => {
   const run = await runContractSuite({
     BAZAAR_TEST_TARGET: entry.baseUrl,
     BAZAAR_TEST_ADMIN_PASSWORD: adminPassword,
@@ -183,4 +193,110 @@ test('kill redis:0 under cart traffic: Sentinel promotes a replica, writes succe
   assert.equal(result.redis.length, 3);
   const roles = result.redis.map((n: { name: string; role: string }) => `${n.name}=${n.role}`);
   assert.ok(roles.includes('redis:0=replica'), `the old primary came back as a replica: ${roles.join(' ')}`);
+});
+
+test('kill cassandra:2 under catalog traffic: reads and writes keep succeeding at QUORUM; start: it catches up', async (t) => {
+  const category = `Кольцо-${Date.now()}`;
+  const products = await Promise.all(
+    Array.from({ length: 4 }, () => newProduct(entry, admin, { category, stock: 100 })),
+  );
+  const latest = new Map<string, number>(products.map((p) => [p.id, p.price]));
+  const created: string[] = [];
+  const failures: Array<{ at: number; status: number }> = [];
+  let running = true;
+  let killedAt = 0;
+  let acknowledgedWrites = 0;
+  const note = (status: number) => {
+    if (status >= 500 || status === 0) failures.push({ at: Date.now() - killedAt, status });
+  };
+  // Each loop owns one product: a price change with If-Match, a read of it, a list; plus creates.
+  const loops = products.map(async (p, i) => {
+    let version = 1;
+    for (let n = 1; running; n++) {
+      const price = 1000 + n;
+      const patch = await entry.patch(`/api/v1/products/${p.id}`, {
+        token: admin,
+        headers: { 'if-match': `"${version}"` },
+        body: { price },
+      });
+      note(patch.status);
+      if (patch.status === 200) {
+        version = patch.body.version;
+        latest.set(p.id, price);
+        acknowledgedWrites++;
+      }
+      note((await entry.get(`/api/v1/products/${p.id}`)).status);
+      note((await entry.get(`/api/v1/products?category=${encodeURIComponent(category)}&sort=price`)).status);
+      if (i === 0) {
+        const made = await entry.post('/api/v1/products', {
+          token: admin,
+          body: { sku: `ring-${Date.now()}-${n}`, name: 'Кольцо', category, price: 10, stock: 1 },
+        });
+        note(made.status);
+        if (made.status === 201) created.push(made.body.id);
+      }
+    }
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  killedAt = Date.now();
+  await cli('kill', 'cassandra:2');
+  const writesBefore = acknowledgedWrites;
+  await new Promise((r) => setTimeout(r, 8000));
+  running = false;
+  await Promise.all(loops);
+  const duringOutage = acknowledgedWrites - writesBefore;
+  t.diagnostic(
+    `with cassandra:2 down: ${duringOutage} price changes and ${created.length} creates acknowledged, ` +
+      `${failures.length} failed requests ${JSON.stringify(failures)}`,
+  );
+  assert.ok(duringOutage > 20, 'writes went on while the node was down');
+  assert.equal(failures.length, 0, 'one node down at QUORUM: every request served');
+
+  // Nothing acknowledged is lost: every product at its last acknowledged price, every create there.
+  for (const [id, price] of latest) {
+    assert.equal((await entry.get(`/api/v1/products/${id}`)).body.price, price);
+  }
+  const listed = await entry.get(`/api/v1/products?category=${encodeURIComponent(category)}&limit=100`);
+  assert.equal(listed.body.total, products.length + created.length);
+
+  // Back: the node catches up (hints from the others), seen by asking it alone at consistency ONE.
+  const startedAt = Date.now();
+  await cli('start', 'cassandra:2');
+  const status = JSON.parse(await cli('status', '--json')) as Status;
+  const node = status.components.find((c) => c.name === 'cassandra:2')!;
+  const probe = new cassandra.Client({
+    contactPoints: [node.address],
+    localDataCenter: 'datacenter1',
+    protocolOptions: { port: Number(node.address.split(':')[1]) },
+    policies: {
+      loadBalancing: new cassandra.policies.loadBalancing.AllowListPolicy(
+        new cassandra.policies.loadBalancing.RoundRobinPolicy(),
+        [node.address],
+      ),
+    },
+    queryOptions: { consistency: cassandra.types.consistencies.one, prepare: true },
+  });
+  try {
+    const behind = async () => {
+      let missing = 0;
+      for (const [id, price] of latest) {
+        const row = (await probe.execute('SELECT price FROM bazaar.products WHERE id = ?', [id])).first();
+        if (!row || Number(row['price']) !== price) missing++;
+      }
+      for (const id of created) {
+        if (!(await probe.execute('SELECT id FROM bazaar.products WHERE id = ?', [id])).first()) missing++;
+      }
+      return missing;
+    };
+    let left = await behind();
+    const deadline = Date.now() + 90_000;
+    while (left > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1000));
+      left = await behind();
+    }
+    t.diagnostic(`cassandra:2 caught up ${((Date.now() - startedAt) / 1000).toFixed(1)} s after start`);
+    assert.equal(left, 0, 'the restarted node holds every write it missed');
+  } finally {
+    await probe.shutdown();
+  }
 });
