@@ -59,7 +59,6 @@ export async function fetchCassandra(say: (line: string) => void): Promise<void>
       'mvn',
       [
         '-B',
-        '--no-transfer-progress',
         'dependency:copy-dependencies',
         '-DincludeScope=runtime',
         `-DoutputDirectory=${join(scratch, 'lib')}`,
