@@ -70,10 +70,10 @@ export async function fetchCassandra(say: (line: string) => void): Promise<void>
       const text = chunk.toString();
       tail = (tail + text).slice(-4000);
       for (const line of text.split('\n')) {
-        if (/Downloaded from/.test(line)) {
+        const url = /Downloaded from \S+: (\S+)/.exec(line)?.[1];
+        if (url) {
           downloads += 1;
-          if (downloads % 10 === 1)
-            say(`  ${downloads} artifacts downloaded so far (${line.split('/').pop()})`);
+          if (downloads % 50 === 1) say(`  ${downloads} files downloaded so far (${url.split('/').pop()})`);
         }
       }
     };
