@@ -48,8 +48,9 @@ export async function migrate(db: Database, clock: Clock, logger: Logger): Promi
   try {
     await db.query(CREATE_TABLE);
   } catch (error) {
-    // Two instances creating the table at the same moment: the loser sees a duplicate type.
-    if (pgCode(error) !== '23505' && pgCode(error) !== '42P07') throw error;
+    // Two instances creating the table at the same moment: the loser sees a duplicate type
+    // (23505 or 42710, depending on where the race is lost) or table (42P07).
+    if (!['23505', '42710', '42P07'].includes(pgCode(error) ?? '')) throw error;
   }
   const migrations = await loadMigrations();
   let applied = 0;
