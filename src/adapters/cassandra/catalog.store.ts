@@ -114,13 +114,15 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
   async insertMany(products: Product[]): Promise<number> {
     const created: CatalogRecord[] = [];
     await eachLimited(products, 16, async (product) => {
+      let claim: 'claimed' | 'ours';
       try {
-        await this.claimSku(product.sku, product.id);
+        claim = await this.claimSku(product.sku, product.id);
       } catch (error) {
         if (error instanceof AppError && error.code === 'duplicate') return;
         throw error;
       }
-      if (await this.row(product.id)) return; // seeded before
+      // The sku was already this id's: seeded before, unless an earlier seed stopped half-way.
+      if (claim === 'ours' && (await this.row(product.id))) return;
       const record: CatalogRecord = { ...product, stockVersion: product.version, deletedAt: null };
       await this.db.execute(this.sql.insert, insertParams(record));
       await this.writeLists(record, []);
@@ -357,16 +359,16 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
    * Takes the sku for `id`, or fails with `duplicate`. A claim whose product was deleted, or was
    * never written (a create that failed half-way, older than a create can take), is taken over.
    */
-  private async claimSku(sku: string, id: string): Promise<void> {
+  private async claimSku(sku: string, id: string): Promise<'claimed' | 'ours'> {
     // Sent again when its outcome is unknown: a claim that did apply then reads as ours.
     const claim = await this.db
       .execute(this.sql.claimSku, [sku, id])
       .catch((error: unknown) =>
         isUnknownOutcome(error) ? this.db.execute(this.sql.claimSku, [sku, id]) : Promise.reject(error),
       );
-    if (claim.wasApplied()) return;
+    if (claim.wasApplied()) return 'claimed';
     const owner = String(claim.first()!['product_id']);
-    if (owner === id) return;
+    if (owner === id) return 'ours';
     const ownerRow = await this.row(owner);
     if (ownerRow && ownerRow.deletedAt === null) throw duplicate();
     if (!ownerRow) {
@@ -376,6 +378,7 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
     }
     const takeOver = await this.db.execute(this.sql.takeOverSku, [id, sku, owner]);
     if (!takeOver.wasApplied()) throw duplicate();
+    return 'claimed';
   }
 
   private async releaseSku(sku: string, id: string): Promise<void> {
@@ -393,9 +396,13 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
    * in the background, repaired by the next read of the product, or by `bazaar reindex`.
    */
   private async commit(next: CatalogRecord, previous: ListedKeys[]): Promise<number> {
-    const projected = (
-      await this.projection.read([next.id]).catch(() => new Map<string, ProjectedProduct>())
-    ).get(next.id);
+    // A new product (version 1, a fresh id) has no PostgreSQL row yet: nothing to read.
+    const projected =
+      next.version === 1
+        ? undefined
+        : (await this.projection.read([next.id]).catch(() => new Map<string, ProjectedProduct>())).get(
+            next.id,
+          );
     await this.writeLists(next, projected ? [...previous, projected] : previous);
     try {
       return (await this.projection.apply([next])).get(next.id) ?? next.stock;

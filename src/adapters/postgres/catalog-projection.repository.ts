@@ -1,5 +1,6 @@
 import type { CatalogProjection, CatalogRecord, ProjectedProduct } from '../../modules/catalog/index.js';
 import { onPrimary, type Database } from './database.js';
+import { productColumnArrays } from './products.repository.js';
 
 const SQL = {
   read: {
@@ -53,24 +54,14 @@ export class PostgresCatalogProjection implements CatalogProjection {
 
   async apply(records: readonly CatalogRecord[]): Promise<Map<string, number>> {
     if (records.length === 0) return new Map();
-    const col = <K extends keyof CatalogRecord>(key: K) => records.map((r) => r[key]);
     await this.db.query(SQL.apply, [
-      col('id'),
-      col('sku'),
-      col('name'),
-      col('description'),
-      col('category'),
-      col('price'),
-      col('currency'),
-      col('stock'),
-      records.map((r) => JSON.stringify(r.attributes)),
-      col('version'),
-      col('created_at'),
-      col('updated_at'),
-      col('deletedAt'),
-      col('stockVersion'),
+      ...productColumnArrays(records),
+      records.map((r) => r.deletedAt),
+      records.map((r) => r.stockVersion),
     ]);
-    const { rows } = await this.db.query<{ id: string; stock: number }>(SQL.stocks, [col('id')]);
+    const { rows } = await this.db.query<{ id: string; stock: number }>(SQL.stocks, [
+      records.map((r) => r.id),
+    ]);
     return new Map(rows.map((r) => [r.id, r.stock]));
   }
 

@@ -73,6 +73,28 @@ export function toProduct(row: ProductRow): Product {
   return { ...row, created_at: row.created_at.toISOString(), updated_at: row.updated_at.toISOString() };
 }
 
+/**
+ * Products as the column arrays of an `unnest(...)` bulk statement, in PRODUCT_COLUMNS order
+ * (shared by the bulk insert and the projection of a catalog kept elsewhere).
+ */
+export function productColumnArrays(products: readonly Product[]): unknown[][] {
+  const col = <K extends keyof Product>(key: K) => products.map((p) => p[key]);
+  return [
+    col('id'),
+    col('sku'),
+    col('name'),
+    col('description'),
+    col('category'),
+    col('price'),
+    col('currency'),
+    col('stock'),
+    products.map((p) => JSON.stringify(p.attributes)),
+    col('version'),
+    col('created_at'),
+    col('updated_at'),
+  ];
+}
+
 function duplicateSku(error: unknown): unknown {
   return isUniqueViolation(error, 'products_sku_live_key')
     ? new AppError('duplicate', 'A product with this sku already exists')
@@ -128,21 +150,7 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
   }
 
   async insertMany(products: Product[]): Promise<number> {
-    const col = <K extends keyof Product>(key: K) => products.map((p) => p[key]);
-    const result = await this.db.query(SQL.insertMany, [
-      col('id'),
-      col('sku'),
-      col('name'),
-      col('description'),
-      col('category'),
-      col('price'),
-      col('currency'),
-      col('stock'),
-      products.map((p) => JSON.stringify(p.attributes)),
-      col('version'),
-      col('created_at'),
-      col('updated_at'),
-    ]);
+    const result = await this.db.query(SQL.insertMany, productColumnArrays(products));
     return result.rowCount ?? 0;
   }
 
