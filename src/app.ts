@@ -5,6 +5,7 @@ import { RedisCartStore } from './adapters/redis/carts.store.js';
 import { RedisConnection } from './adapters/redis/redis-connection.js';
 import { PostgresOrderStore } from './adapters/postgres/orders.repository.js';
 import { PostgresCatalogStore } from './adapters/postgres/products.repository.js';
+import { PostgresProductPrices } from './adapters/postgres/product-prices.repository.js';
 import { PostgresProductSearch } from './adapters/postgres/search.repository.js';
 import { PostgresUserStore } from './adapters/postgres/users.repository.js';
 import { PostgresCatalogProjection } from './adapters/postgres/catalog-projection.repository.js';
@@ -30,7 +31,6 @@ import {
   registerCatalogRoutes,
   type CatalogStore,
 } from './modules/catalog/index.js';
-import type { ProductLookup } from './modules/carts/index.js';
 import { CartsService, registerCartRoutes } from './modules/carts/index.js';
 import { OrderExpiryJob, OrdersService, PlaceOrder, registerOrderRoutes } from './modules/orders/index.js';
 import { registerSystemRoutes } from './modules/system/index.js';
@@ -77,7 +77,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       ? new CassandraConnection(config.cassandra, logger, metrics)
       : undefined;
   await cassandra?.start();
-  const catalogStore: CatalogStore & { findPriced: ProductLookup['findMany'] } = cassandra
+  const catalogStore: CatalogStore = cassandra
     ? new CassandraCatalogStore(cassandra, new PostgresCatalogProjection(db), logger)
     : new PostgresCatalogStore(db);
   const redis =
@@ -86,12 +86,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   const cartStore = redis ? new RedisCartStore(redis, metrics) : new PostgresCartStore(db);
   const orderStore = new PostgresOrderStore(db);
 
-  const carts = new CartsService(
-    cartStore,
-    { findMany: (ids) => catalogStore.findPriced(ids) },
-    clock,
-    DEFAULT_CURRENCY,
-  );
+  const carts = new CartsService(cartStore, new PostgresProductPrices(db), clock, DEFAULT_CURRENCY);
   const users = new UsersService(userStore, clock, [(userId) => carts.discard(userId)]);
   const auth = new AuthService(
     userStore,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import cassandra from 'cassandra-driver';
 import pg from 'pg';
 import { startTestDatabase, type TestDatabase } from '../support/database.js';
-import { newProduct, startTestApp, type TestApp } from '../support/app.js';
+import { newCustomer, newProduct, startTestApp, type TestApp } from '../support/app.js';
 import { freshKeyspace, startTestRing, type TestRing } from '../support/cassandra.js';
 import { runContractSuite } from '../support/contract.js';
 import { bazaarOk } from '../support/cli.js';
@@ -67,7 +67,12 @@ test('a product is one row by id, one sku claim and a row in each list; stock an
     await cql.execute('SELECT product_id FROM product_skus WHERE sku = ?', [product.sku], { prepare: true })
   ).first();
   assert.equal(String(claim['product_id']), product.id);
-  for (const table of ['products_by_created', 'products_by_price', 'products_by_name']) {
+  for (const table of [
+    'products_by_created',
+    'products_by_price',
+    'products_by_name',
+    'product_keys_by_price',
+  ]) {
     for (const scope of ['all', 'c:Кассандра']) {
       const rows = await cql.execute(`SELECT id FROM ${table} WHERE scope = ?`, [scope], { prepare: true });
       assert.equal(rows.rows.filter((r) => String(r['id']) === product.id).length, 1, `${table} ${scope}`);
@@ -98,6 +103,18 @@ test('a price change moves the product in the price lists, never twice, never lo
     [[product.id, 9000]],
   );
   assert.equal(dear.body.total, 1);
+  // The keys-only table the totals are counted in moved with it.
+  const keys = async (scope: string) =>
+    (
+      await cql.execute('SELECT price, id FROM product_keys_by_price WHERE scope = ?', [scope], {
+        prepare: true,
+      })
+    ).rows
+      .filter((r) => String(r['id']) === product.id)
+      .map((r) => Number(r['price']));
+  assert.deepEqual(await keys(`c:${category}`), []);
+  assert.deepEqual(await keys(`c:${category}-new`), [9000]);
+  assert.deepEqual(await keys('all'), [9000]);
 });
 
 test('lightweight transactions: one If-Match wins a race (the rest 412), one create wins a sku (the rest 409)', async () => {
@@ -145,8 +162,19 @@ test('a read finds PostgreSQL behind and repairs it; reindex rebuilds the search
     return t.client.get(`/api/v1/products?search=${encodeURIComponent(word)}`);
   };
   assert.equal((await search()).body.total, 1);
+  // A list table emptied (as a table added since would be) and a stale row in it: the totals
+  // are counted there, so until the rebuild they count the stale row alone.
+  const everything = (await t.client.get('/api/v1/products?limit=1')).body.total;
+  assert.ok(everything > 0);
+  await cql.execute('TRUNCATE product_keys_by_price');
+  await cql.execute(
+    `INSERT INTO product_keys_by_price (scope, price, id) VALUES ('all', 1, ?) USING TIMESTAMP 0`,
+    [product.id],
+    { prepare: true },
+  );
+  assert.equal((await t.client.get('/api/v1/products?limit=1')).body.total, 1, 'counted in the keys table');
   // A change that reached Cassandra but not PostgreSQL: PostgreSQL's copy is an older version.
-  await sql.query("UPDATE products SET name = 'Старое имя', version = 0 WHERE id = $1", [product.id]);
+  await sql.query("UPDATE products SET name = 'Старое имя', catalog_version = 0 WHERE id = $1", [product.id]);
   assert.equal((await search()).body.total, 0, 'the search index is behind');
   // A list row of a state the product no longer has (a price it never kept).
   await cql.execute(
@@ -167,16 +195,66 @@ test('a read finds PostgreSQL behind and repairs it; reindex rebuilds the search
     /reindexed \d+ products from the cassandra catalog: [1-9]\d* brought up to date, [1-9]\d* stale list rows removed/,
   );
   assert.equal((await search()).body.total, 1, 'found again');
-  const row = await sql.query('SELECT name, version, stock FROM products WHERE id = $1', [product.id]);
-  assert.deepEqual(row.rows[0], { name: `Лампа ${word}`, version: 1, stock: 3 });
+  const row = await sql.query('SELECT name, catalog_version, stock FROM products WHERE id = $1', [
+    product.id,
+  ]);
+  assert.deepEqual(row.rows[0], { name: `Лампа ${word}`, catalog_version: 1, stock: 3 });
   const cheapest = await t.client.get('/api/v1/products?sort=price&max_price=1');
   assert.ok(!cheapest.body.items.some((p: { id: string }) => p.id === product.id));
+  const planted = await cql.execute(
+    `SELECT id FROM product_keys_by_price WHERE scope = 'all' AND price = 1 AND id = ?`,
+    [product.id],
+    { prepare: true },
+  );
+  assert.equal(planted.rowLength, 0, 'the stale key row is gone');
+  assert.equal((await t.client.get('/api/v1/products?limit=1')).body.total, everything, 'totals refilled');
 
   // The read path repairs on its own too: PostgreSQL behind again, then one GET.
-  await sql.query('UPDATE products SET version = 0, stock = 3 WHERE id = $1', [product.id]);
+  await sql.query('UPDATE products SET catalog_version = 0, stock = 3 WHERE id = $1', [product.id]);
   assert.equal((await t.client.get(`/api/v1/products/${product.id}`)).body.stock, 3);
   assert.equal(
-    (await sql.query('SELECT version FROM products WHERE id = $1', [product.id])).rows[0].version,
+    (await sql.query('SELECT catalog_version FROM products WHERE id = $1', [product.id])).rows[0]
+      .catalog_version,
     1,
+  );
+});
+
+test('orders move stock in PostgreSQL without hiding later catalog changes from it', async () => {
+  const word = `заказанный${Date.now()}`;
+  const key = `ordered-${Date.now()}`;
+  const product = await newProduct(t.client, t.adminToken, { name: `Стул ${word}`, price: 1000, stock: 5 });
+  const customer = await newCustomer(t.client);
+  for (const n of [1, 2]) {
+    const order = await t.client.post('/api/v1/orders', {
+      token: customer.token,
+      headers: { 'idempotency-key': `${key}-${n}` },
+      body: { items: [{ product_id: product.id, quantity: 1 }] },
+    });
+    assert.equal(order.status, 201);
+  }
+  // Orders bump PostgreSQL's own row version as they take stock; the catalog's stays at 1.
+  const card = await t.client.get(`/api/v1/products/${product.id}`);
+  assert.deepEqual([card.body.version, card.body.stock], [1, 3]);
+  const patched = await t.client.patch(`/api/v1/products/${product.id}`, {
+    token: t.adminToken,
+    headers: { 'if-match': card.headers.get('etag')! },
+    body: { price: 2000, name: `Табурет ${word}` },
+  });
+  assert.equal(patched.status, 200);
+  assert.deepEqual([patched.body.version, patched.body.price, patched.body.stock], [2, 2000, 3]);
+  // PostgreSQL took the change: checkout prices from it, search finds the new name.
+  const row = await sql.query('SELECT price, name, stock, catalog_version FROM products WHERE id = $1', [
+    product.id,
+  ]);
+  assert.deepEqual(row.rows[0], { price: 2000, name: `Табурет ${word}`, stock: 3, catalog_version: 2 });
+  const cart = await t.client.put(`/api/v1/users/${customer.id}/cart/items/${product.id}`, {
+    token: customer.token,
+    body: { quantity: 1 },
+  });
+  assert.equal(cart.body.items[0].unit_price, 2000);
+  const found = await t.client.get(`/api/v1/products?search=${encodeURIComponent('табурет ' + word)}`);
+  assert.deepEqual(
+    found.body.items.map((p: { id: string; version: number; price: number }) => [p.id, p.version, p.price]),
+    [[product.id, 2, 2000]],
   );
 });

@@ -16,15 +16,21 @@ const refs = (rows: Array<{ table: string; scope: string; key: unknown }>) =>
 
 test('a price change clears only the price rows it leaves and rewrites every list row', () => {
   const { writes, deletes } = listChanges(listed({ price: 2000 }), [listed()]);
-  assert.equal(writes.length, 6, 'three list tables x (all, category)');
+  assert.equal(writes.length, 8, 'three list orders and the keys-only count table x (all, category)');
   // Deleting and writing a row with the same key at the same timestamp would delete it: the
   // unchanged name and date rows are only overwritten.
-  assert.deepEqual(refs(deletes), ['products_by_price all 1000', 'products_by_price c:Свет 1000']);
+  assert.deepEqual(refs(deletes), [
+    'product_keys_by_price all 1000',
+    'product_keys_by_price c:Свет 1000',
+    'products_by_price all 1000',
+    'products_by_price c:Свет 1000',
+  ]);
 });
 
 test('a category change leaves the old category partition of every list, not the `all` rows', () => {
   const { deletes } = listChanges(listed({ category: 'Кухня' }), [listed()]);
   assert.deepEqual(refs(deletes), [
+    'product_keys_by_price c:Свет 1000',
     'products_by_created c:Свет 2026-01-01T00:00:00.000Z',
     'products_by_name c:Свет Лампа',
     'products_by_price c:Свет 1000',
@@ -34,9 +40,13 @@ test('a category change leaves the old category partition of every list, not the
 test('a deleted product leaves every list; two stale states are both cleared, each row once', () => {
   const gone = listChanges(null, [listed(), listed()]);
   assert.equal(gone.writes.length, 0);
-  assert.equal(gone.deletes.length, 6);
+  assert.equal(gone.deletes.length, 8);
   const two = listChanges(listed({ price: 3 }), [listed({ price: 1 }), listed({ price: 2 })]);
   assert.deepEqual(refs(two.deletes), [
+    'product_keys_by_price all 1',
+    'product_keys_by_price all 2',
+    'product_keys_by_price c:Свет 1',
+    'product_keys_by_price c:Свет 2',
     'products_by_price all 1',
     'products_by_price all 2',
     'products_by_price c:Свет 1',

@@ -4,7 +4,7 @@ import type {
   ProductChanges,
   ProductSortField,
 } from '../../modules/catalog/index.js';
-import { LIST_TABLES } from './catalog.schema.js';
+import { LISTINGS, type ListingTable } from './catalog.schema.js';
 
 /** The keys a product is listed under: enough to find (and clear) its rows in the list tables. */
 export interface ListedKeys {
@@ -16,7 +16,7 @@ export interface ListedKeys {
 }
 
 export interface ListRowRef {
-  table: (typeof LIST_TABLES)[ProductSortField];
+  table: ListingTable;
   sort: ProductSortField;
   scope: string;
   key: string | number | Date;
@@ -35,8 +35,6 @@ function keyOf(p: ListedKeys, sort: ProductSortField): string | number | Date {
   return new Date(p.created_at);
 }
 
-const SORTS: ProductSortField[] = ['created_at', 'price', 'name'];
-
 const sameKey = (a: string | number | Date, b: string | number | Date) =>
   a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 
@@ -53,8 +51,7 @@ export function listChanges(
   const writes: ListRowRef[] = [];
   const deletes: ListRowRef[] = [];
   const seen = new Set<string>();
-  for (const sort of SORTS) {
-    const table = LIST_TABLES[sort];
+  for (const { table, sort } of LISTINGS) {
     const kept = next ? scopesOf(next).map((scope) => ({ scope, key: keyOf(next, sort) })) : [];
     for (const row of kept) writes.push({ table, sort, ...row });
     for (const old of previous) {

@@ -12,9 +12,8 @@ import type {
   ReindexReport,
   UpdateOutcome,
 } from '../../modules/catalog/index.js';
-import type { PricedProduct, ProductLookup } from '../../modules/carts/index.js';
 import type { CassandraConnection, Row, Statement } from './cassandra-connection.js';
-import { LIST_TABLES } from './catalog.schema.js';
+import { COUNT_TABLE, LISTINGS, LIST_TABLES } from './catalog.schema.js';
 import { isUnknownOutcome } from './errors.js';
 import {
   ALL_SCOPE,
@@ -39,7 +38,7 @@ const duplicate = () => new AppError('duplicate', 'A product with this sku alrea
  * A change is: the product row by lightweight transaction (version check), its list rows (one
  * batch per list partition), then the PostgreSQL projection; a read that finds PostgreSQL behind repairs it.
  */
-export class CassandraCatalogStore implements CatalogStore, ProductLookup {
+export class CassandraCatalogStore implements CatalogStore {
   private readonly sql;
   private readonly listStatements = new Map<string, Statement>();
 
@@ -96,11 +95,7 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
         false,
       ),
       releaseSku: s('skus.release', `DELETE FROM ${ks}.product_skus WHERE sku = ? IF product_id = ?`, false),
-      count: s(
-        'products.count',
-        `SELECT COUNT(*) AS n FROM ${ks}.${LIST_TABLES.created_at} WHERE scope = ?`,
-        true,
-      ),
+      count: s('products.count', `SELECT COUNT(*) AS n FROM ${ks}.${COUNT_TABLE} WHERE scope = ?`, true),
     };
   }
 
@@ -132,26 +127,21 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
     return created.length;
   }
 
+  /** One single-partition read, sent straight to a replica (token-aware), and the stock beside it. */
   async findById(id: string): Promise<Product | null> {
-    return (await this.findMany([id]))[0] ?? null;
+    const [record, projected] = await Promise.all([this.row(id), this.projection.read([id])]);
+    if (!record || record.deletedAt !== null) return null;
+    const p = projected.get(id);
+    const stock = p && p.version === record.version ? p.stock : await this.reproject(record, p);
+    return toProduct(record, stock);
   }
 
-  /** One single-partition read per id, in parallel, each sent straight to a replica (token-aware). */
-  async findMany(ids: readonly string[]): Promise<Product[]> {
-    if (ids.length === 0) return [];
-    const [records, projected] = await Promise.all([
-      Promise.all(ids.map((id) => this.row(id))),
-      this.projection.read(ids),
-    ]);
-    const live = records.filter((r): r is CatalogRecord => r !== null && r.deletedAt === null);
-    return this.withStock(live, projected);
-  }
-
-  async findPriced(ids: readonly string[]): Promise<PricedProduct[]> {
-    const records = await Promise.all(ids.map((id) => this.row(id)));
-    return records
-      .filter((r): r is CatalogRecord => r !== null && r.deletedAt === null)
-      .map(({ id, name, price, currency }) => ({ id, name, price, currency }));
+  /**
+   * Search results come from PostgreSQL's copy, where the search index is: one query for the page
+   * instead of a QUORUM read per hit, and the items are the version the index matched (ADR 9).
+   */
+  findMany(ids: readonly string[]): Promise<Product[]> {
+    return this.projection.products(ids);
   }
 
   async list(query: ProductListQuery): Promise<{ items: Product[]; total: number }> {
@@ -171,7 +161,7 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
             fetchSize: want,
           },
         ),
-        this.db.execute(this.countStatement(query.sort, range), [scope, ...defined(range)]),
+        this.db.execute(this.countStatement(range), [scope, ...defined(range)]),
       ]);
       page = rows.rows.slice(query.offset).map(fromListRow);
       total = Number(count.first()!['n']);
@@ -277,22 +267,24 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
     for (let i = 0; i < ids.length; i += 200) {
       const chunk = ids.slice(i, i + 200);
       const projected = await this.projection.read(chunk);
-      const behind = chunk
-        .map((id) => products.get(id)!)
-        .filter((r) => projected.get(r.id)?.version !== r.version);
-      await eachLimited(behind, 8, (r) => this.reproject(r, projected.get(r.id)));
-      repaired += behind.length;
+      const behind = new Set(chunk.filter((id) => projected.get(id)?.version !== products.get(id)!.version));
+      // Every product's list rows are written again (at its version: a no-op where they are
+      // right), so a list table added since, or a lost row, is filled in too.
+      await eachLimited(chunk, 8, (id) => {
+        const r = products.get(id)!;
+        return behind.has(id) ? this.reproject(r, projected.get(id)) : this.writeLists(r, []);
+      });
+      repaired += behind.size;
     }
     let listRowsRemoved = 0;
-    for (const sort of ['created_at', 'price', 'name'] as const) {
-      const table = LIST_TABLES[sort];
+    for (const { table } of LISTINGS) {
       const scan: Statement = {
-        name: `lists.scan.${sort}`,
-        cql: `SELECT ${LIST_COLUMNS} FROM ${this.db.keyspace}.${table}`,
+        name: `lists.scan.${table}`,
+        cql: `SELECT ${table === COUNT_TABLE ? 'scope, price, id' : LIST_COLUMNS} FROM ${this.db.keyspace}.${table}`,
         idempotent: true,
       };
       for await (const row of this.db.rows(scan, [])) {
-        const listed = fromListRow(row);
+        const listed = listedKeysOf(row);
         const owner = products.get(listed.id);
         const current = owner && owner.deletedAt === null ? owner : null;
         const { deletes } = listChanges(current, [listed]);
@@ -435,18 +427,27 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
   private async writeLists(next: CatalogRecord, previous: ListedKeys[]): Promise<void> {
     const { writes, deletes } = listChanges(next.deletedAt === null ? next : null, previous);
     const ks = this.db.keyspace;
+    // Every list table is partitioned by scope: one scope's rows, whatever the table, share a
+    // partition key and so go to the same replicas as one batch, applied there as one mutation.
     const partitions = new Map<string, Array<{ query: string; params: unknown[] }>>();
-    const add = (table: string, scope: string, mutation: { query: string; params: unknown[] }) => {
-      const key = `${table}|${scope}`;
-      partitions.set(key, [...(partitions.get(key) ?? []), mutation]);
+    const add = (scope: string, mutation: { query: string; params: unknown[] }) => {
+      partitions.set(scope, [...(partitions.get(scope) ?? []), mutation]);
     };
-    for (const d of deletes) add(d.table, d.scope, this.deleteListRow(d, next.id, next.version));
+    for (const d of deletes) add(d.scope, this.deleteListRow(d, next.id, next.version));
     for (const w of writes) {
-      add(w.table, w.scope, {
-        query: `INSERT INTO ${ks}.${w.table} (${LIST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      add(
+        w.scope,
+        w.table === COUNT_TABLE
+          ? {
+              query: `INSERT INTO ${ks}.${COUNT_TABLE} (scope, price, id) VALUES (?, ?, ?) USING TIMESTAMP ?`,
+              params: [w.scope, next.price, next.id, next.version],
+            }
+          : {
+              query: `INSERT INTO ${ks}.${w.table} (${LIST_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 USING TIMESTAMP ?`,
-        params: [w.scope, ...insertParams(next).slice(0, 11), next.version],
-      });
+              params: [w.scope, ...insertParams(next).slice(0, 11), next.version],
+            },
+      );
     }
     await Promise.all([...partitions.values()].map((batch) => this.db.partitionBatch('lists.write', batch)));
   }
@@ -467,19 +468,6 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
   ): Promise<number> {
     await this.writeLists(record, [...(projected ? [projected] : []), ...listed]);
     return (await this.projection.apply([record])).get(record.id) ?? record.stock;
-  }
-
-  private async withStock(
-    records: CatalogRecord[],
-    projected: Map<string, ProjectedProduct>,
-  ): Promise<Product[]> {
-    return Promise.all(
-      records.map(async (r) => {
-        const p = projected.get(r.id);
-        const stock = p && p.version === r.version ? p.stock : await this.reproject(r, p);
-        return toProduct(r, stock);
-      }),
-    );
   }
 
   private listStatement(
@@ -503,14 +491,11 @@ export class CassandraCatalogStore implements CatalogStore, ProductLookup {
     return statement;
   }
 
-  private countStatement(
-    sort: ProductListQuery['sort'],
-    range: readonly [number | undefined, number | undefined],
-  ): Statement {
-    const table = range.some((v) => v !== undefined) ? LIST_TABLES.price : LIST_TABLES[sort];
+  /** A list's total: the same slice of the keys-only table (ADR 9). */
+  private countStatement(range: readonly [number | undefined, number | undefined]): Statement {
     return {
-      name: `lists.count.${table}.${range[0] !== undefined ? 'l' : ''}${range[1] !== undefined ? 'h' : ''}`,
-      cql: `SELECT COUNT(*) AS n FROM ${this.db.keyspace}.${table} WHERE scope = ?${priceRange(range)}`,
+      name: `lists.count.${range[0] !== undefined ? 'l' : ''}${range[1] !== undefined ? 'h' : ''}`,
+      cql: `SELECT COUNT(*) AS n FROM ${this.db.keyspace}.${COUNT_TABLE} WHERE scope = ?${priceRange(range)}`,
       idempotent: true,
     };
   }
@@ -547,6 +532,23 @@ function insertParams(r: CatalogRecord): unknown[] {
 const num = (value: unknown): number =>
   value instanceof cassandra.types.Long ? value.toNumber() : Number(value ?? 0);
 const iso = (value: unknown): string => (value as Date).toISOString();
+
+/** The keys a list row was written under; a keys-only row has its scope, price and id alone. */
+function listedKeysOf(row: Row): ListedKeys & { version: number } {
+  const scope = String(row['scope']);
+  if (row['name'] === undefined) {
+    const category = scope === ALL_SCOPE ? '' : scope.slice(categoryScope('').length);
+    return {
+      id: String(row['id']),
+      name: '',
+      price: num(row['price']),
+      category,
+      created_at: iso(new Date(0)),
+      version: 0,
+    };
+  }
+  return fromListRow(row);
+}
 
 function fromListRow(row: Row): Product {
   return {

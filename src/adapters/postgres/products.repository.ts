@@ -8,7 +8,6 @@ import type {
   ReindexReport,
   UpdateOutcome,
 } from '../../modules/catalog/index.js';
-import type { PricedProduct, ProductLookup } from '../../modules/carts/index.js';
 import { onPrimary, type Database, type Statement } from './database.js';
 import { isUniqueViolation } from './errors.js';
 
@@ -35,12 +34,6 @@ const SQL = {
     name: 'products.by_ids',
     text: onPrimary(
       `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL`,
-    ),
-  },
-  priced: {
-    name: 'products.priced',
-    text: onPrimary(
-      'SELECT id, name, price, currency FROM products WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL',
     ),
   },
   update: {
@@ -125,7 +118,7 @@ export function filterClause(
 
 const SORT_COLUMNS = { price: 'price', name: 'name', created_at: 'created_at' } as const;
 
-export class PostgresCatalogStore implements CatalogStore, ProductLookup {
+export class PostgresCatalogStore implements CatalogStore {
   private readonly listStatements = new Map<string, Statement>();
 
   constructor(private readonly db: Database) {}
@@ -163,12 +156,6 @@ export class PostgresCatalogStore implements CatalogStore, ProductLookup {
     if (ids.length === 0) return [];
     const { rows } = await this.db.query<ProductRow>(SQL.byIds, [ids]);
     return rows.map(toProduct);
-  }
-
-  /** The cart's view of products: just name and price, one query for the whole cart. */
-  async findPriced(ids: readonly string[]): Promise<PricedProduct[]> {
-    if (ids.length === 0) return [];
-    return (await this.db.query<PricedProduct>(SQL.priced, [ids])).rows;
   }
 
   async list(query: ProductListQuery): Promise<{ items: Product[]; total: number }> {

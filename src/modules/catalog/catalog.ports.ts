@@ -51,7 +51,11 @@ export interface CatalogStore {
   /** Bulk insert for seeding; products whose id or sku exists already are skipped. */
   insertMany(products: Product[]): Promise<number>;
   findById(id: string): Promise<Product | null>;
-  /** Live products with these ids, in no particular order. */
+  /**
+   * Live products with these ids, in no particular order: the items of a page of search hits. A
+   * store whose search index lives elsewhere answers from the index's copy (ADR 9), so a page is
+   * one query and shows the very version that matched.
+   */
   findMany(ids: readonly string[]): Promise<Product[]>;
   list(query: ProductListQuery): Promise<{ items: Product[]; total: number }>;
   /** Applies the changes and bumps the version, if `expectedVersion` (when given) still holds. */
@@ -105,6 +109,8 @@ export interface ProjectedProduct {
  */
 export interface CatalogProjection {
   read(ids: readonly string[]): Promise<Map<string, ProjectedProduct>>;
+  /** Live products with these ids as PostgreSQL holds them (the search index's documents). */
+  products(ids: readonly string[]): Promise<Product[]>;
   /** Applies the records that are newer than what is there; returns the live stock of each. */
   apply(records: readonly CatalogRecord[]): Promise<Map<string, number>>;
   /** Live product ids in id order after `afterId` (for a full re-projection). */
