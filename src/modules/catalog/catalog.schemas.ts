@@ -30,7 +30,12 @@ export const ProductSchema = Type.Object(
     currency: Type.String(),
     stock: Type.Integer(),
     attributes: Type.Record(Type.String(), AttributeValue),
-    version: Type.Integer({ description: 'Bumped on every change; the ETag header carries it' }),
+    version: Type.Integer({
+      description:
+        'Bumped on every change; the ETag header carries it. With the catalog in PostgreSQL an order ' +
+        'taking stock is a change too; with the catalog in Cassandra (CATALOG_STORE=cassandra) it ' +
+        'counts catalog edits only, as stock moved by orders lives apart (ADR 9)',
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
