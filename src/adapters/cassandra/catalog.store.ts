@@ -36,7 +36,7 @@ const duplicate = () => new AppError('duplicate', 'A product with this sku alrea
 /**
  * The catalog in Cassandra (ADR 9), with stock and search kept in PostgreSQL by a projection.
  * A change is: the product row by lightweight transaction (version check), its list rows (one
- * batch per list partition), then the PostgreSQL projection; a read that finds PostgreSQL behind repairs it.
+ * batch per scope), then the PostgreSQL projection; a read that finds PostgreSQL behind repairs it.
  */
 export class CassandraCatalogStore implements CatalogStore {
   private readonly sql;
