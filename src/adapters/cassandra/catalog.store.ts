@@ -73,9 +73,10 @@ export class CassandraCatalogStore implements CatalogStore {
       ),
       update: s(
         'products.update_if_version',
+        // The columns in insertParams' order (created_at rewritten with its own value).
         `UPDATE ${ks}.products SET sku = ?, name = ?, description = ?, category = ?, price = ?,
-           currency = ?, attributes = ?, version = ?, updated_at = ?, stock = ?, stock_version = ?,
-           deleted_at = ?
+           currency = ?, attributes = ?, version = ?, created_at = ?, updated_at = ?, stock = ?,
+           stock_version = ?, deleted_at = ?
          WHERE id = ? IF version = ?`,
         false,
       ),
@@ -284,7 +285,7 @@ export class CassandraCatalogStore implements CatalogStore {
         idempotent: true,
       };
       for await (const row of this.db.rows(scan, [])) {
-        const listed = listedKeysOf(row);
+        const listed = listedKeysOf(row, table === COUNT_TABLE);
         const owner = products.get(listed.id);
         const current = owner && owner.deletedAt === null ? owner : null;
         const { deletes } = listChanges(current, [listed]);
@@ -329,17 +330,7 @@ export class CassandraCatalogStore implements CatalogStore {
 
   private async sendCompareAndSet(current: CatalogRecord, next: CatalogRecord): Promise<boolean> {
     const result = await this.db.execute(this.sql.update, [
-      next.sku,
-      next.name,
-      next.description,
-      next.category,
-      next.price,
-      next.currency,
-      JSON.stringify(next.attributes),
-      next.version,
-      new Date(next.updated_at),
-      next.stock,
-      next.stockVersion,
+      ...insertParams(next).slice(1),
       next.deletedAt === null ? null : new Date(next.deletedAt),
       next.id,
       current.version,
@@ -534,9 +525,9 @@ const num = (value: unknown): number =>
 const iso = (value: unknown): string => (value as Date).toISOString();
 
 /** The keys a list row was written under; a keys-only row has its scope, price and id alone. */
-function listedKeysOf(row: Row): ListedKeys & { version: number } {
-  const scope = String(row['scope']);
-  if (row['name'] === undefined) {
+function listedKeysOf(row: Row, keysOnly: boolean): ListedKeys & { version: number } {
+  if (keysOnly) {
+    const scope = String(row['scope']);
     const category = scope === ALL_SCOPE ? '' : scope.slice(categoryScope('').length);
     return {
       id: String(row['id']),
