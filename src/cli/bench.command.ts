@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { ensureSoftware } from '../cluster/software.js';
+import { loadClusterSettings } from '../config/cluster-settings.js';
 import { MATRICES_DIR, loadMatrix, plan } from '../lab/bench/matrix.js';
-import { runConfiguration, loadModel, type RunRecord } from '../lab/bench/runner.js';
+import { configurationTopology, runConfiguration, loadModel, type RunRecord } from '../lab/bench/runner.js';
+import { KINDS } from '../cluster/registry.js';
+import { installMissing } from '../cluster/requirements.js';
 import { loadScenario } from '../lab/load/scenario.js';
 import { changesAgainstBaseline, type BenchResults } from '../lab/report/bench-results.js';
 import { describeMachine } from '../lab/report/machine.js';
@@ -43,9 +45,20 @@ export function benchCommand(): Command {
       const startedAt = new Date();
       const out = resolve(o.out ?? join('reports', stamp(startedAt)));
       // Every cluster of the bench gets the same admin password, so admin sessions can log in.
-      const adminPassword = process.env.BAZAAR_ADMIN_PASSWORD || randomBytes(12).toString('base64url');
-      process.env.BAZAAR_ADMIN_PASSWORD = adminPassword;
-      const machine = await describeMachine(await ensureSoftware(say));
+      const configured = loadClusterSettings();
+      const settings = loadClusterSettings(undefined, {
+        adminPassword: configured.adminPassword ?? randomBytes(12).toString('base64url'),
+      });
+      // What any configuration needs is installed first, so the report can name every version.
+      const topologies = steps.configurations.map((c) =>
+        configurationTopology(c, { matrix, workDir: resolve(o.workDir), basePort: o.basePort }),
+      );
+      const used = KINDS.filter((k) => topologies.some((t) => k.count(t) > 0));
+      await installMissing(
+        used.flatMap((k) => k.requirements(settings)),
+        say,
+      );
+      const machine = await describeMachine();
       const abort = new AbortController();
       const onSigint = () => {
         say('stopping after this configuration (its cluster goes down; the report covers what ran)');
@@ -76,17 +89,11 @@ export function benchCommand(): Command {
       for (const [i, c] of steps.configurations.entries()) {
         const head = `[${i + 1}/${steps.configurations.length}] ${c.id}`;
         if (abort.signal.aborted) break;
-        const skip = steps.skipped[c.id];
-        if (skip) {
-          say(`${head}: skipped (${skip})`);
-          runs.push({ configuration: c, status: 'skipped', note: skip, seconds: {} });
-          continue;
-        }
         say(`${head}: cluster up, warm-up, measure, verify, down`);
         const record = await runConfiguration(c, {
           matrix,
           scenario,
-          adminPassword,
+          settings,
           workDir: resolve(o.workDir),
           basePort: o.basePort,
           say,

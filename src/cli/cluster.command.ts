@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Cluster, type ClusterStatus } from '../cluster/cluster.js';
-import { LIMITS, STORES_AVAILABLE, type PgMode, type Topology } from '../cluster/layout.js';
-import { doctor } from '../cluster/software.js';
+import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
+import { KINDS } from '../cluster/registry.js';
+import { distinct } from '../cluster/requirements.js';
+import { loadClusterSettings } from '../config/cluster-settings.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -29,6 +31,14 @@ export function printStatus(status: ClusterStatus): void {
   );
 }
 
+/** The key commander stores a flag's value under: `--seed-users <n>` -> seedUsers. */
+function optionKey(flag: string): string {
+  return flag
+    .split(' ')[0]!
+    .replace(/^--/, '')
+    .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
 export function clusterCommand(): Command {
   const cluster = new Command('cluster').description(
     'The replicated topology as real local processes on loopback ports',
@@ -36,7 +46,7 @@ export function clusterCommand(): Command {
   const dirOption = () =>
     new Option('--dir <dir>', 'state, configs, data and logs').default('.bazaar/cluster');
 
-  cluster
+  const up = cluster
     .command('up')
     .description(
       'Start PostgreSQL backends, pgpool-II, Redis with Sentinel (--redis), Cassandra (--cassandra), API instances and nginx, and print the table',
@@ -47,26 +57,21 @@ export function clusterCommand(): Command {
     .option('--nginx <n>', 'nginx instances, 1..4', bounded('--nginx', LIMITS.nginx), 2)
     .addOption(
       new Option('--pg-mode <mode>', 'pgpool-II clustering mode')
-        .choices(['native', 'snapshot', 'streaming'])
+        .choices(['native', 'streaming'])
         .default('native'),
-    )
-    .option('--redis <n>', 'Redis nodes for carts (0: carts in PostgreSQL)', bounded('--redis', [0, 5]), 0)
-    .option(
-      '--cassandra <n>',
-      'Cassandra nodes for the catalog (0: catalog in PostgreSQL)',
-      bounded('--cassandra', [0, 3]),
-      0,
-    )
-    .option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
+    );
+  for (const kind of KINDS) {
+    const o = kind.countOption;
+    if (o) up.option(o.flag, o.description, bounded(o.flag.split(' ')[0]!, [o.min, o.max]), o.default);
+  }
+  up.option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
     .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
     .option('--seed-users <n>', 'demo customers', bounded('--seed-users', [0, 100_000]), 1_000)
     .addOption(dirOption())
     .action(async (o) => {
-      if (o.cassandra > 0 && !STORES_AVAILABLE.cassandra) {
-        throw new Error('the Cassandra catalog is not part of this build yet; use --cassandra 0');
-      }
-      if (o.cassandra === 2) {
-        throw new Error('--cassandra must be 1 or 3: QUORUM of 2 replicas cannot lose a node');
+      for (const kind of KINDS) {
+        const refused = kind.countOption?.refuse?.(o[optionKey(kind.countOption.flag)] as number);
+        if (refused) throw new Error(refused);
       }
       const topology: Topology = {
         pg: o.pg,
@@ -82,11 +87,10 @@ export function clusterCommand(): Command {
         cassandra: o.cassandra,
       };
       const started = Date.now();
-      const c = await Cluster.up(topology, say);
+      const settings = loadClusterSettings();
+      const c = await Cluster.up(topology, settings, say);
       printStatus(await c.status());
-      say(
-        `admin: ${process.env.BAZAAR_ADMIN_EMAIL || 'admin@bazaar.local'}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`,
-      );
+      say(`admin: ${settings.adminEmail}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`);
       say(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 
@@ -96,7 +100,7 @@ export function clusterCommand(): Command {
     .option('--json', 'machine-readable output')
     .addOption(dirOption())
     .action(async (o) => {
-      const status = await (await Cluster.open(o.dir, say)).status();
+      const status = await (await Cluster.open(o.dir, loadClusterSettings(), say)).status();
       if (o.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       else printStatus(status);
     });
@@ -113,7 +117,7 @@ export function clusterCommand(): Command {
       )
       .addOption(dirOption())
       .action(async (name: string, o) => {
-        const c = await Cluster.open(o.dir, say);
+        const c = await Cluster.open(o.dir, loadClusterSettings(), say);
         const started = Date.now();
         await c[verb](name);
         say(`${verb} ${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -128,12 +132,9 @@ export function clusterCommand(): Command {
     .option('--json', 'machine-readable output')
     .addOption(dirOption())
     .action(async (o) => {
-      const result = await (await Cluster.open(o.dir, say)).verify();
+      const result = await (await Cluster.open(o.dir, loadClusterSettings(), say)).verify();
       if (o.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else if (result.ok)
-        process.stdout.write(
-          `backends agree (${result.backends.length} PostgreSQL backends${result.redis ? `, ${result.redis.length} Redis nodes` : ''})\n`,
-        );
+      else if (result.ok) process.stdout.write(`backends agree (${result.summaries.join(', ')})\n`);
       else process.stdout.write(`backends differ:\n  ${result.differences.join('\n  ')}\n`);
       if (!result.ok) process.exitCode = 1;
     });
@@ -143,7 +144,7 @@ export function clusterCommand(): Command {
     .description('Stop everything the cluster started, by pid')
     .addOption(dirOption())
     .action(async (o) => {
-      await (await Cluster.open(o.dir, say)).down();
+      await (await Cluster.open(o.dir, loadClusterSettings(), say)).down();
       say('cluster down');
     });
 
@@ -151,7 +152,11 @@ export function clusterCommand(): Command {
     .command('doctor')
     .description('What server software is present and what is missing')
     .action(() => {
-      const lines = doctor();
+      const settings = loadClusterSettings();
+      const lines = distinct(KINDS.flatMap((k) => k.requirements(settings))).map((r) => ({
+        name: r.name,
+        found: r.find(),
+      }));
       for (const l of lines)
         process.stdout.write(
           `${l.found ? 'ok     ' : 'missing'}  ${l.name}${l.found ? `  (${l.found})` : ''}\n`,

@@ -1,6 +1,8 @@
+import { loadLoadSettings } from '../config/lab-settings.js';
+import { ports } from '../cluster/layout.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { isAlive } from '../cluster/processes.js';
+import { isAlive } from '../platform/processes.js';
 import { loadState } from '../cluster/state.js';
 import { runLoad } from '../lab/load/coordinator.js';
 import type { LoadModel } from '../lab/load/models.js';
@@ -64,13 +66,12 @@ async function runningCluster(dir: string): Promise<{ targets: string[]; adminPa
   const nginx = Array.from({ length: t.nginx }, (_, i) => i).filter((i) => isAlive(state.pids[`nginx:${i}`]));
   if (nginx.length === 0) return null;
   return {
-    targets: nginx.map((i) => `http://127.0.0.1:${t.basePort + 80 + i}`),
+    targets: nginx.map((i) => `http://127.0.0.1:${ports.nginx(t, i)}`),
     adminPassword: state.adminPassword,
   };
 }
 
-async function embeddedAdminPassword(): Promise<string | undefined> {
-  const dir = process.env.BAZAAR_STATE_DIR || '.bazaar';
+async function embeddedAdminPassword(dir: string): Promise<string | undefined> {
   return readFile(`${dir}/admin-password`, 'utf8').then(
     (s) => s.trim(),
     () => undefined,
@@ -144,11 +145,12 @@ export function loadCommand(): Command {
       if (o.duration <= 0) throw new InvalidArgumentError('--duration must be more than 0');
       const cluster = o.targets ? null : await runningCluster(o.dir);
       const targets: string[] = o.targets ?? cluster?.targets ?? ['http://127.0.0.1:8080'];
+      const settings = loadLoadSettings();
       const adminPassword =
         o.adminPassword ??
-        (process.env.BAZAAR_ADMIN_PASSWORD || undefined) ??
+        settings.adminPassword ??
         cluster?.adminPassword ??
-        (await embeddedAdminPassword());
+        (await embeddedAdminPassword(settings.stateDir));
       if (!adminPassword) say('no admin password known: admin sessions are left out of this run');
       const model: LoadModel =
         o.arrival !== undefined

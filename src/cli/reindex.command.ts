@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
+import { Lifecycle } from '../platform/lifecycle.js';
 import { openApp } from './open-app.js';
 
 /**
@@ -9,9 +10,10 @@ import { openApp } from './open-app.js';
  * index is rebuilt.
  */
 export async function reindex(): Promise<void> {
-  const config = loadConfig({ logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  const config = loadConfig({}, undefined, { logLevel: 'warn' });
   const logger = createLogger(config.logLevel);
-  const { app, close } = await openApp(config, logger);
+  const lifecycle = new Lifecycle(logger).install();
+  const { app, close } = await openApp(config, logger, lifecycle);
   try {
     const started = Date.now();
     const report = await app.stores.catalog.reindex();
@@ -23,4 +25,6 @@ export async function reindex(): Promise<void> {
   } finally {
     await close();
   }
+  // Done: end now rather than when every client library lets go of its timers and sockets.
+  await lifecycle.end('done', 0);
 }

@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
+import { Lifecycle } from '../platform/lifecycle.js';
 import { seedDemoData } from '../seed/seeder.js';
 import { openApp } from './open-app.js';
 
@@ -11,17 +12,20 @@ export interface SeedFlags {
 
 /** `bazaar seed`: deterministic demo data through the configured stores. */
 export async function seed(flags: SeedFlags): Promise<void> {
-  const config = loadConfig({ logLevel: process.env.LOG_LEVEL ?? 'warn' });
+  const config = loadConfig({}, undefined, { logLevel: 'warn' });
   const logger = createLogger(config.logLevel);
-  const { app, close } = await openApp(config, logger);
+  const lifecycle = new Lifecycle(logger).install();
+  const { app, close } = await openApp(config, logger, lifecycle);
   try {
     const started = Date.now();
     const result = await seedDemoData(app.stores, flags, logger);
     process.stdout.write(
       `seeded ${result.productsAdded} new products and ${result.usersAdded} new customers ` +
-        `(seed ${flags.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        `(seed ${flags.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s on Node.js ${process.version}\n`,
     );
   } finally {
     await close();
   }
+  // Done: end now rather than when every client library lets go of its timers and sockets.
+  await lifecycle.end('done', 0);
 }

@@ -1,6 +1,7 @@
 import { loadConfig, type ServeFlags } from '../config/config.js';
 import { openApp } from './open-app.js';
 import { createLogger } from '../platform/logger.js';
+import { Lifecycle } from '../platform/lifecycle.js';
 import { seedDemoData } from '../seed/seeder.js';
 import { DEMO_CUSTOMER_PASSWORD, demoCustomerEmail } from '../seed/demo-data.js';
 import { stateSecret } from './state-files.js';
@@ -10,57 +11,51 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const started = Date.now();
   const config = loadConfig(flags);
   const logger = createLogger(config.logLevel);
+  // From here on, a signal or an uncaught error stops whatever this process has started.
+  const lifecycle = new Lifecycle(logger).install();
   const admin = config.adminPassword
     ? { value: config.adminPassword, created: false, path: 'BAZAAR_ADMIN_PASSWORD' }
     : await stateSecret(config.stateDir, 'admin-password', 12);
-  const opened = await openApp(config, logger);
+  const opened = await openApp(config, logger, lifecycle);
   const { app, embedded } = opened;
-  await app.users.ensureAdmin(config.adminEmail, admin.value);
+  try {
+    await app.users.ensureAdmin(config.adminEmail, admin.value);
 
-  const seedWanted =
-    process.env.BAZAAR_SEED_ON_START === 'on' || (embedded !== undefined && config.seedOnStart);
-  if (seedWanted && (await app.stores.catalog.count()) === 0) {
-    logger.info(
-      { products: config.seedProducts, users: config.seedUsers },
-      'first start: seeding the demo catalogue',
-    );
-    await seedDemoData(
-      app.stores,
-      { products: config.seedProducts, users: config.seedUsers, seed: config.seed },
-      logger,
-    );
-  }
-
-  await app.http.listen({ host: config.host, port: config.port });
-  app.startJobs();
-  const address = app.http.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  const lines = [
-    `Bazaar is serving on ${base}  (instance ${config.instanceId}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
-    `  API docs:  ${base}/docs   OpenAPI: ${base}/openapi.json`,
-    `  Admin:     ${config.adminEmail}, password in ${admin.path}`,
-  ];
-  if (admin.created) lines.push(`             (generated now: ${admin.value})`);
-  if (embedded)
-    lines.push(
-      `  Demo customers: customer1..customer${config.seedUsers}@bazaar.local (e.g. ${demoCustomerEmail(1)}), password "${DEMO_CUSTOMER_PASSWORD}"`,
-    );
-  process.stdout.write(`${lines.join('\n')}\n`);
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'draining in-flight requests, then stopping');
-    try {
-      await opened.close();
-      process.exit(0);
-    } catch (error) {
-      logger.error({ err: error }, 'shutdown failed');
-      process.exit(1);
+    const seedWanted =
+      config.seedOnStart === 'on' || (config.seedOnStart === 'auto' && embedded !== undefined);
+    if (seedWanted && (await app.stores.catalog.count()) === 0) {
+      logger.info(
+        { products: config.seedProducts, users: config.seedUsers },
+        'first start: seeding the demo catalogue',
+      );
+      await seedDemoData(
+        app.stores,
+        { products: config.seedProducts, users: config.seedUsers, seed: config.seed },
+        logger,
+      );
     }
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+
+    await app.http.listen({ host: config.host, port: config.port });
+    app.startJobs();
+    const address = app.http.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const lines = [
+      `Bazaar is serving on ${base}  (instance ${config.instanceId}, Node.js ${process.version}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      `  API docs:  ${base}/docs   OpenAPI: ${base}/openapi.json`,
+      `  Admin:     ${config.adminEmail}, password in ${admin.path}`,
+    ];
+    if (admin.created) lines.push(`             (generated now: ${admin.value})`);
+    if (embedded)
+      lines.push(
+        `  Demo customers: customer1..customer${config.seedUsers}@bazaar.local (e.g. ${demoCustomerEmail(1)}), password "${DEMO_CUSTOMER_PASSWORD}"`,
+      );
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } catch (error) {
+    // A start that fails half-way (port taken, seeding failed) leaves nothing running.
+    await opened.close().catch(() => undefined);
+    throw error;
+  }
+  // SIGTERM or SIGINT (to this process or its group) drains in-flight requests (app.close), then
+  // stops the embedded PostgreSQL: the lifecycle runs what openApp registered.
 }

@@ -2,64 +2,20 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { componentDir, ports, type Topology } from './layout.js';
-import { DATABASE, PG_USER } from './postgres-backend.js';
-import { startDaemon, waitUntil } from './processes.js';
-import { redisEnv } from './redis.js';
-import { cassandraEnv } from './cassandra.js';
+import { startDaemon, waitUntil } from '../platform/processes.js';
 
-const BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
+/** The `bazaar` entry point: API instances and the seeder run it on this process's Node.js. */
+export const BAZAAR_BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
 
-/** Every pgpool endpoint, for the API's round-robin and failover. */
-export function clusterDatabaseUrl(t: Topology): string {
-  const hosts = Array.from({ length: t.pgpool }, (_, i) => `127.0.0.1:${ports.pgpool(t, i)}`).join(',');
-  return `postgres://${PG_USER}@${hosts}/${DATABASE}`;
-}
-
-/** The caller's BAZAAR_* settings (admin, order TTL) plus what the cluster decides. */
-export function apiEnv(
-  t: Topology,
-  secrets: { secret: string; adminPassword: string },
-  extra: Record<string, string> = {},
-): NodeJS.ProcessEnv {
-  const passed = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => key.startsWith('BAZAAR_') || key === 'PATH' || key === 'HOME' || key === 'LOG_LEVEL',
-    ),
-  );
-  return {
-    ...passed,
-    DATABASE_URL: clusterDatabaseUrl(t),
-    BAZAAR_AUTH_SECRET: secrets.secret,
-    BAZAAR_ADMIN_PASSWORD: secrets.adminPassword,
-    BAZAAR_SEED_ON_START: 'off',
-    ...extra,
-  };
-}
-
-export async function startApi(
-  t: Topology,
-  i: number,
-  secrets: { secret: string; adminPassword: string },
-): Promise<number> {
+/** Starts API instance i with `env` (every kind's settings) and waits until it is ready. */
+export async function startApi(t: Topology, i: number, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = componentDir(t, 'api', i);
   await mkdir(dir, { recursive: true });
   const port = ports.api(t, i);
   const pid = startDaemon(
     process.execPath,
-    [
-      BIN,
-      'serve',
-      '--port',
-      String(port),
-      '--instance-id',
-      `api:${i}`,
-      '--log-level',
-      process.env.LOG_LEVEL ?? 'warn',
-    ],
-    {
-      logFile: join(dir, 'api.log'),
-      env: apiEnv(t, secrets, { BAZAAR_STATE_DIR: dir, ...redisEnv(t), ...cassandraEnv(t) }),
-    },
+    [BAZAAR_BIN, 'serve', '--port', String(port), '--instance-id', `api:${i}`],
+    { logFile: join(dir, 'api.log'), env: { ...env, BAZAAR_STATE_DIR: dir } },
   );
   await waitUntil(
     () =>
@@ -71,9 +27,4 @@ export async function startApi(
     `api:${i} ready`,
   );
   return pid;
-}
-
-/** Seeds the cluster once, through the application's own seeding and so through pgpool-II. */
-export function seedArgs(t: Topology): string[] {
-  return [BIN, 'seed', '--products', String(t.seedProducts), '--users', String(t.seedUsers ?? 1000)];
 }

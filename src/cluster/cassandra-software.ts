@@ -1,25 +1,23 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** The server release the cluster runs: Cassandra 5.0 is the first line that supports Java 17. */
 export const CASSANDRA_VERSION = '5.0.4';
 
-/** Where the server's jars are kept between runs (one folder per version). */
-export function cassandraHome(): string {
-  const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cache, 'bazaar', `cassandra-${CASSANDRA_VERSION}`);
+/** Where the server's jars are kept between runs (one folder per version, under `cacheDir`). */
+export function cassandraHome(cacheDir: string): string {
+  return join(cacheDir, `cassandra-${CASSANDRA_VERSION}`);
 }
 
-export function cassandraLib(): string {
-  return join(cassandraHome(), 'lib');
+export function cassandraLib(cacheDir: string): string {
+  return join(cassandraHome(cacheDir), 'lib');
 }
 
 /** The jars are in the cache (the last step of a fetch is the rename that creates `lib`). */
-export function cassandraFetched(): boolean {
-  const lib = cassandraLib();
+export function cassandraFetched(cacheDir: string): boolean {
+  const lib = cassandraLib(cacheDir);
   return existsSync(join(lib, `cassandra-all-${CASSANDRA_VERSION}.jar`));
 }
 
@@ -43,9 +41,9 @@ const POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
  * progress line per downloaded artifact. Written to a scratch folder and renamed at the end, so an
  * interrupted fetch never leaves a half-filled `lib` that looks complete.
  */
-export async function fetchCassandra(say: (line: string) => void): Promise<void> {
-  if (cassandraFetched()) return;
-  const home = cassandraHome();
+export async function fetchCassandra(cacheDir: string, say: (line: string) => void): Promise<void> {
+  if (cassandraFetched(cacheDir)) return;
+  const home = cassandraHome(cacheDir);
   const scratch = join(home, 'fetch');
   await rm(scratch, { recursive: true, force: true });
   await mkdir(scratch, { recursive: true });
@@ -84,8 +82,8 @@ export async function fetchCassandra(say: (line: string) => void): Promise<void>
       code === 0 ? resolve() : reject(new Error(`mvn failed (exit ${code}):\n${tail.trim()}`)),
     );
   });
-  await rename(join(scratch, 'lib'), cassandraLib());
+  await rename(join(scratch, 'lib'), cassandraLib(cacheDir));
   await rm(scratch, { recursive: true, force: true });
-  const jars = readdirSync(cassandraLib()).filter((f) => f.endsWith('.jar')).length;
-  say(`Cassandra ${CASSANDRA_VERSION}: ${jars} jars in ${cassandraLib()} (${downloads} downloaded)`);
+  const jars = readdirSync(cassandraLib(cacheDir)).filter((f) => f.endsWith('.jar')).length;
+  say(`Cassandra ${CASSANDRA_VERSION}: ${jars} jars in ${cassandraLib(cacheDir)} (${downloads} downloaded)`);
 }

@@ -1,9 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
-import { cassandraLib } from './cassandra-software.js';
-import { componentDir, count, hosts, ports, type Topology } from './layout.js';
-import { startDaemon, waitUntil } from './processes.js';
+import { componentDir, hosts, ports, type Topology } from './layout.js';
+import { startDaemon, waitUntil } from '../platform/processes.js';
 
 /**
  * The JVM options of the Cassandra 5.0 distribution for Java 17 (conf/jvm-server.options and
@@ -70,7 +69,7 @@ function initialToken(i: number, nodes: number): string {
 
 function cassandraYaml(t: Topology, i: number): string {
   const dir = componentDir(t, 'cassandra', i);
-  const nodes = count(t, 'cassandra');
+  const nodes = t.cassandra ?? 0;
   const lines = [
     'cluster_name: bazaar',
     'num_tokens: 1',
@@ -128,7 +127,7 @@ const LOGBACK = `<configuration>
 `;
 
 /** Starts node i with its data folder as it is (a restart keeps its data and catches up). */
-export async function startCassandraNode(t: Topology, i: number): Promise<number> {
+export async function startCassandraNode(t: Topology, i: number, lib: string): Promise<number> {
   const dir = componentDir(t, 'cassandra', i);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'cassandra.yaml'), cassandraYaml(t, i));
@@ -149,7 +148,7 @@ export async function startCassandraNode(t: Topology, i: number): Promise<number
       '-Dcassandra.skip_wait_for_gossip_to_settle=0',
       '-Dcassandra.superuser_setup_delay_ms=0',
       '-cp',
-      `${cassandraLib()}/*`,
+      `${lib}/*`,
       'org.apache.cassandra.service.CassandraDaemon',
     ],
     { logFile: join(dir, 'cassandra.log'), cwd: dir },
@@ -202,7 +201,7 @@ async function peersSeenBy(t: Topology, i: number): Promise<number> {
 
 /** Waits until every node knows every other one: the ring is whole, all nodes up and normal. */
 export async function waitRingFormed(t: Topology): Promise<void> {
-  const nodes = count(t, 'cassandra');
+  const nodes = t.cassandra ?? 0;
   await waitUntil(
     async () => {
       for (let i = 0; i < nodes; i++) {
@@ -217,7 +216,7 @@ export async function waitRingFormed(t: Topology): Promise<void> {
 
 /** The contact points the API gets: every node, so that any one being down is no obstacle. */
 export function cassandraEnv(t: Topology): Record<string, string> {
-  const nodes = count(t, 'cassandra');
+  const nodes = t.cassandra ?? 0;
   if (nodes === 0) return {};
   return {
     CATALOG_STORE: 'cassandra',

@@ -1,8 +1,12 @@
 import { join, resolve } from 'node:path';
 
-export type ComponentKind = 'postgres' | 'pgpool' | 'api' | 'nginx' | 'redis' | 'sentinel' | 'cassandra';
-export type PgMode = 'native' | 'snapshot' | 'streaming';
+/**
+ * pgpool-II's clustering mode. Snapshot isolation is not offered: with pgpool-II 4.3 its first
+ * sessions could hang and, with two pgpools, the backends diverged (ADR 6).
+ */
+export type PgMode = 'native' | 'streaming';
 
+/** How many of each server kind run, and where: kept in cluster.json. */
 export interface Topology {
   pg: number;
   pgpool: number;
@@ -20,18 +24,15 @@ export interface Topology {
   cassandra?: number;
 }
 
-/** Stores the launcher can start in this build; the others are refused with a clear message. */
-export const STORES_AVAILABLE = { redis: true, cassandra: true } as const;
-
 export const LIMITS = { pg: [1, 5], pgpool: [1, 4], api: [1, 8], nginx: [1, 4] } as const;
 
 /**
- * Every port derives from the base port, so two clusters with different bases never collide:
- * pgpool i at base+10+i, API i at base+50+i, nginx i at base+80+i, PostgreSQL i at base+100+i,
- * pgpool's pcp at base+200+i, watchdog at base+300+i, heartbeat at base+400+i, Redis at
- * base+500+i and Sentinel at base+520+i. Cassandra node i listens on its own loopback address
- * (127.0.0.2+i) with the same ports on every node, as a real ring does: CQL at base+600, gossip
- * at base+601; its local JMX at base+610+i.
+ * The port plan, in one place so that no two kinds collide: every port derives from the base
+ * port, so two clusters with different bases never collide either. pgpool i at base+10+i, API i
+ * at base+50+i, nginx i at base+80+i, PostgreSQL i at base+100+i, pgpool's pcp at base+200+i,
+ * watchdog at base+300+i, heartbeat at base+400+i, Redis at base+500+i and Sentinel at
+ * base+520+i. Cassandra node i listens on its own loopback address (127.0.0.2+i) with the same
+ * ports on every node, as a real ring does: CQL at base+600, gossip at base+601; JMX at base+610+i.
  */
 export const ports = {
   pgpool: (t: Topology, i: number) => t.basePort + 10 + i,
@@ -48,29 +49,15 @@ export const ports = {
   cassandraJmx: (t: Topology, i: number) => t.basePort + 610 + i,
 };
 
-/** The address a component listens on: loopback, and one address per Cassandra node. */
+/** Loopback addresses: one per Cassandra node, so that each node keeps the ring's ports. */
 export const hosts = {
   cassandra: (i: number) => `127.0.0.${2 + i}`,
-  of: (kind: ComponentKind, i: number) => (kind === 'cassandra' ? hosts.cassandra(i) : '127.0.0.1'),
 };
 
-export function componentDir(t: Topology, kind: ComponentKind, i: number): string {
+export function componentDir(t: Topology, kind: string, i: number): string {
   return join(resolve(t.dir), `${kind}-${i}`);
 }
 
-export function componentName(kind: ComponentKind, i: number): string {
+export function componentName(kind: string, i: number): string {
   return `${kind}:${i}`;
-}
-
-export function parseComponentName(name: string): { kind: ComponentKind; index: number } | null {
-  const match = /^(postgres|pgpool|api|nginx|redis|sentinel|cassandra):(\d+)$/.exec(name);
-  return match ? { kind: match[1] as ComponentKind, index: Number(match[2]) } : null;
-}
-
-export function count(t: Topology, kind: ComponentKind): number {
-  if (kind === 'postgres') return t.pg;
-  if (kind === 'redis') return t.redis ?? 0;
-  if (kind === 'sentinel') return (t.redis ?? 0) >= 2 ? 3 : 0;
-  if (kind === 'cassandra') return t.cassandra ?? 0;
-  return t[kind];
 }

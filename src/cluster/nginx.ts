@@ -1,8 +1,8 @@
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { componentDir, ports, type Topology } from './layout.js';
-import { portAnswers, startDaemon, waitUntil } from './processes.js';
-import type { Software } from './software.js';
+import { portAnswers, startDaemon, waitUntil } from '../platform/processes.js';
+import { requireBinary } from './requirements.js';
 
 /**
  * nginx i balances over every API instance: upstream keepalive (kept below Node's 5 s so a reused
@@ -87,10 +87,10 @@ export async function writeNginxConfig(t: Topology, i: number): Promise<void> {
   await writeFile(join(dir, 'nginx.conf'), nginxConf(t, i));
 }
 
-export async function startNginx(t: Topology, i: number, sw: Software): Promise<number> {
+export async function startNginx(t: Topology, i: number): Promise<number> {
   const dir = componentDir(t, 'nginx', i);
   const pid = startDaemon(
-    sw.nginx,
+    requireBinary('nginx'),
     ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-p', dir],
     {
       logFile: join(dir, 'nginx.out'),

@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pg from 'pg';
 import { componentDir, ports, type Topology } from './layout.js';
 import { dataDir, pgpoolChildren, PG_USER, DATABASE } from './postgres-backend.js';
-import { portAnswers, run, startDaemon, waitUntil } from './processes.js';
-import type { Software } from './software.js';
+import { portAnswers, run, startDaemon, waitUntil } from '../platform/processes.js';
+import { childEnv } from '../config/child-env.js';
+import { requireBinary } from './requirements.js';
 
 export const PCP_USER = 'bazaar';
 const PCP_PASSWORD = 'bazaar';
 
 const MODES = {
   native: 'native_replication',
-  snapshot: 'snapshot_isolation',
   streaming: 'streaming_replication',
 };
 
@@ -108,7 +109,7 @@ export function pgpoolConf(t: Topology, i: number): string {
 }
 
 export function pcpEnv(t: Topology, i: number): NodeJS.ProcessEnv {
-  return { ...process.env, PCPPASSFILE: join(componentDir(t, 'pgpool', i), '.pcppass') };
+  return childEnv({ PCPPASSFILE: join(componentDir(t, 'pgpool', i), '.pcppass') });
 }
 
 export async function writePgpoolConfig(t: Topology, i: number): Promise<void> {
@@ -126,11 +127,11 @@ export async function writePgpoolConfig(t: Topology, i: number): Promise<void> {
   });
 }
 
-export async function startPgpool(t: Topology, i: number, sw: Software): Promise<number> {
+export async function startPgpool(t: Topology, i: number): Promise<number> {
   const dir = componentDir(t, 'pgpool', i);
   // -n: foreground (its pid is ours to track); -D: forget node states saved by an earlier run.
   const pid = startDaemon(
-    sw.pgpool,
+    requireBinary('pgpool'),
     [
       '-n',
       '-D',
@@ -154,10 +155,47 @@ export async function startPgpool(t: Topology, i: number, sw: Software): Promise
  * Online recovery of backend `node` through pgpool i: a fresh copy of the main node, started and
  * attached again (with the watchdog, on every pgpool).
  */
-export function recoverNode(t: Topology, i: number, sw: Software, node: number): Promise<string> {
+export function recoverNode(t: Topology, i: number, node: number): Promise<string> {
   return run(
-    sw.pcpRecoveryNode,
+    requireBinary('pcp_recovery_node'),
     ['-h', '127.0.0.1', '-p', String(ports.pcp(t, i)), '-U', PCP_USER, '-w', '-n', String(node)],
     { env: pcpEnv(t, i) },
   );
+}
+
+/**
+ * Waits until pgpool i answers a query. A probe that takes long is left to finish on its own
+ * (closing a session in the middle of pgpool's start-up can leave its child stuck), while the
+ * next probe is made and the whole wait still ends after 90 s.
+ */
+export async function waitPgpoolServing(t: Topology, i: number): Promise<void> {
+  const probe = async (): Promise<boolean> => {
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port: ports.pgpool(t, i),
+      user: PG_USER,
+      database: DATABASE,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  await waitUntil(
+    () => Promise.race([probe(), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]),
+    90_000,
+    `pgpool:${i} serving queries`,
+  );
+}
+
+/** Every pgpool endpoint, for the API's round-robin and failover. */
+export function clusterDatabaseUrl(t: Topology): string {
+  const hosts = Array.from({ length: t.pgpool }, (_, i) => `127.0.0.1:${ports.pgpool(t, i)}`).join(',');
+  return `postgres://${PG_USER}@${hosts}/${DATABASE}`;
 }

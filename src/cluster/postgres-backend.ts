@@ -13,8 +13,8 @@ import {
   startDaemon,
   waitUntil,
   type Owner,
-} from './processes.js';
-import type { Software } from './software.js';
+} from '../platform/processes.js';
+import type { PostgresPaths } from './requirements.js';
 
 export const DATABASE = 'bazaar';
 export const PG_USER = 'postgres';
@@ -64,7 +64,6 @@ function serverSettings(t: Topology, i: number): string {
     `shared_buffers = 128MB`,
     'logging_collector = off',
   ];
-  if (t.mode === 'snapshot') lines.push(`default_transaction_isolation = 'repeatable read'`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -74,14 +73,14 @@ const SET_PORT = (dir: string, port: string) =>
 /**
  * The scripts pgpool-II runs (inside the main backend, as postgres) for online recovery.
  * Arguments: $1 main PGDATA, $2 target host, $3 target PGDATA, $4 main port, $5 target node id,
- * $6 target port. Native/snapshot replication copies everything in the second stage, while
+ * $6 target port. Native replication copies everything in the second stage, while
  * clients are held; streaming replication makes a fresh standby from a base backup in the first.
  */
-function recoveryScripts(t: Topology, sw: Software): Record<string, string> {
+function recoveryScripts(t: Topology, pg: PostgresPaths): Record<string, string> {
   const copy = (extra: string) => `#!/bin/sh
 set -e
 rm -rf "$3"
-${sw.pgBin}/pg_basebackup -h 127.0.0.1 -p "$4" -U ${PG_USER} -D "$3" -X stream -c fast ${extra}
+${pg.bin}/pg_basebackup -h 127.0.0.1 -p "$4" -U ${PG_USER} -D "$3" -X stream -c fast ${extra}
 chmod 700 "$3"
 ${SET_PORT('$3', '$6')}
 `;
@@ -91,7 +90,7 @@ ${SET_PORT('$3', '$6')}
     recovery_2nd_stage: streaming ? '#!/bin/sh\nexit 0\n' : copy(''),
     pgpool_remote_start: `#!/bin/sh
 # $1 target host, $2 target PGDATA
-exec ${sw.pgBin}/pg_ctl -D "$2" -l "$(dirname "$2")/postgres.log" -w -t 60 start > /dev/null
+exec ${pg.bin}/pg_ctl -D "$2" -l "$(dirname "$2")/postgres.log" -w -t 60 start > /dev/null
 `,
   };
 }
@@ -108,12 +107,12 @@ async function freshFolder(t: Topology, i: number, owner: Owner | undefined): Pr
 export async function createStandby(
   t: Topology,
   i: number,
-  sw: Software,
+  pg: PostgresPaths,
   owner: Owner | undefined,
 ): Promise<void> {
   await freshFolder(t, i, owner);
   await run(
-    join(sw.pgBin, 'pg_basebackup'),
+    join(pg.bin, 'pg_basebackup'),
     [
       '-h',
       '127.0.0.1',
@@ -137,12 +136,12 @@ export async function createStandby(
 export async function createBackend(
   t: Topology,
   i: number,
-  sw: Software,
+  pg: PostgresPaths,
   owner: Owner | undefined,
 ): Promise<void> {
   await freshFolder(t, i, owner);
   await run(
-    join(sw.pgBin, 'initdb'),
+    join(pg.bin, 'initdb'),
     [
       '-D',
       dataDir(t, i),
@@ -155,7 +154,7 @@ export async function createBackend(
     { owner },
   );
   await writeFile(join(dataDir(t, i), 'postgresql.auto.conf'), serverSettings(t, i));
-  for (const [name, body] of Object.entries(recoveryScripts(t, sw))) {
+  for (const [name, body] of Object.entries(recoveryScripts(t, pg))) {
     const file = join(dataDir(t, i), name);
     await writeFile(file, body);
     await chmod(file, 0o700);
@@ -167,31 +166,31 @@ export async function createBackend(
 export async function startBackend(
   t: Topology,
   i: number,
-  sw: Software,
+  pg: PostgresPaths,
   owner: Owner | undefined,
 ): Promise<number> {
   const existing = postmasterPid(t, i);
   if (existing && isAlive(existing)) return existing;
   await rm(join(dataDir(t, i), 'postmaster.pid'), { force: true });
-  startDaemon(join(sw.pgBin, 'postgres'), ['-D', dataDir(t, i)], {
+  startDaemon(join(pg.bin, 'postgres'), ['-D', dataDir(t, i)], {
     logFile: join(componentDir(t, 'postgres', i), 'postgres.log'),
     owner,
   });
-  await waitBackendReady(t, i, sw, owner);
+  await waitBackendReady(t, i, pg, owner);
   return postmasterPid(t, i)!;
 }
 
 export async function waitBackendReady(
   t: Topology,
   i: number,
-  sw: Software,
+  pg: PostgresPaths,
   owner: Owner | undefined,
 ): Promise<void> {
   await waitUntil(() => portAnswers(ports.postgres(t, i)), 60_000, `postgres:${i} listening`);
   await waitUntil(
     () =>
       run(
-        join(sw.pgBin, 'pg_isready'),
+        join(pg.bin, 'pg_isready'),
         ['-h', '127.0.0.1', '-p', String(ports.postgres(t, i)), '-U', PG_USER],
         { owner },
       ).then(
@@ -204,10 +203,10 @@ export async function waitBackendReady(
 }
 
 /** Prepares a fresh backend for the application: the recovery extension and the database. */
-export async function prepareBackend(t: Topology, i: number, sw: Software): Promise<void> {
-  await installDictionaries(join(sw.pgShare, 'tsearch_data'));
+export async function prepareBackend(t: Topology, i: number, pg: PostgresPaths): Promise<void> {
+  await installDictionaries(join(pg.share, 'tsearch_data'));
   const psql = (db: string, sql: string) =>
-    run(join(sw.pgBin, 'psql'), [
+    run(join(pg.bin, 'psql'), [
       '-h',
       '127.0.0.1',
       '-p',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { count, ports, type Topology } from './layout.js';
+import { ports, type Topology } from './layout.js';
 import { currentPrimaryPort, localRedis } from './redis.js';
 
 export interface RedisDigest {
@@ -64,7 +64,7 @@ export async function verifyRedis(t: Topology, settleMs = 10_000): Promise<Redis
     const deadline = Date.now() + settleMs;
     while (!(await replicasCaughtUp(primary)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
-    for (let i = 0; i < count(t, 'redis'); i++) {
+    for (let i = 0; i < (t.redis ?? 0); i++) {
       const port = ports.redis(t, i);
       const name = `redis:${i}`;
       const c = port === primaryPort ? primary : localRedis(port);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { componentDir, ports, type Topology } from './layout.js';
-import { startDaemon, waitUntil } from './processes.js';
+import { startDaemon, waitUntil } from '../platform/processes.js';
 
 /** The name Sentinel monitors the cart store's primary under. */
 export const MASTER_NAME = 'bazaar';

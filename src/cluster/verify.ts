@@ -1,7 +1,6 @@
 import pg from 'pg';
 import { ports, type Topology } from './layout.js';
 import { DATABASE, PG_USER } from './postgres-backend.js';
-import type { RedisVerifyResult } from './redis-verify.js';
 
 export interface TableDigest {
   table: string;
@@ -9,11 +8,9 @@ export interface TableDigest {
   checksum: string;
 }
 
-export interface VerifyResult {
+export interface BackendComparison {
   ok: boolean;
   backends: Array<{ name: string; tables: TableDigest[] } | { name: string; error: string }>;
-  /** Present when the carts live in Redis: each node's cart keys compared with the primary's. */
-  redis?: RedisVerifyResult['nodes'];
   differences: string[];
 }
 
@@ -54,7 +51,7 @@ async function digest(port: number): Promise<TableDigest[]> {
 export async function verifyBackends(
   t: Topology,
   settleMs = t.mode === 'streaming' ? 10_000 : 0,
-): Promise<VerifyResult> {
+): Promise<BackendComparison> {
   const deadline = Date.now() + settleMs;
   for (;;) {
     const result = await compareOnce(t);
@@ -63,8 +60,8 @@ export async function verifyBackends(
   }
 }
 
-async function compareOnce(t: Topology): Promise<VerifyResult> {
-  const backends: VerifyResult['backends'] = [];
+async function compareOnce(t: Topology): Promise<BackendComparison> {
+  const backends: BackendComparison['backends'] = [];
   for (let i = 0; i < t.pg; i++) {
     try {
       backends.push({ name: `postgres:${i}`, tables: await digest(ports.postgres(t, i)) });

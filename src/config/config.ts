@@ -28,7 +28,8 @@ export interface AppConfig {
   readonly seedProducts: number;
   readonly seedUsers: number;
   readonly seed: number;
-  readonly seedOnStart: boolean;
+  /** Seed an empty catalog at start: `auto` on the embedded PostgreSQL only, `on` always, `off` never. */
+  readonly seedOnStart: 'auto' | 'on' | 'off';
 }
 
 export type ServeFlags = Partial<{
@@ -48,9 +49,14 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const SEED_ON_START = ['auto', 'on', 'off'] as const;
 
 /** Reads the environment once and reports every bad variable at the same time. */
-export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(
+  flags: ServeFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: { logLevel?: string } = {},
+): AppConfig {
   const problems: string[] = [];
   const pick = (flag: string | undefined, name: string): string | undefined => flag ?? nonEmpty(env[name]);
 
@@ -87,7 +93,12 @@ export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = proc
       problems.push(`BAZAAR_ORDER_TTL: ${(error as Error).message}`);
     }
   }
-  const logLevel = oneOf(pick(flags.logLevel, 'LOG_LEVEL'), 'LOG_LEVEL', LOG_LEVELS, 'info');
+  const logLevel = oneOf(
+    pick(flags.logLevel, 'LOG_LEVEL'),
+    'LOG_LEVEL',
+    LOG_LEVELS,
+    defaults.logLevel ?? 'info',
+  );
   const cartStore = oneOf(
     pick(flags.cartStore, 'CART_STORE'),
     'CART_STORE',
@@ -146,7 +157,7 @@ export function loadConfig(flags: ServeFlags = {}, env: NodeJS.ProcessEnv = proc
     seedProducts: int(nonEmpty(env.BAZAAR_SEED_PRODUCTS), 'BAZAAR_SEED_PRODUCTS', 10_000, 0, 1_000_000),
     seedUsers: int(nonEmpty(env.BAZAAR_SEED_USERS), 'BAZAAR_SEED_USERS', 1_000, 0, 100_000),
     seed: int(nonEmpty(env.BAZAAR_SEED), 'BAZAAR_SEED', 1, 0, 2 ** 31 - 1),
-    seedOnStart: (nonEmpty(env.BAZAAR_SEED_ON_START) ?? 'auto') !== 'off',
+    seedOnStart: oneOf(nonEmpty(env.BAZAAR_SEED_ON_START), 'BAZAAR_SEED_ON_START', SEED_ON_START, 'auto'),
   };
   if (config.authSecret !== undefined && config.authSecret.length < 16) {
     problems.push('BAZAAR_AUTH_SECRET must be at least 16 characters');

@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCassandraNode, waitRingFormed } from '../../src/cluster/cassandra.js';
-import { fetchCassandra } from '../../src/cluster/cassandra-software.js';
+import { cassandraLib, fetchCassandra } from '../../src/cluster/cassandra-software.js';
+import { loadClusterSettings } from '../../src/config/cluster-settings.js';
 import { hosts, ports, type Topology } from '../../src/cluster/layout.js';
-import { stopGroup } from '../../src/cluster/processes.js';
+import { stopGroup } from '../../src/platform/processes.js';
 
 export interface TestRing {
   /** host:port of every node, for CASSANDRA_CONTACT_POINTS. */
@@ -33,17 +34,20 @@ export async function startTestRing(nodes: number, basePort: number): Promise<Te
     seedProducts: 0,
     cassandra: nodes,
   };
-  await fetchCassandra(() => undefined);
+  // The jars are cached where `bazaar cluster up` keeps them (XDG_CACHE_HOME or ~/.cache).
+  const { cacheDir } = loadClusterSettings();
+  await fetchCassandra(cacheDir, () => undefined);
+  const lib = cassandraLib(cacheDir);
   const pids: number[] = [];
   const stop = async () => {
     await Promise.all(pids.map((pid) => stopGroup(pid, 'SIGKILL', 5_000)));
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    pids.push(await startCassandraNode(topology, 0));
+    pids.push(await startCassandraNode(topology, 0, lib));
     pids.push(
       ...(await Promise.all(
-        Array.from({ length: nodes - 1 }, (_, i) => startCassandraNode(topology, i + 1)),
+        Array.from({ length: nodes - 1 }, (_, i) => startCassandraNode(topology, i + 1, lib)),
       )),
     );
     await waitRingFormed(topology);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { testEnv } from './env.js';
 
 const BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
 
@@ -9,11 +10,11 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `bazaar` command line, as a person would. */
+/** Runs the real `bazaar` command line, as a person would, with only the settings the test states. */
 export function bazaar(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
+      env: testEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

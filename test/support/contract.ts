@@ -1,22 +1,26 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { testEnv } from './env.js';
 
 const CONTRACT_SUITE = fileURLToPath(new URL('../integration/api-contract.test.ts', import.meta.url));
 
 /**
- * Runs the whole api.md contract suite as a test run of its own (NODE_TEST_CONTEXT removed, so it
- * is not a nested run) with the given environment; resolves with its exit code and the lines
+ * Runs the whole api.md contract suite as a test run of its own (a clean environment, so it is not
+ * a nested run and nothing of the caller's shell leaks in) with the given environment; resolves with its exit code and the lines
  * that explain a failure.
  */
 export function runContractSuite(
   env: Record<string, string>,
 ): Promise<{ code: number | null; out: string; failures: string }> {
-  const { NODE_TEST_CONTEXT: _context, ...inherited } = process.env;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test', CONTRACT_SUITE], {
-      env: { ...inherited, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=tap', CONTRACT_SUITE],
+      {
+        env: testEnv(env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADMIN, TEST_SECRET } from './app.js';
 import { Client } from './http.js';
-import { startListening } from '../../src/lab/api-bench/processes.js';
+import { startListening } from '../../src/platform/processes.js';
+import { testEnv } from './env.js';
 
 const BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
 
@@ -24,15 +25,14 @@ export async function startInstance(
 ): Promise<Instance> {
   const started = await startListening(
     [BIN, 'serve', '--port', '0', '--instance-id', id, '--log-level', 'warn'],
-    {
-      PATH: process.env.PATH,
+    testEnv({
       DATABASE_URL: databaseUrl,
       BAZAAR_AUTH_SECRET: TEST_SECRET,
       BAZAAR_ADMIN_EMAIL: ADMIN.email,
       BAZAAR_ADMIN_PASSWORD: ADMIN.password,
       BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-instance-')),
       ...env,
-    },
+    }),
     /serving on (http:\/\/\S+)/,
     60_000,
   );

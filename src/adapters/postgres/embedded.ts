@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +8,12 @@ import pg from 'pg';
 import type { Logger } from '../../platform/logger.js';
 import { makeReachable } from '../../platform/reachable.js';
 import { installDictionaries } from './dictionaries.js';
+import { isAlive, osUser, run as runProcess, type Owner } from '../../platform/processes.js';
+
+/** Runs a server tool, as the server's user when root; rejects with its stderr. */
+async function run(command: string, args: string[], owner: Owner | undefined): Promise<void> {
+  await runProcess(command, args, owner ? { owner } : {});
+}
 
 const DATABASE = 'bazaar';
 const USER = 'postgres';
@@ -17,6 +22,18 @@ export interface EmbeddedDatabase {
   url: string;
   /** Stops the server through its pid file (pg_ctl), waiting until it is gone. */
   stop(): Promise<void>;
+}
+
+/**
+ * Stops the embedded server of `stateDir` if one runs (by its pid file), whoever started it: the
+ * way out of every exit path, including a start that was interrupted before it returned.
+ */
+export async function stopEmbeddedPostgres(stateDir: string, logger: Logger): Promise<void> {
+  const paths = await layout(stateDir);
+  if (!existsSync(join(paths.dataDir, 'postmaster.pid'))) return;
+  await stopLeftover(paths, await serverOwner(logger), (pid) =>
+    logger.info({ pid }, 'stopping the embedded PostgreSQL'),
+  );
 }
 
 interface Layout {
@@ -63,7 +80,9 @@ export async function startEmbeddedPostgres(stateDir: string, logger: Logger): P
   if (!existsSync(join(paths.dataDir, 'PG_VERSION'))) await initialise(paths, owner, logger);
   const password = (await readFile(paths.passwordFile, 'utf8')).trim();
 
-  await stopLeftover(paths, owner, logger);
+  await stopLeftover(paths, owner, (pid) =>
+    logger.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier process'),
+  );
   const port = await freePort();
   await run(
     join(paths.binDir, 'pg_ctl'),
@@ -122,22 +141,17 @@ async function initialise(paths: Layout, owner: Owner | undefined, logger: Logge
 }
 
 /** A server left running by a process that died is stopped through its pid file before a new start. */
-async function stopLeftover(paths: Layout, owner: Owner | undefined, logger: Logger): Promise<void> {
+async function stopLeftover(
+  paths: Layout,
+  owner: Owner | undefined,
+  note: (pid: number) => void,
+): Promise<void> {
   const pidFile = join(paths.dataDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   if (!Number.isInteger(pid) || !isAlive(pid)) return;
-  logger.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier process');
+  note(pid);
   await run(join(paths.binDir, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', paths.dataDir], owner);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function ensureDatabase(adminUrl: string): Promise<void> {
@@ -151,15 +165,10 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
   }
 }
 
-interface Owner {
-  uid: number;
-  gid: number;
-}
-
 /** As root: the `postgres` OS user the server runs as, created (as a system user) when missing. */
 async function serverOwner(logger: Logger): Promise<Owner | undefined> {
   if (userInfo().uid !== 0) return undefined;
-  let owner = await findUser(USER);
+  let owner = await osUser(USER);
   if (!owner) {
     logger.warn('creating the postgres OS user: PostgreSQL refuses to run as root');
     await run(
@@ -167,18 +176,10 @@ async function serverOwner(logger: Logger): Promise<Owner | undefined> {
       ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER],
       undefined,
     );
-    owner = await findUser(USER);
+    owner = await osUser(USER);
   }
   if (!owner) throw new Error('could not create the postgres OS user');
   return owner;
-}
-
-async function findUser(name: string): Promise<Owner | undefined> {
-  const passwd = await readFile('/etc/passwd', 'utf8');
-  const line = passwd.split('\n').find((l) => l.startsWith(`${name}:`));
-  if (!line) return undefined;
-  const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
 }
 
 /** As root, the `postgres` user must reach the binaries and the data folder. */
@@ -198,19 +199,5 @@ function freePort(): Promise<number> {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
     });
-  });
-}
-
-function run(command: string, args: string[], owner: Owner | undefined): Promise<void> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...(owner ?? {}) });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolveRun()
-        : reject(new Error(`${command} ${args[0]} failed (${code}): ${stderr.trim()}`)),
-    );
   });
 }

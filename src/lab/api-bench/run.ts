@@ -1,17 +1,18 @@
-import { resolve } from 'node:path';
+import { loadApiBenchSettings } from '../../config/lab-settings.js';
 import { fileURLToPath } from 'node:url';
 import { mkdir, writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
-import { startListening, type Started } from './processes.js';
+import { startListening, type Started } from '../../platform/processes.js';
 import { scenarios, type Fixtures } from './scenarios.js';
 
 /**
  * `npm run bench`: the API's hot operations on the embedded default against a bare Node.js server,
  * in one run on one machine, printed as ratios. Figures, not a test: nothing here passes or fails.
  */
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
-const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 3);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SETTINGS = loadApiBenchSettings();
+const DURATION_S = SETTINGS.durationS;
+const WARMUP_S = SETTINGS.warmupS;
+const CONNECTIONS = SETTINGS.connections;
 const ADMIN = { email: 'admin@bazaar.local', password: 'bench-admin-password' };
 const GOALS: Record<string, number> = {
   'product.get': 0.5,
@@ -49,7 +50,7 @@ async function measure(operation: string, base: string, request: autocannon.Requ
 }
 
 async function main(): Promise<void> {
-  const stateDir = resolve(process.env.BENCH_STATE_DIR ?? '.bazaar/bench');
+  const stateDir = SETTINGS.stateDir;
   process.stdout.write(
     `bench: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per operation\n`,
   );
@@ -60,11 +61,11 @@ async function main(): Promise<void> {
   try {
     const api = await startListening(
       [bin, 'serve', '--port', '0', '--instance-id', 'bench', '--log-level', 'warn'],
-      { ...process.env, BAZAAR_STATE_DIR: stateDir, BAZAAR_ADMIN_PASSWORD: ADMIN.password, DATABASE_URL: '' },
+      { ...SETTINGS.baseEnv, BAZAAR_STATE_DIR: stateDir, BAZAAR_ADMIN_PASSWORD: ADMIN.password },
       /serving on (http:\/\/\S+)/,
     );
     started.push(api);
-    const yardstick = await startListening([bare], process.env, /listening on (http:\/\/\S+)/);
+    const yardstick = await startListening([bare], SETTINGS.baseEnv, /listening on (http:\/\/\S+)/);
     started.push(yardstick);
     const fixtures = await prepareFixtures(api.url);
 

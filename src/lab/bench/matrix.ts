@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Type, type Static } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { LIMITS, STORES_AVAILABLE, type PgMode } from '../../cluster/layout.js';
+import { LIMITS, type PgMode } from '../../cluster/layout.js';
 import { parseDuration } from '../../platform/duration.js';
 
 const Count = (max: number) => Type.Integer({ minimum: 1, maximum: max });
@@ -82,8 +82,6 @@ export interface Plan {
   configurations: Configuration[];
   baseline: string;
   groups: Group[];
-  /** Configurations this build cannot start, with why; reported as skipped. */
-  skipped: Record<string, string>;
 }
 
 const validate = new Ajv({ allErrors: true }).compile<Matrix>(MatrixSchema);
@@ -119,15 +117,6 @@ function configuration(knobs: Partial<Omit<Configuration, 'id'>>): Configuration
   return { id: `pg${c.pg}-pgpool${c.pgpool}-api${c.api}-nginx${c.nginx}${mode}${stores}`, ...c };
 }
 
-function unavailable(c: Configuration): string | undefined {
-  const missing = [
-    c.redis > 0 && !STORES_AVAILABLE.redis ? 'Redis carts' : '',
-    c.cassandra > 0 && !STORES_AVAILABLE.cassandra ? 'the Cassandra catalog' : '',
-  ].filter(Boolean);
-  if (missing.length === 0) return undefined;
-  return `not in this build yet: ${missing.join(' and ')}`;
-}
-
 /** One factor at a time around the baseline, then the stages; each distinct configuration runs once. */
 export function plan(matrix: Matrix): Plan {
   const baseline = configuration(matrix.baseline);
@@ -149,10 +138,5 @@ export function plan(matrix: Matrix): Plan {
     });
     groups.push({ name: matrix.stages.name, members });
   }
-  const skipped: Record<string, string> = {};
-  for (const c of byId.values()) {
-    const why = unavailable(c);
-    if (why) skipped[c.id] = why;
-  }
-  return { configurations: [...byId.values()], baseline: baseline.id, groups, skipped };
+  return { configurations: [...byId.values()], baseline: baseline.id, groups };
 }

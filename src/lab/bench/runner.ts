@@ -1,8 +1,9 @@
+import type { ClusterSettings } from '../../config/cluster-settings.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cluster } from '../../cluster/cluster.js';
 import type { Topology } from '../../cluster/layout.js';
-import type { VerifyResult } from '../../cluster/verify.js';
+import type { VerifyResult } from '../../cluster/cluster.js';
 import { parseDuration } from '../../platform/duration.js';
 import { runLoad } from '../load/coordinator.js';
 import type { LoadModel } from '../load/models.js';
@@ -37,7 +38,8 @@ export interface RunRecord {
 export interface BenchContext {
   matrix: Matrix;
   scenario: Scenario;
-  adminPassword: string;
+  /** The clusters' settings; its admin password is set, so admin sessions can log in. */
+  settings: ClusterSettings;
   workDir: string;
   basePort: number;
   say: (line: string) => void;
@@ -70,6 +72,26 @@ async function timed<T>(
   }
 }
 
+/** The cluster a configuration runs as. */
+export function configurationTopology(
+  c: Configuration,
+  ctx: Pick<BenchContext, 'matrix' | 'workDir' | 'basePort'>,
+): Topology {
+  return {
+    pg: c.pg,
+    pgpool: c.pgpool,
+    api: c.api,
+    nginx: c.nginx,
+    mode: c.mode,
+    basePort: ctx.basePort,
+    dir: join(ctx.workDir, 'cluster'),
+    seedProducts: ctx.matrix.seed.products,
+    seedUsers: ctx.matrix.seed.customers,
+    redis: c.redis,
+    cassandra: c.cassandra,
+  };
+}
+
 /**
  * One configuration: a clean `cluster up` with the matrix's seed, warm-up and measurement through
  * every nginx, the API's own request counts compared with the client's, `verify`, `down`.
@@ -77,26 +99,13 @@ async function timed<T>(
  */
 export async function runConfiguration(c: Configuration, ctx: BenchContext): Promise<RunRecord> {
   const record: RunRecord = { configuration: c, status: 'failed', seconds: {} };
-  const dir = join(ctx.workDir, 'cluster');
-  await rm(dir, { recursive: true, force: true });
-  const topology: Topology = {
-    pg: c.pg,
-    pgpool: c.pgpool,
-    api: c.api,
-    nginx: c.nginx,
-    mode: c.mode,
-    basePort: ctx.basePort,
-    dir,
-    seedProducts: ctx.matrix.seed.products,
-    seedUsers: ctx.matrix.seed.customers,
-    redis: c.redis,
-    cassandra: c.cassandra,
-  };
+  const topology = configurationTopology(c, ctx);
+  await rm(topology.dir, { recursive: true, force: true });
   const say = (line: string) => ctx.say(`  ${line}`);
   let cluster: Cluster | undefined;
   let step = 'up';
   try {
-    cluster = await timed(record.seconds, 'up', () => Cluster.up(topology, say));
+    cluster = await timed(record.seconds, 'up', () => Cluster.up(topology, ctx.settings, say));
     const status = await cluster.status();
     const apis = status.components.filter((x) => x.kind === 'api').map((x) => `http://${x.address}`);
     step = 'load';
@@ -111,7 +120,7 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
         durationMs: parseDuration(m.duration),
         workers: m.workers,
         seed: m.seed,
-        adminPassword: ctx.adminPassword,
+        adminPassword: ctx.settings.adminPassword!,
         progress: (line) => say(line),
         signal: ctx.signal,
       }),

@@ -1,3 +1,4 @@
+import { loadApiBenchSettings } from '../../config/lab-settings.js';
 import { startStubStore } from './stub-store.js';
 import { runLoad } from './coordinator.js';
 import { loadScenario } from './scenario.js';
@@ -8,8 +9,9 @@ import { loadScenario } from './scenario.js';
  * itself. Printed as figures; part of `npm run bench`.
  */
 async function main(): Promise<void> {
-  const users = Number(process.env.CAPACITY_USERS ?? 64);
-  const durationMs = Number(process.env.CAPACITY_DURATION_S ?? 10) * 1000;
+  const settings = loadApiBenchSettings();
+  const users = settings.capacityUsers;
+  const durationMs = settings.capacityDurationS * 1000;
   const stub = await startStubStore();
   try {
     const result = await runLoad({

@@ -2,7 +2,7 @@ import { CASSANDRA_VERSION } from '../../cluster/cassandra-software.js';
 import { execFile } from 'node:child_process';
 import { cpus, release, totalmem } from 'node:os';
 import { promisify } from 'node:util';
-import type { Software } from '../../cluster/software.js';
+import { postgresPaths, requireBinary } from '../../cluster/requirements.js';
 
 export interface Machine {
   cores: number;
@@ -25,7 +25,8 @@ async function versionOf(command: string, args: string[]): Promise<string> {
   }
 }
 
-export async function describeMachine(sw: Software): Promise<Machine> {
+/** The machine and every server's version, for the report (the servers are installed by then). */
+export async function describeMachine(): Promise<Machine> {
   return {
     cores: cpus().length,
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -33,9 +34,9 @@ export async function describeMachine(sw: Software): Promise<Machine> {
     kernel: release(),
     versions: {
       node: process.version,
-      postgresql: await versionOf(`${sw.pgBin}/postgres`, ['--version']),
-      'pgpool-II': await versionOf(sw.pgpool, ['--version']),
-      nginx: await versionOf(sw.nginx, ['-v']),
+      postgresql: await versionOf(`${postgresPaths().bin}/postgres`, ['--version']),
+      'pgpool-II': await versionOf(requireBinary('pgpool'), ['--version']),
+      nginx: await versionOf(requireBinary('nginx'), ['-v']),
       redis: await versionOf('redis-server', ['--version']),
       cassandra: `Apache Cassandra ${CASSANDRA_VERSION} (cassandra-all from Maven Central)`,
       java: await versionOf('java', ['-version']),

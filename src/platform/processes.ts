@@ -1,6 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, fchownSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
+
+// The one way Bazaar starts, watches and stops other processes (the embedded PostgreSQL, the
+// cluster's servers, the lab's API and yardstick): always by pid, never by name.
 
 export interface Owner {
   uid: number;
@@ -23,7 +27,7 @@ export function startDaemon(
     const child = spawn(command, args, {
       detached: true,
       stdio: ['ignore', log, log],
-      env: options.env ?? process.env,
+      env: options.env,
       cwd: options.cwd,
       ...(options.owner ?? {}),
     });
@@ -116,7 +120,7 @@ export function run(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: options.env ?? process.env,
+      env: options.env,
       cwd: options.cwd,
       // Every step has an end: a command that hangs is killed and reported as failed.
       timeout: options.timeoutMs ?? 600_000,
@@ -133,5 +137,63 @@ export function run(
         ? resolve(out)
         : reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${err.trim() || out.trim()}`)),
     );
+  });
+}
+
+/** The uid and gid of an OS user, from /etc/passwd; undefined when there is no such user. */
+export async function osUser(name: string): Promise<Owner | undefined> {
+  const passwd = await readFile('/etc/passwd', 'utf8');
+  const line = passwd.split('\n').find((l) => l.startsWith(`${name}:`));
+  if (!line) return undefined;
+  const [, , uid, gid] = line.split(':');
+  return { uid: Number(uid), gid: Number(gid) };
+}
+
+export interface Started {
+  url: string;
+  pid: number;
+  /** SIGTERM by pid; resolves with the exit code once the process is gone. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts a Node.js process (on this process's runtime) that prints a URL once it listens; stops it
+ * by pid with SIGTERM. `env` is all it gets: nothing of the caller's environment leaks in.
+ */
+export function startListening(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  pattern: RegExp,
+  timeoutMs = 180_000,
+): Promise<Started> {
+  const child: ChildProcess = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`${args.join(' ')} did not start in time:\n${output}`));
+    }, timeoutMs);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({
+          url: match[1]!,
+          pid: child.pid!,
+          stop: () =>
+            new Promise((done) => {
+              if (child.exitCode !== null) return done(child.exitCode);
+              child.once('exit', (code) => done(code));
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`));
+    });
   });
 }

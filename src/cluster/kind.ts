@@ -1,0 +1,106 @@
+import type { ClusterSettings } from '../config/cluster-settings.js';
+import type { Topology } from './layout.js';
+import type { Requirement } from './requirements.js';
+
+/** What every stage and server kind may use while the cluster runs: the topology and its state. */
+export interface KindContext {
+  readonly topology: Topology;
+  readonly settings: ClusterSettings;
+  /** The shared auth secret and admin password every API instance (and the seeder) is given. */
+  readonly secrets: { readonly secret: string; readonly adminPassword: string };
+  /** Pids recorded by `start`, by component name (`redis:0`). */
+  readonly pids: Readonly<Record<string, number>>;
+  /** The environment an application process (API instance, seeder) gets: every kind's share. */
+  appEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
+  say(line: string): void;
+  /** A progress line with the time since `up` began. */
+  step(line: string): void;
+  /** Starts instance i of a kind and records its pid; an error names the component and its log. */
+  startInstance(kind: ServerKind, i: number): Promise<void>;
+}
+
+/** A step of `up` that is not a server of its own (seeding the stores). */
+export interface Stage {
+  readonly name: string;
+  /** Stages and kinds that must be up first (absent ones, with no instances, count as done). */
+  readonly dependsOn: readonly string[];
+  /** Brings every instance up when the cluster starts. */
+  up(ctx: KindContext): Promise<void>;
+}
+
+/** The part of `cluster verify` one kind answers for. */
+export interface VerifyPart {
+  /** Key in `verify --json` (`backends`, `redis`). */
+  readonly key: string;
+  readonly details: unknown;
+  /** Said when every part agrees: "2 PostgreSQL backends". */
+  readonly summary: string;
+  readonly differences: string[];
+}
+
+/** A command-line flag of `cluster up` that sets how many instances of the kind run. */
+export interface CountOption {
+  readonly flag: string;
+  readonly description: string;
+  readonly min: number;
+  readonly max: number;
+  readonly default: number;
+  /** A value in range that is still refused, with why (e.g. --cassandra 2). */
+  refuse?(n: number): string | undefined;
+}
+
+/**
+ * One kind of server in the topology: how many, where it listens, what it needs installed, how
+ * an instance starts, is stopped or crashed, what it gives the API instances, how it is verified.
+ * The orchestrator (cluster.ts) walks the registry and knows no kind by name.
+ */
+export interface ServerKind extends Stage {
+  /** Readable name for progress lines ("pgpool-II"). */
+  readonly title: string;
+  readonly countOption?: CountOption;
+  count(t: Topology): number;
+  /** Where instance i listens (status, readiness, other kinds' configuration). */
+  address(t: Topology, i: number): { host: string; port: number };
+  /** Software that must be present before `up` (installed on first use). */
+  requirements(settings: ClusterSettings): Requirement[];
+  /** Starts instance i and returns the pid to record; resolves once it answers. */
+  start(ctx: KindContext, i: number): Promise<number>;
+  /** The live pid of instance i, when the kind knows better than the recorded one. */
+  pid?(ctx: KindContext, i: number): number | undefined;
+  /** A crash of instance i; default SIGKILL to its process group. */
+  crash?(ctx: KindContext, i: number): void;
+  /** A graceful stop; default `stopSignal` to the group, SIGKILL after `stopGraceMs`. */
+  stop?(ctx: KindContext, i: number): Promise<void>;
+  readonly stopSignal?: NodeJS.Signals;
+  readonly stopGraceMs?: number;
+  /** Brings a stopped or crashed instance back (default: start it again). */
+  restart?(ctx: KindContext, i: number): Promise<void>;
+  /** Settings this kind gives each API instance and the seeder (DATABASE_URL, CART_STORE...). */
+  appEnv?(t: Topology): Record<string, string>;
+  verify?(ctx: KindContext): Promise<VerifyPart>;
+}
+
+export function isServerKind(stage: Stage): stage is ServerKind {
+  return 'count' in stage;
+}
+
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/** Starts instance 0 first, then the others together (a primary, a seed node). */
+export async function startFirstThenRest(ctx: KindContext, kind: ServerKind): Promise<void> {
+  const n = kind.count(ctx.topology);
+  if (n === 0) return;
+  await ctx.startInstance(kind, 0);
+  await Promise.all(
+    range(n)
+      .slice(1)
+      .map((i) => ctx.startInstance(kind, i)),
+  );
+}
+
+/** Starts every instance together. */
+export async function startAll(ctx: KindContext, kind: ServerKind): Promise<void> {
+  await Promise.all(range(kind.count(ctx.topology)).map((i) => ctx.startInstance(kind, i)));
+}

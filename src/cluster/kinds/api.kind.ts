@@ -1,0 +1,24 @@
+import { rm } from 'node:fs/promises';
+import { startApi } from '../api-instance.js';
+import { range, startAll, type ServerKind } from '../kind.js';
+import { componentDir, ports } from '../layout.js';
+
+/** API instances (`bazaar serve`), each given every store's endpoints by the other kinds. */
+export const apiKind: ServerKind = {
+  name: 'api',
+  title: 'API',
+  dependsOn: ['seed'],
+  count: (t) => t.api,
+  address: (t, i) => ({ host: '127.0.0.1', port: ports.api(t, i) }),
+  // Runs on the Node.js this command runs on: nothing to install.
+  requirements: () => [],
+  async up(ctx) {
+    const t = ctx.topology;
+    ctx.step(`API x${t.api}`);
+    for (const i of range(t.api)) await rm(componentDir(t, 'api', i), { recursive: true, force: true });
+    await startAll(ctx, this);
+  },
+  start: (ctx, i) => startApi(ctx.topology, i, ctx.appEnv()),
+  // The API drains in-flight requests on SIGTERM.
+  stopSignal: 'SIGTERM',
+};

@@ -1,0 +1,50 @@
+import { rm } from 'node:fs/promises';
+import { cassandraEnv, startCassandraNode, waitRingFormed } from '../cassandra.js';
+import { CASSANDRA_VERSION, cassandraFetched, cassandraLib, fetchCassandra } from '../cassandra-software.js';
+import { range, startFirstThenRest, type ServerKind } from '../kind.js';
+import { componentDir, hosts, ports } from '../layout.js';
+import { debianProgram } from '../requirements.js';
+
+/** The catalog's ring: replication factor 3 on three nodes, QUORUM reads and writes (ADR 9). */
+export const cassandraKind: ServerKind = {
+  name: 'cassandra',
+  title: 'Cassandra',
+  // Its JVMs take the longest to start: they come up while PostgreSQL and pgpool-II do.
+  dependsOn: [],
+  countOption: {
+    flag: '--cassandra <n>',
+    description: 'Cassandra nodes for the catalog (0: catalog in PostgreSQL)',
+    min: 0,
+    max: 3,
+    default: 0,
+    refuse: (n) =>
+      n === 2 ? '--cassandra must be 1 or 3: QUORUM of 2 replicas cannot lose a node' : undefined,
+  },
+  count: (t) => t.cassandra ?? 0,
+  address: (t, i) => ({ host: hosts.cassandra(i), port: ports.cassandra(t, i) }),
+  requirements: (settings) => [
+    debianProgram('Java runtime', 'java', 'default-jre-headless'),
+    // Maven fetches the server jars from Maven Central into a cache (cassandra-software.ts).
+    debianProgram('Maven', 'mvn', 'maven'),
+    {
+      name: `Apache Cassandra ${CASSANDRA_VERSION} jars`,
+      packages: () => [],
+      find: () => (cassandraFetched(settings.cacheDir) ? cassandraLib(settings.cacheDir) : undefined),
+      fetch: (say) => fetchCassandra(settings.cacheDir, say),
+    },
+  ],
+  async up(ctx) {
+    const t = ctx.topology;
+    const nodes = this.count(t);
+    ctx.step(`Cassandra x${nodes} (starting in the background)`);
+    for (const i of range(nodes)) await rm(componentDir(t, 'cassandra', i), { recursive: true, force: true });
+    await startFirstThenRest(ctx, this);
+    await waitRingFormed(t);
+    ctx.step(`Cassandra ring of ${nodes} formed`);
+  },
+  // A restart keeps the node's data: it rejoins and catches up.
+  start: (ctx, i) => startCassandraNode(ctx.topology, i, cassandraLib(ctx.settings.cacheDir)),
+  // Cassandra drains (flushes memtables) on SIGTERM, which takes longer.
+  stopGraceMs: 45_000,
+  appEnv: (t) => cassandraEnv(t),
+};

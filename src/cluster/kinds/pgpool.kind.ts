@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { startAll, type ServerKind } from '../kind.js';
+import { ports } from '../layout.js';
+import { clusterDatabaseUrl, startPgpool, waitPgpoolServing, writePgpoolConfig } from '../pgpool.js';
+import { postgresVersion, systemBinary, type Requirement } from '../requirements.js';
+
+/** Debian's package of pgpool's recovery functions is named after the PostgreSQL major version. */
+const recoveryPackage = () => {
+  const v = postgresVersion();
+  return v ? `postgresql-${v}-pgpool2` : 'postgresql-pgpool2';
+};
+
+const REQUIREMENTS: Requirement[] = [
+  { name: 'pgpool-II', packages: () => ['pgpool2', recoveryPackage()], find: () => systemBinary('pgpool') },
+  {
+    name: 'pgpool_recovery extension',
+    packages: () => [recoveryPackage()],
+    find: () => {
+      const v = postgresVersion();
+      const file = v ? `/usr/share/postgresql/${v}/extension/pgpool_recovery.control` : undefined;
+      return file && existsSync(file) ? file : undefined;
+    },
+  },
+];
+
+/** pgpool-II instances, each fronting every backend; a watchdog among them when there are several. */
+export const pgpoolKind: ServerKind = {
+  name: 'pgpool',
+  title: 'pgpool-II',
+  dependsOn: ['postgres'],
+  count: (t) => t.pgpool,
+  address: (t, i) => ({ host: '127.0.0.1', port: ports.pgpool(t, i) }),
+  requirements: () => REQUIREMENTS,
+  async up(ctx) {
+    const t = ctx.topology;
+    ctx.step(`pgpool-II x${t.pgpool}`);
+    for (let i = 0; i < t.pgpool; i++) await writePgpoolConfig(t, i);
+    await startAll(ctx, this);
+    await Promise.all(Array.from({ length: t.pgpool }, (_, i) => waitPgpoolServing(t, i)));
+  },
+  start: (ctx, i) => startPgpool(ctx.topology, i),
+  // SIGINT is pgpool's fast shutdown.
+  stopSignal: 'SIGINT',
+  appEnv: (t) => ({ DATABASE_URL: clusterDatabaseUrl(t) }),
+};

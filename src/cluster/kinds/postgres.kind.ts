@@ -1,0 +1,91 @@
+import { resolve } from 'node:path';
+import { makeReachable } from '../../platform/reachable.js';
+import { isAlive, osUser, type Owner } from '../../platform/processes.js';
+import { range, type KindContext, type ServerKind } from '../kind.js';
+import { ports } from '../layout.js';
+import {
+  crashBackend,
+  createBackend,
+  createStandby,
+  PG_USER,
+  postmasterPid,
+  prepareBackend,
+  startBackend,
+  stopBackend,
+  waitBackendReady,
+} from '../postgres-backend.js';
+import { recoverNode } from '../pgpool.js';
+import { postgresPaths, postgresVersion } from '../requirements.js';
+import { verifyBackends } from '../verify.js';
+
+/** As root, PostgreSQL runs as the postgres OS user (Debian's package creates it). */
+async function serverOwner(): Promise<Owner | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const owner = await osUser(PG_USER);
+  if (!owner) throw new Error('the postgres OS user is missing (the postgresql package creates it)');
+  return owner;
+}
+
+/** PostgreSQL backends: multi-master under pgpool-II (native), or a primary and hot standbys. */
+export const postgresKind: ServerKind = {
+  name: 'postgres',
+  title: 'PostgreSQL',
+  dependsOn: [],
+  count: (t) => t.pg,
+  address: (t, i) => ({ host: '127.0.0.1', port: ports.postgres(t, i) }),
+  requirements: () => [
+    { name: 'PostgreSQL server', packages: () => ['postgresql'], find: () => postgresVersion() },
+  ],
+
+  async up(ctx) {
+    const t = ctx.topology;
+    const pg = postgresPaths();
+    const owner = await serverOwner();
+    ctx.step(`PostgreSQL x${t.pg} (${t.mode})`);
+    // PostgreSQL runs as the postgres user and must reach its folders below the cluster's.
+    if (owner)
+      for (const dir of await makeReachable(resolve(t.dir)))
+        ctx.say(`added o+x to ${dir} for the postgres user`);
+    if (t.mode === 'streaming') {
+      // One primary, prepared first; the standbys are base backups of it that follow its WAL.
+      await createBackend(t, 0, pg, owner);
+      await ctx.startInstance(this, 0);
+      await prepareBackend(t, 0, pg);
+      const standbys = range(t.pg).slice(1);
+      for (const i of standbys) await createStandby(t, i, pg, owner);
+      await Promise.all(standbys.map((i) => ctx.startInstance(this, i)));
+    } else {
+      await Promise.all(range(t.pg).map((i) => createBackend(t, i, pg, owner)));
+      await Promise.all(range(t.pg).map((i) => ctx.startInstance(this, i)));
+      for (const i of range(t.pg)) await prepareBackend(t, i, pg);
+    }
+  },
+
+  async start(ctx, i) {
+    return startBackend(ctx.topology, i, postgresPaths(), await serverOwner());
+  },
+  // The postmaster's pid file is the truth: online recovery restarts the server under a new pid.
+  pid: (ctx, i) => postmasterPid(ctx.topology, i),
+  crash: (ctx, i) => crashBackend(ctx.topology, i),
+  stop: (ctx, i) => stopBackend(ctx.topology, i),
+
+  /** Online recovery through a live pgpool: a fresh copy of the main node, then re-attached. */
+  async restart(ctx: KindContext, i: number) {
+    const t = ctx.topology;
+    const pool = range(t.pgpool).find((p) => isAlive(ctx.pids[`pgpool:${p}`]));
+    if (pool === undefined) throw new Error('no pgpool-II is running to re-sync the backend through');
+    ctx.say(`re-syncing postgres:${i} through pgpool:${pool} (online recovery)`);
+    await recoverNode(t, pool, i);
+    await waitBackendReady(t, i, postgresPaths(), await serverOwner());
+  },
+
+  async verify(ctx) {
+    const result = await verifyBackends(ctx.topology);
+    return {
+      key: 'backends',
+      details: result.backends,
+      summary: `${ctx.topology.pg} PostgreSQL backends`,
+      differences: result.differences,
+    };
+  },
+};

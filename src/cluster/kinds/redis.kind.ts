@@ -1,0 +1,46 @@
+import { rm } from 'node:fs/promises';
+import { componentDir, ports } from '../layout.js';
+import { range, startFirstThenRest, type ServerKind } from '../kind.js';
+import { currentPrimaryPort, redisEnv, startRedisNode } from '../redis.js';
+import { verifyRedis } from '../redis-verify.js';
+import { debianProgram } from '../requirements.js';
+
+/** The cart store: one primary and R-1 replicas with AOF (ADR 8). */
+export const redisKind: ServerKind = {
+  name: 'redis',
+  title: 'Redis',
+  dependsOn: [],
+  countOption: {
+    flag: '--redis <n>',
+    description: 'Redis nodes for carts (0: carts in PostgreSQL)',
+    min: 0,
+    max: 5,
+    default: 0,
+  },
+  count: (t) => t.redis ?? 0,
+  address: (t, i) => ({ host: '127.0.0.1', port: ports.redis(t, i) }),
+  requirements: () => [debianProgram('Redis', 'redis-server', 'redis-server')],
+  async up(ctx) {
+    const t = ctx.topology;
+    ctx.step(`Redis x${t.redis} (1 primary, ${(t.redis ?? 0) - 1} replicas)`);
+    // A fresh start: no AOF from an earlier cluster in this folder.
+    for (const i of range(this.count(t)))
+      await rm(componentDir(t, 'redis', i), { recursive: true, force: true });
+    await startFirstThenRest(ctx, this);
+  },
+  // Node 0's first start makes the primary; any node started later follows the current primary.
+  async start(ctx, i) {
+    const primary = ctx.pids['redis:0'] === undefined ? null : await currentPrimaryPort(ctx.topology);
+    return startRedisNode(ctx.topology, i, primary);
+  },
+  appEnv: (t) => redisEnv(t),
+  async verify(ctx) {
+    const result = await verifyRedis(ctx.topology);
+    return {
+      key: 'redis',
+      details: result.nodes,
+      summary: `${this.count(ctx.topology)} Redis nodes`,
+      differences: result.differences,
+    };
+  },
+};

@@ -1,0 +1,25 @@
+import { rm } from 'node:fs/promises';
+import { componentDir, ports } from '../layout.js';
+import { range, startAll, type ServerKind } from '../kind.js';
+import { sentinelCount, startSentinel, waitSentinelsAgree } from '../redis.js';
+import { debianProgram } from '../requirements.js';
+
+/** Three Sentinels watch the Redis primary when there are replicas to promote. */
+export const sentinelKind: ServerKind = {
+  name: 'sentinel',
+  title: 'Redis Sentinel',
+  dependsOn: ['redis'],
+  count: (t) => sentinelCount(t),
+  address: (t, i) => ({ host: '127.0.0.1', port: ports.sentinel(t, i) }),
+  requirements: () => [debianProgram('Redis Sentinel', 'redis-sentinel', 'redis-sentinel')],
+  async up(ctx) {
+    const t = ctx.topology;
+    ctx.step(`Sentinel x${this.count(t)}`);
+    // No Sentinel state from an earlier cluster in this folder.
+    for (const i of range(this.count(t)))
+      await rm(componentDir(t, 'sentinel', i), { recursive: true, force: true });
+    await startAll(ctx, this);
+    await waitSentinelsAgree(t);
+  },
+  start: (ctx, i) => startSentinel(ctx.topology, i),
+};

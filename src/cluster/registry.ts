@@ -1,0 +1,32 @@
+import type { ServerKind, Stage } from './kind.js';
+import { isServerKind } from './kind.js';
+import { apiKind } from './kinds/api.kind.js';
+import { cassandraKind } from './kinds/cassandra.kind.js';
+import { nginxKind } from './kinds/nginx.kind.js';
+import { pgpoolKind } from './kinds/pgpool.kind.js';
+import { postgresKind } from './kinds/postgres.kind.js';
+import { redisKind } from './kinds/redis.kind.js';
+import { seedStage } from './kinds/seed.stage.js';
+import { sentinelKind } from './kinds/sentinel.kind.js';
+
+/**
+ * Every stage of the topology, in dependency order: `up` runs each as soon as what it depends on is
+ * up (so Cassandra's JVMs start beside PostgreSQL), `down` stops the kinds in reverse. A new server
+ * kind is one module and one line here.
+ */
+export const STAGES: readonly Stage[] = [
+  postgresKind,
+  pgpoolKind,
+  cassandraKind,
+  redisKind,
+  sentinelKind,
+  seedStage,
+  apiKind,
+  nginxKind,
+];
+
+export const KINDS: readonly ServerKind[] = STAGES.filter(isServerKind);
+
+export function kindNamed(name: string): ServerKind | undefined {
+  return KINDS.find((k) => k.name === name);
+}

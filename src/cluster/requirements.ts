@@ -1,0 +1,96 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import { childEnv } from '../config/child-env.js';
+import { run } from '../platform/processes.js';
+
+/** Something a server kind needs on the machine: a Debian package, or jars fetched once. */
+export interface Requirement {
+  readonly name: string;
+  /** Debian packages that provide it (empty: fetched by `fetch` instead). */
+  packages(): string[];
+  /** Where it is, or undefined when missing. Never installs anything. */
+  find(): string | undefined;
+  /** For software that is not a Debian package (server jars): fetch it into its cache. */
+  fetch?(say: (line: string) => void): Promise<void>;
+}
+
+function firstExisting(...paths: string[]): string | undefined {
+  return paths.find((p) => existsSync(p));
+}
+
+/** A program from a Debian package, in /usr/sbin or /usr/bin. */
+export function systemBinary(name: string): string | undefined {
+  return firstExisting(`/usr/sbin/${name}`, `/usr/bin/${name}`);
+}
+
+/** The newest PostgreSQL server major version installed from Debian's packages. */
+export function postgresVersion(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  return readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'postgres')))
+    .sort((a, b) => Number(b) - Number(a))[0];
+}
+
+export interface PostgresPaths {
+  bin: string;
+  share: string;
+  version: string;
+}
+
+export function postgresPaths(): PostgresPaths {
+  const version = postgresVersion();
+  if (!version) throw new Error('the PostgreSQL server is not installed: `bazaar cluster up` installs it');
+  return { bin: `/usr/lib/postgresql/${version}/bin`, share: `/usr/share/postgresql/${version}`, version };
+}
+
+/** A program that a kind needs now; a clear error (never an install) when it is missing. */
+export function requireBinary(name: string): string {
+  const found = systemBinary(name);
+  if (!found) throw new Error(`${name} is not installed: \`bazaar cluster up\` installs it`);
+  return found;
+}
+
+/** A requirement met by one Debian package that installs one program. */
+export function debianProgram(name: string, program: string, pkg: string): Requirement {
+  return { name, packages: () => [pkg], find: () => systemBinary(program) };
+}
+
+/** Every requirement once, by name (several kinds may share one). */
+export function distinct(requirements: readonly Requirement[]): Requirement[] {
+  const byName = new Map(requirements.map((r) => [r.name, r]));
+  return [...byName.values()];
+}
+
+/**
+ * Installs what is missing among `requirements`, saying what: Debian packages (as root), then
+ * fetched software. Only the kinds a command uses pass their requirements here.
+ */
+export async function installMissing(
+  requirements: readonly Requirement[],
+  say: (line: string) => void,
+): Promise<void> {
+  const wanted = distinct(requirements);
+  const missingPackages = wanted.filter((r) => !r.find() && r.packages().length > 0);
+  if (missingPackages.length > 0) {
+    const packages = [...new Set(missingPackages.flatMap((r) => r.packages()))];
+    if (userInfo().uid !== 0) {
+      throw new Error(
+        `missing ${missingPackages.map((r) => r.name).join(', ')}: install ${packages.join(' ')} (apt-get, as root)`,
+      );
+    }
+    say(`installing ${packages.join(' ')} (Debian packages, first use)`);
+    const env = childEnv({ DEBIAN_FRONTEND: 'noninteractive' });
+    try {
+      await run('apt-get', ['install', '-y', '-q', ...packages], { env });
+    } catch {
+      await run('apt-get', ['update', '-q'], { env });
+      await run('apt-get', ['install', '-y', '-q', ...packages], { env });
+    }
+  }
+  for (const r of wanted) if (!r.find() && r.fetch) await r.fetch(say);
+  const still = wanted.filter((r) => !r.find());
+  if (still.length > 0)
+    throw new Error(`still missing after install: ${still.map((r) => r.name).join(', ')}`);
+}

@@ -1,0 +1,48 @@
+import type { Logger } from './logger.js';
+
+type Closer = () => Promise<void>;
+
+const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/**
+ * Whatever a command starts (the embedded PostgreSQL, the HTTP server) is stopped however the
+ * process ends: a signal to it or to its process group (systemd, `timeout`, a supervisor, Ctrl-C),
+ * an uncaught error, or a start that fails half-way. Closers run newest first, each once.
+ */
+export class Lifecycle {
+  private readonly closers: Closer[] = [];
+  private ending: Promise<void> | undefined;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Handles signals and uncaught errors from now on. */
+  install(): this {
+    // A repeated signal (a group signal and its forwarded copy, a second Ctrl-C) must not cut the
+    // stop short: every one after the first is ignored while the stop runs.
+    for (const signal of SIGNALS) process.on(signal, () => void this.end(signal, 0));
+    const crash = (error: unknown) => {
+      this.logger.fatal({ err: error }, 'uncaught error: stopping what this process started');
+      void this.end('uncaught error', 1);
+    };
+    process.on('uncaughtException', crash);
+    process.on('unhandledRejection', crash);
+    return this;
+  }
+
+  /** Runs `close` when the process ends (before everything registered earlier). */
+  onEnd(close: Closer): void {
+    this.closers.unshift(close);
+  }
+
+  /** Stops everything registered, newest first, then exits with `code`. */
+  end(reason: string, code: number): Promise<void> {
+    this.ending ??= (async () => {
+      this.logger.info({ reason }, 'stopping');
+      for (const close of this.closers) {
+        await close().catch((error: unknown) => this.logger.error({ err: error }, 'a stop step failed'));
+      }
+      process.exit(code);
+    })();
+    return this.ending;
+  }
+}
