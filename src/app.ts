@@ -4,7 +4,7 @@ import { PostgresCartStore } from './adapters/postgres/carts.repository.js';
 import { RedisCartStore } from './adapters/redis/carts.store.js';
 import { RedisConnection } from './adapters/redis/redis-connection.js';
 import { PostgresOrderStore } from './adapters/postgres/orders.repository.js';
-import { PostgresCatalogStore } from './adapters/postgres/products.repository.js';
+import { PostgresCatalogStore } from './adapters/postgres/catalog.store.js';
 import { PostgresProductPrices } from './adapters/postgres/product-prices.repository.js';
 import { PostgresProductSearch } from './adapters/postgres/search.repository.js';
 import { PostgresUserStore } from './adapters/postgres/users.repository.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { changed, listChanges, type ListedKeys } from '../../src/adapters/cassandra/catalog.rows.js';
-import type { CatalogRecord } from '../../src/modules/catalog/index.js';
+import type { CatalogRecord } from '../../src/adapters/catalog-projection.js';
 
 const listed = (over: Partial<ListedKeys> = {}): ListedKeys => ({
   id: 'p1',

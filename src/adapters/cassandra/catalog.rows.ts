@@ -1,9 +1,5 @@
-import type {
-  AttributeValue,
-  CatalogRecord,
-  ProductChanges,
-  ProductSortField,
-} from '../../modules/catalog/index.js';
+import type { AttributeValue, ProductChanges, ProductSortField } from '../../modules/catalog/index.js';
+import type { CatalogRecord } from '../catalog-projection.js';
 import { LISTINGS, type ListingTable } from './catalog.schema.js';
 
 /** The keys a product is listed under: enough to find (and clear) its rows in the list tables. */

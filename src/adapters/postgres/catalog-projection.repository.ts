@@ -1,11 +1,7 @@
-import type {
-  CatalogProjection,
-  CatalogRecord,
-  Product,
-  ProjectedProduct,
-} from '../../modules/catalog/index.js';
+import type { Product } from '../../modules/catalog/index.js';
+import type { CatalogProjection, CatalogRecord, ProjectedProduct } from '../catalog-projection.js';
 import { onPrimary, type Database } from './database.js';
-import { productColumnArrays, toProduct, type ProductRow } from './products.repository.js';
+import { productColumnArrays, toProduct, type ProductRow } from './catalog.store.js';
 
 const SQL = {
   read: {

@@ -1,6 +1,6 @@
 import type { ProductSearchIndex, SearchRequest } from '../../modules/search/index.js';
 import type { Database, Statement } from './database.js';
-import { filterClause } from './products.repository.js';
+import { filterClause } from './catalog.store.js';
 
 /**
  * Full-text search over the products' stored `search_document` (lemmas and stems of name,

@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import { notFound } from '../../platform/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
-import { assertOwnerOrAdmin } from '../users/index.js';
+import { requireOwnerOrAdmin } from '../../platform/access.js';
 import { priceCart, type Cart } from './cart-view.js';
 import type { CartLine, CartStore, ProductLookup, StoredCart } from './carts.ports.js';
 
@@ -14,12 +14,12 @@ export class CartsService {
   ) {}
 
   async get(caller: Principal, userId: string): Promise<Cart> {
-    assertOwnerOrAdmin(caller, userId);
+    requireOwnerOrAdmin(caller, userId);
     return this.view(userId, await this.store.get(userId));
   }
 
   async setQuantity(caller: Principal, userId: string, productId: string, quantity: number): Promise<Cart> {
-    assertOwnerOrAdmin(caller, userId);
+    requireOwnerOrAdmin(caller, userId);
     // Written first and checked while pricing (one round trip fewer on the hottest write): a line
     // whose product is not for sale is never shown or ordered, and is taken out again before the 404.
     const stored = await this.store.setQuantity(userId, productId, quantity, this.clock.now());
@@ -32,12 +32,12 @@ export class CartsService {
   }
 
   async removeItem(caller: Principal, userId: string, productId: string): Promise<Cart> {
-    assertOwnerOrAdmin(caller, userId);
+    requireOwnerOrAdmin(caller, userId);
     return this.view(userId, await this.store.removeItem(userId, productId, this.clock.now()));
   }
 
   async clear(caller: Principal, userId: string): Promise<void> {
-    assertOwnerOrAdmin(caller, userId);
+    requireOwnerOrAdmin(caller, userId);
     await this.store.clear(userId);
   }
 

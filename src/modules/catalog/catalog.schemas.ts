@@ -94,7 +94,6 @@ export const ProductListQuery = Type.Object(
 );
 
 export const ProductPage = PageOf(Type.Ref('Product'));
-export const ProductIdParams = Type.Object({ id: Uuid });
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(
     Type.String({ description: 'The ETag a GET returned; a bare version is accepted' }),

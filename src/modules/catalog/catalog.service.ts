@@ -1,3 +1,5 @@
+import { requireAdmin } from '../../platform/access.js';
+import type { Principal } from '../../platform/http/principal.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -43,7 +45,8 @@ export class CatalogService {
     private readonly clock: Clock,
   ) {}
 
-  async create(input: NewProduct): Promise<Product> {
+  async create(caller: Principal, input: NewProduct): Promise<Product> {
+    requireAdmin(caller, 'change the catalog');
     const now = this.clock.now().toISOString();
     const product: Product = {
       id: newId(),
@@ -69,7 +72,13 @@ export class CatalogService {
     return product;
   }
 
-  async update(id: string, changes: ProductChanges, expectedVersion: number | undefined): Promise<Product> {
+  async update(
+    caller: Principal,
+    id: string,
+    changes: ProductChanges,
+    expectedVersion: number | undefined,
+  ): Promise<Product> {
+    requireAdmin(caller, 'change the catalog');
     const outcome = await this.store.update(id, changes, expectedVersion, this.clock.now());
     if ('missing' in outcome) throw notFound('Product');
     if ('stale' in outcome) {
@@ -81,7 +90,8 @@ export class CatalogService {
     return outcome.product;
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(caller: Principal, id: string): Promise<void> {
+    requireAdmin(caller, 'change the catalog');
     if (!(await this.store.softDelete(id, this.clock.now()))) throw notFound('Product');
   }
 

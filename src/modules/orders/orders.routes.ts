@@ -1,4 +1,4 @@
-import { BearerAuth, problems } from '../../platform/http/common.schemas.js';
+import { BearerAuth, problems, IdParams } from '../../platform/http/common.schemas.js';
 import type { Authenticate } from '../../platform/http/principal.js';
 import type { HttpServer } from '../../platform/http/server.js';
 import type { OrdersService } from './orders.service.js';
@@ -6,7 +6,6 @@ import type { PlaceOrder } from './place-order.use-case.js';
 import {
   CreateOrderBody,
   IdempotencyHeaders,
-  OrderIdParams,
   OrderListQuery,
   OrderPage,
   OrderSchema,
@@ -56,7 +55,7 @@ export function registerOrderRoutes(
       schema: {
         ...common,
         summary: 'An order (owner or admin)',
-        params: OrderIdParams,
+        params: IdParams,
         response: { 200: { $ref: 'Order' }, ...problems(400, 401, 403, 404) },
       },
     },
@@ -93,7 +92,7 @@ export function registerOrderRoutes(
           'pending_payment -> paid | cancelled (owner or admin); paid -> shipped | cancelled, shipped -> delivered ' +
           '(admin). A transition the graph forbids is 409; one the role forbids is 403. Paying an expired order is ' +
           '409. The address may change while pending_payment or paid. Cancelling releases the stock exactly once.',
-        params: OrderIdParams,
+        params: IdParams,
         body: PatchOrderBody,
         response: { 200: { $ref: 'Order' }, ...problems(400, 401, 403, 404, 409) },
       },
@@ -108,7 +107,7 @@ export function registerOrderRoutes(
       schema: {
         ...common,
         summary: 'Delete a cancelled or delivered order (admin); 409 while still active',
-        params: OrderIdParams,
+        params: IdParams,
         response: { 204: { type: 'null' }, ...problems(400, 401, 403, 404, 409) },
       },
     },

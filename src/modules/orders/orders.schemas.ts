@@ -78,5 +78,4 @@ export const OrderListQuery = Type.Object(
   { additionalProperties: false },
 );
 export const OrderPage = PageOf(Type.Ref('Order'));
-export const OrderIdParams = Type.Object({ id: Uuid });
 export const UserOrdersParams = Type.Object({ userId: Uuid });

@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import type { Principal } from '../../platform/http/principal.js';
-import { assertOwnerOrAdmin } from '../users/index.js';
+import { requireAdmin, requireOwnerOrAdmin } from '../../platform/access.js';
 import { addressEditable, deletable, judgeTransition, type OrderStatus } from './order-status.js';
 import type { Order, OrderStore, ShippingAddress, StatusChange } from './orders.ports.js';
 
@@ -20,7 +20,7 @@ export class OrdersService {
     const order = await this.store.findById(id);
     if (!order) throw notFound('Order');
     // A customer probing other people's order ids learns nothing more than from a 403.
-    assertOwnerOrAdmin(caller, order.user_id);
+    requireOwnerOrAdmin(caller, order.user_id);
     return order;
   }
 
@@ -31,7 +31,7 @@ export class OrdersService {
     limit: number,
     page: number,
   ) {
-    assertOwnerOrAdmin(caller, userId);
+    requireOwnerOrAdmin(caller, userId);
     return this.store.listByUser(userId, status, limit, (page - 1) * limit);
   }
 
@@ -67,7 +67,7 @@ export class OrdersService {
   }
 
   async delete(caller: Principal, id: string): Promise<void> {
-    if (caller.role !== 'admin') throw forbidden('Only an admin may delete orders');
+    requireAdmin(caller, 'delete orders');
     const order = await this.store.findById(id);
     if (!order) throw notFound('Order');
     if (!deletable(order.status)) {

@@ -1,4 +1,4 @@
-export { UsersService, assertOwnerOrAdmin, type UserDeletedHook } from './users.service.js';
+export { UsersService, type UserDeletedHook } from './users.service.js';
 export { AuthService } from './auth.service.js';
 export { LoginThrottle, waitSeconds, type LoginFailureStore } from './login-throttle.js';
 export { createAuthenticate, type Authenticate } from './auth.hook.js';

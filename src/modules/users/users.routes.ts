@@ -1,6 +1,4 @@
-import { BearerAuth, problems } from '../../platform/http/common.schemas.js';
-import { forbidden } from '../../platform/errors.js';
-import { isAdmin } from '../../platform/http/principal.js';
+import { BearerAuth, problems, IdParams } from '../../platform/http/common.schemas.js';
 import type { HttpServer } from '../../platform/http/server.js';
 import type { Authenticate } from './auth.hook.js';
 import type { AuthService } from './auth.service.js';
@@ -9,7 +7,6 @@ import {
   LoginBody,
   RegisterBody,
   TokenResponse,
-  UserIdParams,
   UserListQuery,
   UserPage,
   UserPatchBody,
@@ -77,9 +74,8 @@ export function registerUserRoutes(
       },
     },
     async (request) => {
-      if (!isAdmin(request.principal!)) throw forbidden('Only an admin may list users');
       const { limit, page } = request.query;
-      return { ...(await users.list(limit, page)), page, limit };
+      return { ...(await users.list(request.principal!, limit, page)), page, limit };
     },
   );
 
@@ -91,7 +87,7 @@ export function registerUserRoutes(
         tags,
         security: BearerAuth,
         summary: 'A user (owner or admin)',
-        params: UserIdParams,
+        params: IdParams,
         response: { 200: { $ref: 'User' }, ...problems(400, 401, 403, 404) },
       },
     },
@@ -106,7 +102,7 @@ export function registerUserRoutes(
         tags,
         security: BearerAuth,
         summary: 'Change name, email or password (owner or admin); role (admin only)',
-        params: UserIdParams,
+        params: IdParams,
         body: UserPatchBody,
         response: { 200: { $ref: 'User' }, ...problems(400, 401, 403, 404, 409) },
       },
@@ -122,7 +118,7 @@ export function registerUserRoutes(
         tags,
         security: BearerAuth,
         summary: 'Delete a user (owner or admin): the cart goes, orders stay',
-        params: UserIdParams,
+        params: IdParams,
         response: { 204: { type: 'null', description: 'Deleted' }, ...problems(400, 401, 403, 404) },
       },
     },

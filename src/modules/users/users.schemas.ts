@@ -46,4 +46,3 @@ export const UserPatchBody = Type.Object(
 );
 export const UserListQuery = Type.Object(PageQuery, { additionalProperties: false });
 export const UserPage = PageOf(Type.Ref('User'));
-export const UserIdParams = Type.Object({ id: Uuid });

@@ -1,8 +1,9 @@
 import type { Clock } from '../../platform/clock.js';
-import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hashPassword, verifyPassword } from '../../platform/passwords.js';
-import { isAdmin, type Principal, type Role } from '../../platform/http/principal.js';
+import { requireAdmin, requireOwnerOrAdmin } from '../../platform/access.js';
+import type { Principal, Role } from '../../platform/http/principal.js';
 import type { Page, User, UserChanges, UserRecord, UserStore } from './users.ports.js';
 
 export interface NewUser {
@@ -44,19 +45,20 @@ export class UsersService {
   }
 
   async get(caller: Principal, id: string): Promise<User> {
-    assertOwnerOrAdmin(caller, id);
+    requireOwnerOrAdmin(caller, id);
     const user = await this.store.findById(id);
     if (!user) throw notFound('User');
     return toUser(user);
   }
 
-  list(limit: number, page: number): Promise<Page<User>> {
+  list(caller: Principal, limit: number, page: number): Promise<Page<User>> {
+    requireAdmin(caller, 'list users');
     return this.store.list(limit, (page - 1) * limit);
   }
 
   async update(caller: Principal, id: string, patch: UserPatch): Promise<User> {
-    assertOwnerOrAdmin(caller, id);
-    if (patch.role !== undefined && !isAdmin(caller)) throw forbidden('Only an admin may change a role');
+    requireOwnerOrAdmin(caller, id);
+    if (patch.role !== undefined) requireAdmin(caller, 'change a role');
     const changes: UserChanges = {};
     if (patch.email !== undefined) changes.email = patch.email.trim();
     if (patch.name !== undefined) changes.name = patch.name.trim();
@@ -68,7 +70,7 @@ export class UsersService {
   }
 
   async delete(caller: Principal, id: string): Promise<void> {
-    assertOwnerOrAdmin(caller, id);
+    requireOwnerOrAdmin(caller, id);
     const deleted = await this.store.softDelete(id, this.clock.now());
     if (!deleted) throw notFound('User');
     for (const hook of this.onDeleted) await hook(id);
@@ -96,10 +98,6 @@ export class UsersService {
     const updated = await this.store.update(existing.id, changes, this.clock.now());
     return toUser(updated ?? existing);
   }
-}
-
-export function assertOwnerOrAdmin(caller: Principal, ownerId: string): void {
-  if (caller.id !== ownerId && !isAdmin(caller)) throw forbidden();
 }
 
 export function toUser(record: UserRecord): User {
