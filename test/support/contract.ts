@@ -1,8 +1,14 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { testEnv } from './env.js';
 
-const CONTRACT_SUITE = fileURLToPath(new URL('../integration/api-contract.test.ts', import.meta.url));
+const CONTRACT_DIR = fileURLToPath(new URL('../contract/', import.meta.url));
+/** The api.md contract, one file per domain. */
+const CONTRACT_SUITE = readdirSync(CONTRACT_DIR)
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => join(CONTRACT_DIR, f));
 
 /**
  * Runs the whole api.md contract suite as a test run of its own (a clean environment, so it is not
@@ -15,7 +21,7 @@ export function runContractSuite(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-reporter=tap', CONTRACT_SUITE],
+      ['--import', 'tsx', '--test', '--test-reporter=tap', ...CONTRACT_SUITE],
       {
         env: testEnv(env),
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,7 +11,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 /**
  * Marks a read that must see every acknowledged write (a login right after registering, a token's
  * user, an order or a cart just changed, a price or stock): behind pgpool-II it goes to the
- * primary/main node instead of a standby that may trail it. Listings and search stay balanced.
+ * primary/main node instead of a standby that may trail it. Listings (they show price and stock)
+ * read there too; only the search index's hit ids are read on any backend.
  * The comment is pgpool's documented way; on a plain PostgreSQL it is only a comment.
  */
 export function onPrimary(sql: string): string {
