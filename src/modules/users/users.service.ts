@@ -51,7 +51,7 @@ export class UsersService {
     return toUser(user);
   }
 
-  list(caller: Principal, limit: number, page: number): Promise<Page<User>> {
+  async list(caller: Principal, limit: number, page: number): Promise<Page<User>> {
     requireAdmin(caller, 'list users');
     return this.store.list(limit, (page - 1) * limit);
   }
