@@ -97,7 +97,9 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   const authenticate = createAuthenticate(auth);
   const catalog = new CatalogService(
     catalogStore,
-    new CachedProductSearch(new PostgresProductSearch(db), 2_000),
+    config.searchCacheTtlMs > 0
+      ? new CachedProductSearch(new PostgresProductSearch(db), config.searchCacheTtlMs)
+      : new PostgresProductSearch(db),
     clock,
   );
   const orders = new OrdersService(orderStore, clock);

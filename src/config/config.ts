@@ -21,6 +21,8 @@ export interface AppConfig {
   readonly adminEmail: string;
   readonly adminPassword: string | undefined;
   readonly orderTtlMs: number;
+  /** How long an instance keeps a query's search hits (ids, not products); 0 turns it off. */
+  readonly searchCacheTtlMs: number;
   readonly instanceId: string;
   readonly logLevel: string;
   readonly stateDir: string;
@@ -93,6 +95,16 @@ export function loadConfig(
       problems.push(`BAZAAR_ORDER_TTL: ${(error as Error).message}`);
     }
   }
+  let searchCacheTtlMs = 2_000;
+  const searchTtlRaw = nonEmpty(env.BAZAAR_SEARCH_CACHE_TTL);
+  if (searchTtlRaw !== undefined) {
+    try {
+      searchCacheTtlMs = searchTtlRaw === '0' ? 0 : parseDuration(searchTtlRaw);
+      if (searchCacheTtlMs > 3_600_000) problems.push('BAZAAR_SEARCH_CACHE_TTL must be at most 1h');
+    } catch (error) {
+      problems.push(`BAZAAR_SEARCH_CACHE_TTL: ${(error as Error).message}`);
+    }
+  }
   const logLevel = oneOf(
     pick(flags.logLevel, 'LOG_LEVEL'),
     'LOG_LEVEL',
@@ -144,6 +156,7 @@ export function loadConfig(
     adminEmail: nonEmpty(env.BAZAAR_ADMIN_EMAIL) ?? 'admin@bazaar.local',
     adminPassword: nonEmpty(env.BAZAAR_ADMIN_PASSWORD),
     orderTtlMs,
+    searchCacheTtlMs,
     instanceId: pick(flags.instanceId, 'INSTANCE_ID') ?? `${hostname()}:${port}`,
     logLevel,
     stateDir: resolve(nonEmpty(env.BAZAAR_STATE_DIR) ?? '.bazaar'),

@@ -23,13 +23,16 @@ test('hits are kept per distinct request for the TTL, then asked again', async (
       return { ids: [`${r.text}-${asked.length}`], total: 1 };
     },
   };
-  const cached = new CachedProductSearch(inner, 50);
+  let now = 1_000;
+  const cached = new CachedProductSearch(inner, 50, { now: () => now });
   const first = await cached.search(request('платье'));
   assert.deepEqual(await cached.search(request('платье')), first);
   await cached.search(request('платье', 20));
   await cached.search(request('хлопок'));
   assert.deepEqual(asked, ['платье@0', 'платье@20', 'хлопок@0']);
-  await new Promise((r) => setTimeout(r, 80));
+  now += 49;
+  assert.deepEqual(await cached.search(request('платье')), first, 'still within the TTL');
+  now += 2;
   assert.notDeepEqual(await cached.search(request('платье')), first);
   assert.equal(asked.length, 4);
 });

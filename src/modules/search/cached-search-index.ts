@@ -15,9 +15,15 @@ export class CachedProductSearch implements ProductSearchIndex {
   constructor(
     private readonly inner: ProductSearchIndex,
     ttlMs: number,
-    maxEntries = 10_000,
+    options: { maxEntries?: number; now?: () => number } = {},
   ) {
-    this.cache = new LRUCache<string, Hits>({ max: maxEntries, ttl: ttlMs });
+    this.cache = new LRUCache<string, Hits>({
+      max: options.maxEntries ?? 10_000,
+      ttl: ttlMs,
+      // Time is read on every look-up (not cached for a millisecond), from the clock given.
+      ttlResolution: 0,
+      ...(options.now ? { perf: { now: options.now } } : {}),
+    });
   }
 
   async search(request: SearchRequest): Promise<Hits> {
