@@ -67,6 +67,8 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     logger,
     metrics,
     applicationName: `bazaar ${config.instanceId}`,
+    // A DATABASE_URL may be pgpool-II replicating statement by statement; the embedded one is not.
+    replicated: config.databaseUrl !== undefined,
   });
   await migrate(db, clock, logger);
 

@@ -9,6 +9,7 @@ import { Client } from '../support/http.js';
 import { newCustomer } from '../support/app.js';
 import { CheckoutTraffic } from '../support/traffic.js';
 import { runContractSuite } from '../support/contract.js';
+import { registerTortureTests } from '../support/torture.js';
 
 // The replicated topology as real processes: pgpool-II over two PostgreSQL backends, two API
 // instances behind two nginx, in native replication and in streaming mode. One cluster per mode,
@@ -170,6 +171,10 @@ for (const [offset, mode] of MODES.filter(
       assert.equal(replies.filter((r) => r.status === 201).length, 7);
       assert.equal((await api.get(`/api/v1/products/${product.id}`)).body.stock, 0);
       assert.match(await cli('verify'), /backends agree/);
+    });
+
+    describe('many users at once (the concurrency torture suite)', () => {
+      registerTortureTests(() => ({ entrypoints: status.entrypoints, admin, dir }));
     });
 
     test('kill postgres:1, pgpool:0, api:0, nginx:0 under traffic: nothing acknowledged is lost', async () => {

@@ -39,6 +39,12 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** How long a refusing endpoint is left alone before it is tried again. */
   downForMs?: number;
+  /**
+   * Behind pgpool-II's native replication every backend runs every write: a write statement is
+   * then sent inside its own transaction, so that the row locks it takes are held on every
+   * backend before a competing write can reach any of them (ADR 11). Off for a lone PostgreSQL.
+   */
+  replicated?: boolean;
 }
 
 interface EndpointPool {
@@ -111,15 +117,24 @@ export class Database implements Queryable {
       attempt.sent = true;
       return this.execute<R>(client, statement, values);
     };
+    const readOnly = isReadOnly(statement.text);
+    if (!readOnly && this.options.replicated) return this.transaction((tx) => tx.query<R>(statement, values));
     return this.withConnection(work, {
       // A read changes nothing, so one sent on a connection that turns out dead (pgpool-II drops
       // every session when a backend fails over) runs again on a fresh one.
-      safeToResend: isReadOnly(statement.text),
+      safeToResend: readOnly,
     });
   }
 
-  /** Runs `work` in one transaction; any error rolls it back. */
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one transaction; any error rolls it back. `idempotent`: running the whole
+   * transaction twice leaves what running it once does (set a cart line to 3), so when the
+   * connection dies after it was sent, whatever happened to it, it is run once more on another.
+   */
+  async transaction<T>(
+    work: (tx: Queryable) => Promise<T>,
+    options: { idempotent?: boolean } = {},
+  ): Promise<T> {
     return this.withConnection(
       async (client, attempt) => {
         await client.query('BEGIN');
@@ -138,6 +153,7 @@ export class Database implements Queryable {
             () => undefined,
             () => undefined,
           ),
+        safeToResend: options.idempotent ?? false,
       },
     );
   }

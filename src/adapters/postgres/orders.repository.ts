@@ -70,6 +70,13 @@ const SQL = {
              updated_at = $5
            WHERE id = $1 AND status = $2 AND deleted_at IS NULL RETURNING id`,
   },
+  // Before stock goes back: the products locked in id order, as checkout locks them, so a
+  // cancellation and a checkout of the same products wait for each other instead of deadlocking.
+  lockOrderedProducts: {
+    name: 'orders.lock_ordered_products',
+    text: `SELECT id FROM products WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ANY($1::uuid[]))
+           ORDER BY id FOR UPDATE`,
+  },
   release: {
     name: 'orders.release_stock',
     text: `UPDATE products p SET stock = p.stock + s.quantity, version = p.version + 1, updated_at = $2
@@ -85,6 +92,11 @@ const SQL = {
     name: 'orders.due',
     text: onPrimary(`SELECT id FROM orders WHERE status = 'pending_payment' AND expires_at <= $1
            ORDER BY expires_at, id LIMIT $2`),
+  },
+  // Two instances sweeping the same due orders lock them in one order: no deadlock.
+  lockDue: {
+    name: 'orders.lock_due',
+    text: `SELECT id FROM orders WHERE id = ANY($1::uuid[]) AND status = 'pending_payment' ORDER BY id FOR UPDATE`,
   },
   expire: {
     name: 'orders.expire',
@@ -213,7 +225,7 @@ export class PostgresOrderStore implements OrderStore {
       ]);
       if (rowCount === 0) return false;
       // Same transaction as the status guard above: the stock goes back exactly once.
-      if (change.to === 'cancelled') await tx.query(SQL.release, [[id], change.at]);
+      if (change.to === 'cancelled') await this.release(tx, [id], change.at);
       return true;
     });
     return changed ? this.findById(id) : null;
@@ -227,9 +239,16 @@ export class PostgresOrderStore implements OrderStore {
     const due = (await this.db.query<{ id: string }>(SQL.due, [now, batch])).rows.map((r) => r.id);
     if (due.length === 0) return [];
     return this.db.transaction(async (tx) => {
+      await tx.query(SQL.lockDue, [due]);
       const cancelled = (await tx.query<{ id: string }>(SQL.expire, [due, now])).rows.map((r) => r.id);
-      if (cancelled.length > 0) await tx.query(SQL.release, [cancelled, now]);
+      if (cancelled.length > 0) await this.release(tx, cancelled, now);
       return cancelled;
     });
+  }
+
+  /** Puts the stock of cancelled orders back, exactly once (the caller's status guard). */
+  private async release(tx: Queryable, orderIds: string[], at: Date): Promise<void> {
+    await tx.query(SQL.lockOrderedProducts, [orderIds]);
+    await tx.query(SQL.release, [orderIds, at]);
   }
 }
