@@ -62,6 +62,23 @@ describe('checkout of the cart', () => {
     assert.deepEqual((await carts.get(anna.id)).lines, []);
   });
 
+  test('a twin with the same key that commits while this one reads the cart is replayed, not a 400', async () => {
+    await cartsService.setQuantity(anna, anna.id, 'p-dress', 1);
+    const read = carts.get.bind(carts);
+    let twin: Promise<unknown> | undefined;
+    carts.get = async (userId) => {
+      carts.get = read;
+      // The twin checks out completely (order committed, cart emptied) during this read.
+      twin = checkout.execute(anna, 'k1', {});
+      await twin;
+      return read(userId);
+    };
+    const late = await checkout.execute(anna, 'k1', {});
+    assert.equal(late.replayed, true);
+    assert.equal(orders.orders.size, 1);
+    assert.equal(catalog.products.get('p-dress')!.stock, 4);
+  });
+
   test('a line changed while checking out stays in the cart', async () => {
     await cartsService.setQuantity(anna, anna.id, 'p-dress', 1);
     const placed = await checkout.execute(anna, 'k1', {});

@@ -45,10 +45,12 @@ export class PlaceOrder {
       shipping_address: input.shipping_address,
     });
     const fromCart = input.items === undefined;
+    const lines = fromCart ? await this.cartLines(userId) : mergeLines(input.items!);
+    // The key is looked up after the cart was read: a twin request with this key empties the cart
+    // only after its order committed, so a cart found empty here while the key is taken is that
+    // twin's order to replay, not an empty cart.
     const previous = await this.orders.findByIdempotencyKey(userId, idempotencyKey);
     if (previous) return this.replay(previous, hash, fromCart);
-
-    const lines = fromCart ? await this.cartLines(userId) : mergeLines(input.items!);
     if (lines.length === 0)
       throw new AppError('bad_request', fromCart ? 'The cart is empty' : 'No items to order');
 
