@@ -115,6 +115,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     logger,
     metrics,
     version: VERSION,
+    trustedProxies: config.trustedProxies,
   });
   registerSystemRoutes(http, {
     instanceId: config.instanceId,

@@ -20,15 +20,38 @@ export function printStatus(status: ClusterStatus): void {
   const rows = status.components.map((c) => [
     c.name,
     c.state,
+    c.host,
     c.address,
     c.pid === null ? '-' : String(c.pid),
   ]);
-  const header = ['component', 'state', 'address', 'pid'];
+  const header = ['component', 'state', 'host', 'address', 'pid'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(
     `${line(header)}\n${rows.map(line).join('\n')}\n\nentrypoints: ${status.entrypoints.join(' ')}\n`,
   );
+}
+
+/** `0.2` for every host, or `api=0.25,postgres=0.3` per kind. */
+function hostCpu(value: string): Record<string, number> {
+  const quota = (raw: string, what: string) => {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0.01 || n > 8)
+      throw new InvalidArgumentError(`${what} must be a number of cores in 0.01..8`);
+    return n;
+  };
+  if (!value.includes('=')) return { '*': quota(value, '--host-cpu') };
+  const kinds = new Set(KINDS.map((k) => k.name));
+  const result: Record<string, number> = {};
+  for (const part of value.split(',')) {
+    const [kind, raw] = part.split('=');
+    if (!kind || !kinds.has(kind) || raw === undefined)
+      throw new InvalidArgumentError(
+        `--host-cpu: "${part}" is not kind=cores (kinds: ${[...kinds].join(', ')})`,
+      );
+    result[kind] = quota(raw, `--host-cpu ${kind}`);
+  }
+  return result;
 }
 
 /** The key commander stores a flag's value under: `--seed-users <n>` -> seedUsers. */
@@ -60,6 +83,19 @@ export function clusterCommand(): Command {
         .choices(['native', 'streaming'])
         .default('native'),
     );
+  up.addOption(
+    new Option(
+      '--placement <placement>',
+      'loopback, or a simulated host per component (network namespace, CPU quota)',
+    )
+      .choices(['loopback', 'hosts'])
+      .default('loopback'),
+  );
+  up.option(
+    '--host-cpu <cores>',
+    'host placement: CPU quota per host in cores, for all (0.2) or per kind (api=0.25,postgres=0.3)',
+    hostCpu,
+  );
   for (const kind of KINDS) {
     const o = kind.countOption;
     if (o) up.option(o.flag, o.description, bounded(o.flag.split(' ')[0]!, [o.min, o.max]), o.default);
@@ -85,7 +121,12 @@ export function clusterCommand(): Command {
         seedUsers: o.seedUsers,
         redis: o.redis,
         cassandra: o.cassandra,
+        placement: o.placement,
+        ...(o.hostCpu ? { hostCpu: o.hostCpu } : {}),
       };
+      if (o.placement === 'hosts' && process.getuid?.() !== 0)
+        throw new Error('--placement hosts makes network namespaces and cgroups: run it as root');
+      if (o.hostCpu && o.placement !== 'hosts') throw new Error('--host-cpu needs --placement hosts');
       const started = Date.now();
       const settings = loadClusterSettings();
       const c = await Cluster.up(topology, settings, say);
@@ -109,6 +150,8 @@ export function clusterCommand(): Command {
     ['kill', 'Crash a component (SIGKILL)'],
     ['stop', 'Stop a component gracefully'],
     ['start', 'Bring a component back (a PostgreSQL backend is re-synced first)'],
+    ['partition', "Cut a simulated host's link (host placement): it keeps running, nobody reaches it"],
+    ['heal', "Restore a simulated host's link"],
   ] as const) {
     cluster
       .command(`${verb} <name>`)

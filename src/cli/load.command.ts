@@ -1,5 +1,5 @@
 import { loadLoadSettings } from '../config/lab-settings.js';
-import { ports } from '../cluster/layout.js';
+import { at, hostPort } from '../cluster/layout.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isAlive } from '../platform/processes.js';
@@ -66,7 +66,7 @@ async function runningCluster(dir: string): Promise<{ targets: string[]; adminPa
   const nginx = Array.from({ length: t.nginx }, (_, i) => i).filter((i) => isAlive(state.pids[`nginx:${i}`]));
   if (nginx.length === 0) return null;
   return {
-    targets: nginx.map((i) => `http://127.0.0.1:${ports.nginx(t, i)}`),
+    targets: nginx.map((i) => `http://${hostPort(at(t, 'nginx', i))}`),
     adminPassword: state.adminPassword,
   };
 }

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { componentDir, ports, type Topology } from './layout.js';
+import { at, componentDir, type Topology } from './layout.js';
+import { placed } from './hosts.js';
 import { startDaemon, waitUntil } from '../platform/processes.js';
 
 /** The `bazaar` entry point: API instances and the seeder run it on this process's Node.js. */
@@ -11,15 +12,24 @@ export const BAZAAR_BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.me
 export async function startApi(t: Topology, i: number, env: NodeJS.ProcessEnv): Promise<number> {
   const dir = componentDir(t, 'api', i);
   await mkdir(dir, { recursive: true });
-  const port = ports.api(t, i);
-  const pid = startDaemon(
-    process.execPath,
-    [BAZAAR_BIN, 'serve', '--port', String(port), '--instance-id', `api:${i}`],
-    { logFile: join(dir, 'api.log'), env: { ...env, BAZAAR_STATE_DIR: dir } },
-  );
+  const { host, port } = at(t, 'api', i);
+  const p = placed(t, 'api', i, process.execPath, [
+    BAZAAR_BIN,
+    'serve',
+    '--host',
+    host,
+    '--port',
+    String(port),
+    '--instance-id',
+    `api:${i}`,
+  ]);
+  const pid = startDaemon(p.command, p.args, {
+    logFile: join(dir, 'api.log'),
+    env: { ...env, BAZAAR_STATE_DIR: dir },
+  });
   await waitUntil(
     () =>
-      fetch(`http://127.0.0.1:${port}/ready`).then(
+      fetch(`http://${host}:${port}/ready`).then(
         (r) => r.ok,
         () => false,
       ),

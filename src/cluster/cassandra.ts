@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
-import { componentDir, hosts, ports, type Topology } from './layout.js';
+import { at, componentDir, hostPort, type Topology } from './layout.js';
+import { placed } from './hosts.js';
 import { startDaemon, waitUntil } from '../platform/processes.js';
 
 /**
@@ -81,11 +82,11 @@ function cassandraYaml(t: Topology, i: number): string {
     'seed_provider:',
     '  - class_name: org.apache.cassandra.locator.SimpleSeedProvider',
     '    parameters:',
-    `      - seeds: "${hosts.cassandra(0)}:${ports.cassandraStorage(t)}"`,
-    `listen_address: ${hosts.cassandra(i)}`,
-    `rpc_address: ${hosts.cassandra(i)}`,
-    `storage_port: ${ports.cassandraStorage(t)}`,
-    `native_transport_port: ${ports.cassandra(t, i)}`,
+    `      - seeds: "${hostPort(at(t, 'cassandraStorage', 0))}"`,
+    `listen_address: ${at(t, 'cassandra', i).host}`,
+    `rpc_address: ${at(t, 'cassandra', i).host}`,
+    `storage_port: ${at(t, 'cassandraStorage', i).port}`,
+    `native_transport_port: ${at(t, 'cassandra', i).port}`,
     'start_native_transport: true',
     `data_file_directories: [${join(dir, 'data')}]`,
     `commitlog_directory: ${join(dir, 'commitlog')}`,
@@ -132,34 +133,31 @@ export async function startCassandraNode(t: Topology, i: number, lib: string): P
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'cassandra.yaml'), cassandraYaml(t, i));
   await writeFile(join(dir, 'logback.xml'), LOGBACK);
-  const pid = startDaemon(
-    'java',
-    [
-      `-Xms${HEAP}`,
-      `-Xmx${HEAP}`,
-      ...JVM17_OPTIONS,
-      `-Dcassandra.config=file://${join(dir, 'cassandra.yaml')}`,
-      `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
-      `-Dcassandra.logdir=${dir}`,
-      `-Dcassandra.storagedir=${dir}`,
-      `-Dcassandra.jmx.local.port=${ports.cassandraJmx(t, i)}`,
-      '-Dcassandra-foreground=yes',
-      // Nothing to wait for on a loopback ring; the default would add seconds to every start.
-      '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-      '-Dcassandra.superuser_setup_delay_ms=0',
-      '-cp',
-      `${lib}/*`,
-      'org.apache.cassandra.service.CassandraDaemon',
-    ],
-    { logFile: join(dir, 'cassandra.log'), cwd: dir },
-  );
+  const p = placed(t, 'cassandra', i, 'java', [
+    `-Xms${HEAP}`,
+    `-Xmx${HEAP}`,
+    ...JVM17_OPTIONS,
+    `-Dcassandra.config=file://${join(dir, 'cassandra.yaml')}`,
+    `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
+    `-Dcassandra.logdir=${dir}`,
+    `-Dcassandra.storagedir=${dir}`,
+    `-Dcassandra.jmx.local.port=${at(t, 'cassandraJmx', i).port}`,
+    '-Dcassandra-foreground=yes',
+    // Nothing to wait for on a loopback ring; the default would add seconds to every start.
+    '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+    '-Dcassandra.superuser_setup_delay_ms=0',
+    '-cp',
+    `${lib}/*`,
+    'org.apache.cassandra.service.CassandraDaemon',
+  ]);
+  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'cassandra.log'), cwd: dir });
   await waitUntil(() => nodeAnswers(t, i), 180_000, `cassandra:${i} accepting CQL`);
   return pid;
 }
 
 /** A driver session to one node only (for probes and checks of that node's own view). */
 async function withNode<T>(t: Topology, i: number, work: (c: cassandra.Client) => Promise<T>): Promise<T> {
-  const contactPoint = `${hosts.cassandra(i)}:${ports.cassandra(t, i)}`;
+  const contactPoint = hostPort(at(t, 'cassandra', i));
   const client = new cassandra.Client({
     contactPoints: [contactPoint],
     localDataCenter: 'datacenter1',
@@ -220,9 +218,8 @@ export function cassandraEnv(t: Topology): Record<string, string> {
   if (nodes === 0) return {};
   return {
     CATALOG_STORE: 'cassandra',
-    CASSANDRA_CONTACT_POINTS: Array.from(
-      { length: nodes },
-      (_, i) => `${hosts.cassandra(i)}:${ports.cassandra(t, i)}`,
-    ).join(','),
+    CASSANDRA_CONTACT_POINTS: Array.from({ length: nodes }, (_, i) => hostPort(at(t, 'cassandra', i))).join(
+      ',',
+    ),
   };
 }

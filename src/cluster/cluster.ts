@@ -3,8 +3,10 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ClusterSettings } from '../config/cluster-settings.js';
 import { isAlive, portAnswers, signalGroup, stopGroup, waitUntil } from '../platform/processes.js';
-import { isServerKind, range, type KindContext, type ServerKind, type Stage } from './kind.js';
-import { componentDir, componentName, type Topology } from './layout.js';
+import { range, type KindContext, type ServerKind } from './kind.js';
+import { componentDir, componentName, isHosts, type Topology } from './layout.js';
+import { createNetwork, ensureHost, hostNames, removeHost, removeNetwork, setLink } from './hosts.js';
+import { runStages } from './stages.js';
 import { KINDS, kindNamed, STAGES } from './registry.js';
 import { installMissing } from './requirements.js';
 import { loadState, saveState, stateFile, type ClusterState } from './state.js';
@@ -13,6 +15,8 @@ export interface ComponentStatus {
   name: string;
   kind: string;
   index: number;
+  /** `loopback`, or the simulated host (its network namespace) in host placement. */
+  host: string;
   pid: number | null;
   address: string;
   state: 'up' | 'down';
@@ -93,6 +97,10 @@ export class Cluster {
     const cluster = new Cluster(state, settings, say);
     await saveState(state);
     try {
+      if (isHosts(topology)) {
+        cluster.context.step('simulated hosts: a bridge on 198.18.0.0/15, a namespace and a CPU quota each');
+        await createNetwork(topology);
+      }
       await cluster.runStages();
     } catch (error) {
       say(`cluster up failed: ${(error as Error).message}; stopping what was started`);
@@ -111,28 +119,8 @@ export class Cluster {
     return this.state.adminPassword;
   }
 
-  /**
-   * Each stage starts once every stage it depends on is up. A failure lets the stages already
-   * running finish (so `down` finds every pid) before it is reported.
-   */
-  private async runStages(): Promise<void> {
-    const running = new Map<string, Promise<void>>();
-    const byName = new Map(STAGES.map((s) => [s.name, s]));
-    const launch = (stage: Stage): Promise<void> => {
-      let promise = running.get(stage.name);
-      if (!promise) {
-        promise = (async () => {
-          await Promise.all(stage.dependsOn.map((d) => launch(byName.get(d)!)));
-          if (isServerKind(stage) && stage.count(this.topology) === 0) return;
-          await stage.up(this.context);
-        })();
-        running.set(stage.name, promise);
-      }
-      return promise;
-    };
-    const outcomes = await Promise.allSettled(STAGES.map(launch));
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed) throw failed.reason;
+  private runStages(): Promise<void> {
+    return runStages(STAGES, this.context);
   }
 
   /** What an API instance or the seeder is given: the caller's BAZAAR_* and every kind's share. */
@@ -158,6 +146,7 @@ export class Cluster {
   private async startInstance(kind: ServerKind, i: number): Promise<void> {
     let pid: number;
     try {
+      if (isHosts(this.topology)) await this.ensureHost(kind.name, i);
       pid = await kind.start(this.context, i);
     } catch (error) {
       const where = componentDir(this.topology, kind.name, i);
@@ -167,6 +156,12 @@ export class Cluster {
     }
     this.state.pids[componentName(kind.name, i)] = pid;
     await this.save();
+  }
+
+  /** The simulated host of an instance, made on its first start and kept (with its data) after. */
+  private async ensureHost(kind: string, i: number): Promise<void> {
+    this.state.hosts ??= {};
+    this.state.hosts[componentName(kind, i)] = await ensureHost(this.topology, kind, i);
   }
 
   private pidOf(kind: ServerKind, i: number): number | undefined {
@@ -192,6 +187,7 @@ export class Cluster {
           name: componentName(kind.name, i),
           kind: kind.name,
           index: i,
+          host: isHosts(this.topology) ? hostNames(this.topology, kind.name, i).namespace : 'loopback',
           pid: pid ?? null,
           address: this.addressOf(kind, i),
           state: (await this.answers(kind, i)) ? 'up' : 'down',
@@ -253,7 +249,30 @@ export class Cluster {
     for (const kind of [...KINDS].reverse()) {
       await Promise.all(range(kind.count(this.topology)).map((i) => this.stopInstance(kind, i)));
     }
+    if (isHosts(this.topology)) {
+      for (const kind of KINDS)
+        for (const i of range(kind.count(this.topology))) await removeHost(this.topology, kind.name, i);
+      await removeNetwork(this.topology);
+    }
     await rm(stateFile(this.topology.dir), { force: true });
+  }
+
+  /**
+   * Cuts a simulated host's link: its processes keep running, but nobody reaches them and their
+   * packets go nowhere (connections hang rather than being refused). `heal` restores it.
+   */
+  async partition(name: string): Promise<void> {
+    const { kind, index } = this.resolve(name);
+    if (!isHosts(this.topology))
+      throw new Error('partition needs host placement (`cluster up --placement hosts`)');
+    await setLink(this.topology, kind.name, index, false);
+  }
+
+  async heal(name: string): Promise<void> {
+    const { kind, index } = this.resolve(name);
+    if (!isHosts(this.topology))
+      throw new Error('heal needs host placement (`cluster up --placement hosts`)');
+    await setLink(this.topology, kind.name, index, true);
   }
 
   private resolve(name: string): { kind: ServerKind; index: number } {

@@ -6,6 +6,12 @@ import { join, resolve } from 'node:path';
  */
 export type PgMode = 'native' | 'streaming';
 
+/**
+ * Where the components run: all on this machine's loopback with ports derived from the base
+ * port, or each on a simulated host of its own (network namespace, address, CPU quota; ADR 12).
+ */
+export type Placement = 'loopback' | 'hosts';
+
 /** How many of each server kind run, and where: kept in cluster.json. */
 export interface Topology {
   pg: number;
@@ -22,37 +28,88 @@ export interface Topology {
   redis?: number;
   /** Cassandra nodes for the catalog (0 or absent: catalog in PostgreSQL). */
   cassandra?: number;
+  /** Absent: loopback. */
+  placement?: Placement;
+  /** In host placement: each kind's CPU quota, in cores (0.25 = a quarter of one core). */
+  hostCpu?: Record<string, number>;
 }
 
 export const LIMITS = { pg: [1, 5], pgpool: [1, 4], api: [1, 8], nginx: [1, 4] } as const;
 
+export interface Address {
+  host: string;
+  port: number;
+}
+
 /**
- * The port plan, in one place so that no two kinds collide: every port derives from the base
- * port, so two clusters with different bases never collide either. pgpool i at base+10+i, API i
- * at base+50+i, nginx i at base+80+i, PostgreSQL i at base+100+i, pgpool's pcp at base+200+i,
- * watchdog at base+300+i, heartbeat at base+400+i, Redis at base+500+i and Sentinel at
- * base+520+i. Cassandra node i listens on its own loopback address (127.0.0.2+i) with the same
- * ports on every node, as a real ring does: CQL at base+600, gossip at base+601; JMX at base+610+i.
+ * The port plan, in one place so that no two kinds collide. On loopback every port derives from
+ * the base port (two clusters with different bases never collide): pgpool i at base+10+i, API i at
+ * base+50+i, nginx at base+80+i, PostgreSQL at base+100+i, pcp at base+200+i, watchdog at
+ * base+300+i, heartbeat at base+400+i, Redis at base+500+i, Sentinel at base+520+i; Cassandra node
+ * i listens on 127.0.0.2+i with the ring's shared ports (CQL base+600, gossip base+601) and JMX at
+ * base+610+i. On simulated hosts every server has an address of its own and its standard port.
  */
-export const ports = {
-  pgpool: (t: Topology, i: number) => t.basePort + 10 + i,
-  api: (t: Topology, i: number) => t.basePort + 50 + i,
-  nginx: (t: Topology, i: number) => t.basePort + 80 + i,
-  postgres: (t: Topology, i: number) => t.basePort + 100 + i,
-  pcp: (t: Topology, i: number) => t.basePort + 200 + i,
-  watchdog: (t: Topology, i: number) => t.basePort + 300 + i,
-  heartbeat: (t: Topology, i: number) => t.basePort + 400 + i,
-  redis: (t: Topology, i: number) => t.basePort + 500 + i,
-  sentinel: (t: Topology, i: number) => t.basePort + 520 + i,
-  cassandra: (t: Topology, _i: number) => t.basePort + 600,
-  cassandraStorage: (t: Topology) => t.basePort + 601,
-  cassandraJmx: (t: Topology, i: number) => t.basePort + 610 + i,
+const SERVICES = {
+  pgpool: { kind: 'pgpool', offset: 10, standard: 9999 },
+  api: { kind: 'api', offset: 50, standard: 8080 },
+  nginx: { kind: 'nginx', offset: 80, standard: 80 },
+  postgres: { kind: 'postgres', offset: 100, standard: 5432 },
+  pcp: { kind: 'pgpool', offset: 200, standard: 9898 },
+  watchdog: { kind: 'pgpool', offset: 300, standard: 9000 },
+  heartbeat: { kind: 'pgpool', offset: 400, standard: 9694 },
+  redis: { kind: 'redis', offset: 500, standard: 6379 },
+  sentinel: { kind: 'sentinel', offset: 520, standard: 26379 },
+  cassandra: { kind: 'cassandra', offset: 600, standard: 9042, shared: true },
+  cassandraStorage: { kind: 'cassandra', offset: 601, standard: 7000, shared: true },
+  cassandraJmx: { kind: 'cassandra', offset: 610, standard: 7199 },
+} as const;
+
+export type Service = keyof typeof SERVICES;
+
+/** Each kind's block of host numbers on the simulated network (instance i is block + i). */
+const HOST_BLOCKS: Record<string, number> = {
+  postgres: 10,
+  pgpool: 20,
+  api: 30,
+  nginx: 40,
+  redis: 50,
+  sentinel: 60,
+  cassandra: 70,
+  client: 100,
 };
 
-/** Loopback addresses: one per Cassandra node, so that each node keeps the ring's ports. */
-export const hosts = {
-  cassandra: (i: number) => `127.0.0.${2 + i}`,
-};
+/**
+ * The simulated network: 198.18.0.0/15 is reserved for benchmarks (RFC 2544) and exists nowhere
+ * outside this machine; one /24 per base port, so clusters on different bases never share one.
+ */
+export function hostNetwork(t: Topology): { prefix: string; gateway: string } {
+  const prefix = `198.18.${Math.floor(t.basePort / 100) % 256}`;
+  return { prefix, gateway: `${prefix}.1` };
+}
+
+export function isHosts(t: Topology): boolean {
+  return t.placement === 'hosts';
+}
+
+/** The simulated host of instance i of a kind (its address on the cluster's network). */
+export function hostAddress(t: Topology, kind: string, i: number): string {
+  const block = HOST_BLOCKS[kind];
+  if (block === undefined) throw new Error(`no host block for ${kind}`);
+  return `${hostNetwork(t).prefix}.${block + i}`;
+}
+
+/** Where instance i of a service listens. */
+export function at(t: Topology, service: Service, i: number): Address {
+  const s = SERVICES[service];
+  if (isHosts(t)) return { host: hostAddress(t, s.kind, i), port: s.standard };
+  const host = s.kind === 'cassandra' ? `127.0.0.${2 + i}` : '127.0.0.1';
+  return { host, port: t.basePort + s.offset + ('shared' in s ? 0 : i) };
+}
+
+/** `host:port`, as configuration files and connection lists write it. */
+export function hostPort(a: Address): string {
+  return `${a.host}:${a.port}`;
+}
 
 export function componentDir(t: Topology, kind: string, i: number): string {
   return join(resolve(t.dir), `${kind}-${i}`);

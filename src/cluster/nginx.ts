@@ -1,6 +1,7 @@
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { componentDir, ports, type Topology } from './layout.js';
+import { at, componentDir, hostPort, type Topology } from './layout.js';
+import { placed } from './hosts.js';
 import { portAnswers, startDaemon, waitUntil } from '../platform/processes.js';
 import { requireBinary } from './requirements.js';
 
@@ -18,7 +19,7 @@ export function nginxConf(t: Topology, i: number): string {
   const dir = componentDir(t, 'nginx', i);
   const upstreams = Array.from(
     { length: t.api },
-    (_, a) => `    server 127.0.0.1:${ports.api(t, a)} max_fails=3 fail_timeout=5s;`,
+    (_, a) => `    server ${hostPort(at(t, 'api', a))} max_fails=3 fail_timeout=5s;`,
   ).join('\n');
   return `worker_processes 1;
 daemon off;
@@ -44,7 +45,7 @@ ${upstreams}
     keepalive_timeout 4s;
   }
   server {
-    listen 127.0.0.1:${ports.nginx(t, i)};
+    listen ${hostPort(at(t, 'nginx', i))};
     # What nginx answers itself is a problem document too, never an HTML page.
     error_page 413 = @too_large;
     error_page 502 503 504 = @unavailable;
@@ -71,7 +72,10 @@ ${upstreams}
       proxy_next_upstream error timeout http_502;
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 1s;
-      proxy_read_timeout 30s;
+      # Above the API's own 15 s database bound (its 503 comes first), below a client's patience:
+      # a request sent to a host whose link was cut is retried elsewhere (if idempotent) after it.
+      proxy_send_timeout 10s;
+      proxy_read_timeout 20s;
     }
   }
 }
@@ -89,13 +93,16 @@ export async function writeNginxConfig(t: Topology, i: number): Promise<void> {
 
 export async function startNginx(t: Topology, i: number): Promise<number> {
   const dir = componentDir(t, 'nginx', i);
-  const pid = startDaemon(
-    requireBinary('nginx'),
-    ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-p', dir],
-    {
-      logFile: join(dir, 'nginx.out'),
-    },
-  );
-  await waitUntil(() => portAnswers(ports.nginx(t, i)), 30_000, `nginx:${i} listening`);
+  const p = placed(t, 'nginx', i, requireBinary('nginx'), [
+    '-c',
+    join(dir, 'nginx.conf'),
+    '-e',
+    join(dir, 'error.log'),
+    '-p',
+    dir,
+  ]);
+  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'nginx.out') });
+  const { host, port } = at(t, 'nginx', i);
+  await waitUntil(() => portAnswers(port, host), 30_000, `nginx:${i} listening`);
   return pid;
 }

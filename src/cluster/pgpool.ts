@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { componentDir, ports, type Topology } from './layout.js';
+import { at, componentDir, hostNetwork, hostPort, isHosts, type Topology } from './layout.js';
+import { placed } from './hosts.js';
 import { dataDir, pgpoolChildren, PG_USER, DATABASE } from './postgres-backend.js';
 import { portAnswers, run, startDaemon, waitUntil } from '../platform/processes.js';
 import { childEnv } from '../config/child-env.js';
@@ -25,11 +26,11 @@ export function pgpoolConf(t: Topology, i: number): string {
   const dir = componentDir(t, 'pgpool', i);
   const settings: Record<string, string | number> = {
     backend_clustering_mode: MODES[t.mode],
-    listen_addresses: '127.0.0.1',
-    port: ports.pgpool(t, i),
+    listen_addresses: at(t, 'pgpool', i).host,
+    port: at(t, 'pgpool', i).port,
     socket_dir: dir,
-    pcp_listen_addresses: '127.0.0.1',
-    pcp_port: ports.pcp(t, i),
+    pcp_listen_addresses: at(t, 'pcp', i).host,
+    pcp_port: at(t, 'pcp', i).port,
     pcp_socket_dir: dir,
     wd_ipc_socket_dir: dir,
     pid_file_name: join(dir, 'pgpool.pid'),
@@ -75,8 +76,8 @@ export function pgpoolConf(t: Topology, i: number): string {
     use_watchdog: t.pgpool > 1 ? 'on' : 'off',
   };
   for (let b = 0; b < t.pg; b++) {
-    settings[`backend_hostname${b}`] = '127.0.0.1';
-    settings[`backend_port${b}`] = ports.postgres(t, b);
+    settings[`backend_hostname${b}`] = at(t, 'postgres', b).host;
+    settings[`backend_port${b}`] = at(t, 'postgres', b).port;
     settings[`backend_weight${b}`] = 1;
     settings[`backend_data_directory${b}`] = dataDir(t, b);
     settings[`backend_flag${b}`] = 'ALLOW_TO_FAILOVER';
@@ -95,11 +96,11 @@ export function pgpoolConf(t: Topology, i: number): string {
       wd_priority: t.pgpool - i,
     });
     for (let w = 0; w < t.pgpool; w++) {
-      settings[`hostname${w}`] = '127.0.0.1';
-      settings[`wd_port${w}`] = ports.watchdog(t, w);
-      settings[`pgpool_port${w}`] = ports.pgpool(t, w);
-      settings[`heartbeat_hostname${w}`] = '127.0.0.1';
-      settings[`heartbeat_port${w}`] = ports.heartbeat(t, w);
+      settings[`hostname${w}`] = at(t, 'watchdog', w).host;
+      settings[`wd_port${w}`] = at(t, 'watchdog', w).port;
+      settings[`pgpool_port${w}`] = at(t, 'pgpool', w).port;
+      settings[`heartbeat_hostname${w}`] = at(t, 'heartbeat', w).host;
+      settings[`heartbeat_port${w}`] = at(t, 'heartbeat', w).port;
     }
   }
   return Object.entries(settings)
@@ -120,9 +121,10 @@ export async function writePgpoolConfig(t: Topology, i: number): Promise<void> {
   await writeFile(join(dir, 'pgpool.conf'), pgpoolConf(t, i));
   await writeFile(join(dir, 'pcp.conf'), `${PCP_USER}:${md5}\n`);
   await writeFile(join(dir, 'pool_passwd'), '');
-  await writeFile(join(dir, 'pool_hba.conf'), 'host all all 127.0.0.1/32 trust\n');
+  const network = isHosts(t) ? `host all all ${hostNetwork(t).prefix}.0/24 trust\n` : '';
+  await writeFile(join(dir, 'pool_hba.conf'), `host all all 127.0.0.1/32 trust\n${network}`);
   await writeFile(join(dir, 'pgpool_node_id'), `${i}\n`);
-  await writeFile(join(dir, '.pcppass'), `127.0.0.1:${ports.pcp(t, i)}:${PCP_USER}:${PCP_PASSWORD}\n`, {
+  await writeFile(join(dir, '.pcppass'), `${hostPort(at(t, 'pcp', i))}:${PCP_USER}:${PCP_PASSWORD}\n`, {
     mode: 0o600,
   });
 }
@@ -130,24 +132,19 @@ export async function writePgpoolConfig(t: Topology, i: number): Promise<void> {
 export async function startPgpool(t: Topology, i: number): Promise<number> {
   const dir = componentDir(t, 'pgpool', i);
   // -n: foreground (its pid is ours to track); -D: forget node states saved by an earlier run.
-  const pid = startDaemon(
-    requireBinary('pgpool'),
-    [
-      '-n',
-      '-D',
-      '-f',
-      join(dir, 'pgpool.conf'),
-      '-F',
-      join(dir, 'pcp.conf'),
-      '-a',
-      join(dir, 'pool_hba.conf'),
-    ],
-    {
-      logFile: join(dir, 'pgpool.log'),
-      cwd: dir,
-    },
-  );
-  await waitUntil(() => portAnswers(ports.pgpool(t, i)), 60_000, `pgpool:${i} listening`);
+  const p = placed(t, 'pgpool', i, requireBinary('pgpool'), [
+    '-n',
+    '-D',
+    '-f',
+    join(dir, 'pgpool.conf'),
+    '-F',
+    join(dir, 'pcp.conf'),
+    '-a',
+    join(dir, 'pool_hba.conf'),
+  ]);
+  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'pgpool.log'), cwd: dir });
+  const { host, port } = at(t, 'pgpool', i);
+  await waitUntil(() => portAnswers(port, host), 60_000, `pgpool:${i} listening`);
   return pid;
 }
 
@@ -158,7 +155,17 @@ export async function startPgpool(t: Topology, i: number): Promise<number> {
 export function recoverNode(t: Topology, i: number, node: number): Promise<string> {
   return run(
     requireBinary('pcp_recovery_node'),
-    ['-h', '127.0.0.1', '-p', String(ports.pcp(t, i)), '-U', PCP_USER, '-w', '-n', String(node)],
+    [
+      '-h',
+      at(t, 'pcp', i).host,
+      '-p',
+      String(at(t, 'pcp', i).port),
+      '-U',
+      PCP_USER,
+      '-w',
+      '-n',
+      String(node),
+    ],
     { env: pcpEnv(t, i) },
   );
 }
@@ -171,8 +178,8 @@ export function recoverNode(t: Topology, i: number, node: number): Promise<strin
 export async function waitPgpoolServing(t: Topology, i: number): Promise<void> {
   const probe = async (): Promise<boolean> => {
     const client = new pg.Client({
-      host: '127.0.0.1',
-      port: ports.pgpool(t, i),
+      host: at(t, 'pgpool', i).host,
+      port: at(t, 'pgpool', i).port,
       user: PG_USER,
       database: DATABASE,
     });
@@ -196,6 +203,6 @@ export async function waitPgpoolServing(t: Topology, i: number): Promise<void> {
 
 /** Every pgpool endpoint, for the API's round-robin and failover. */
 export function clusterDatabaseUrl(t: Topology): string {
-  const hosts = Array.from({ length: t.pgpool }, (_, i) => `127.0.0.1:${ports.pgpool(t, i)}`).join(',');
+  const hosts = Array.from({ length: t.pgpool }, (_, i) => hostPort(at(t, 'pgpool', i))).join(',');
   return `postgres://${PG_USER}@${hosts}/${DATABASE}`;
 }

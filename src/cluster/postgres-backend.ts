@@ -1,9 +1,10 @@
-import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
 // postmaster.pid is small and read on every status: synchronous reads keep callers simple.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installDictionaries } from '../adapters/postgres/dictionaries.js';
-import { componentDir, ports, type Topology } from './layout.js';
+import { at, componentDir, hostNetwork, isHosts, type Topology } from './layout.js';
+import { placed } from './hosts.js';
 import {
   isAlive,
   portAnswers,
@@ -51,8 +52,10 @@ function readPid(file: string): number | undefined {
 
 function serverSettings(t: Topology, i: number): string {
   const lines = [
-    `port = ${ports.postgres(t, i)}`,
-    `listen_addresses = '127.0.0.1'`,
+    `port = ${at(t, 'postgres', i).port}`,
+    // On a simulated host: its own address for the others, and its namespace's loopback for the
+    // recovery scripts that run beside it.
+    `listen_addresses = '${isHosts(t) ? `${at(t, 'postgres', i).host},127.0.0.1` : '127.0.0.1'}'`,
     `unix_socket_directories = '${componentDir(t, 'postgres', i)}'`,
     `max_connections = ${maxConnections(t)}`,
     'jit = off',
@@ -67,8 +70,8 @@ function serverSettings(t: Topology, i: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-const SET_PORT = (dir: string, port: string) =>
-  `printf "port = %s\\nunix_socket_directories = '%s'\\n" "${port}" "$(dirname "${dir}")" >> "${dir}/postgresql.auto.conf"`;
+const SET_PORT = (dir: string, port: string, listen = '127.0.0.1') =>
+  `printf "port = %s\\nunix_socket_directories = '%s'\\nlisten_addresses = '%s'\\n" "${port}" "$(dirname "${dir}")" "${listen}" >> "${dir}/postgresql.auto.conf"`;
 
 /**
  * The scripts pgpool-II runs (inside the main backend, as postgres) for online recovery.
@@ -82,7 +85,7 @@ set -e
 rm -rf "$3"
 ${pg.bin}/pg_basebackup -h 127.0.0.1 -p "$4" -U ${PG_USER} -D "$3" -X stream -c fast ${extra}
 chmod 700 "$3"
-${SET_PORT('$3', '$6')}
+${SET_PORT('$3', '$6', isHosts(t) ? '$2,127.0.0.1' : '127.0.0.1')}
 `;
   const streaming = t.mode === 'streaming';
   return {
@@ -115,9 +118,9 @@ export async function createStandby(
     join(pg.bin, 'pg_basebackup'),
     [
       '-h',
-      '127.0.0.1',
+      at(t, 'postgres', 0).host,
       '-p',
-      String(ports.postgres(t, 0)),
+      String(at(t, 'postgres', 0).port),
       '-U',
       PG_USER,
       '-D',
@@ -130,7 +133,9 @@ export async function createStandby(
     ],
     { owner },
   );
-  await run('/bin/sh', ['-c', SET_PORT(dataDir(t, i), String(ports.postgres(t, i)))], { owner });
+  const own = at(t, 'postgres', i);
+  const listen = isHosts(t) ? `${own.host},127.0.0.1` : '127.0.0.1';
+  await run('/bin/sh', ['-c', SET_PORT(dataDir(t, i), String(own.port), listen)], { owner });
 }
 
 export async function createBackend(
@@ -161,6 +166,14 @@ export async function createBackend(
     if (owner) await chown(file, owner.uid, owner.gid);
   }
   if (owner) await chown(join(dataDir(t, i), 'postgresql.auto.conf'), owner.uid, owner.gid);
+  // On simulated hosts the others connect from the cluster's network, not from loopback.
+  if (isHosts(t)) {
+    const net = `${hostNetwork(t).prefix}.0/24`;
+    await appendFile(
+      join(dataDir(t, i), 'pg_hba.conf'),
+      `host all all ${net} trust\nhost replication all ${net} trust\n`,
+    );
+  }
 }
 
 export async function startBackend(
@@ -172,9 +185,10 @@ export async function startBackend(
   const existing = postmasterPid(t, i);
   if (existing && isAlive(existing)) return existing;
   await rm(join(dataDir(t, i), 'postmaster.pid'), { force: true });
-  startDaemon(join(pg.bin, 'postgres'), ['-D', dataDir(t, i)], {
+  const p = placed(t, 'postgres', i, join(pg.bin, 'postgres'), ['-D', dataDir(t, i)], owner);
+  startDaemon(p.command, p.args, {
     logFile: join(componentDir(t, 'postgres', i), 'postgres.log'),
-    owner,
+    ...(p.owner ? { owner: p.owner } : {}),
   });
   await waitBackendReady(t, i, pg, owner);
   return postmasterPid(t, i)!;
@@ -186,14 +200,11 @@ export async function waitBackendReady(
   pg: PostgresPaths,
   owner: Owner | undefined,
 ): Promise<void> {
-  await waitUntil(() => portAnswers(ports.postgres(t, i)), 60_000, `postgres:${i} listening`);
+  const { host, port } = at(t, 'postgres', i);
+  await waitUntil(() => portAnswers(port, host), 60_000, `postgres:${i} listening`);
   await waitUntil(
     () =>
-      run(
-        join(pg.bin, 'pg_isready'),
-        ['-h', '127.0.0.1', '-p', String(ports.postgres(t, i)), '-U', PG_USER],
-        { owner },
-      ).then(
+      run(join(pg.bin, 'pg_isready'), ['-h', host, '-p', String(port), '-U', PG_USER], { owner }).then(
         () => true,
         () => false,
       ),
@@ -208,9 +219,9 @@ export async function prepareBackend(t: Topology, i: number, pg: PostgresPaths):
   const psql = (db: string, sql: string) =>
     run(join(pg.bin, 'psql'), [
       '-h',
-      '127.0.0.1',
+      at(t, 'postgres', i).host,
       '-p',
-      String(ports.postgres(t, i)),
+      String(at(t, 'postgres', i).port),
       '-U',
       PG_USER,
       '-d',

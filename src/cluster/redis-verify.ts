@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { ports, type Topology } from './layout.js';
-import { currentPrimaryPort, localRedis } from './redis.js';
+import { at, hostPort, type Topology } from './layout.js';
+import { currentPrimary, localRedis, sameAddress } from './redis.js';
 
 export interface RedisDigest {
   name: string;
@@ -55,8 +55,8 @@ async function replicasCaughtUp(primary: Redis): Promise<boolean> {
  * a difference.
  */
 export async function verifyRedis(t: Topology, settleMs = 10_000): Promise<RedisVerifyResult> {
-  const primaryPort = await currentPrimaryPort(t);
-  const primary = localRedis(primaryPort);
+  const primaryAddress = await currentPrimary(t);
+  const primary = localRedis(primaryAddress);
   const nodes: RedisVerifyResult['nodes'] = [];
   const differences: string[] = [];
   try {
@@ -65,12 +65,13 @@ export async function verifyRedis(t: Topology, settleMs = 10_000): Promise<Redis
     while (!(await replicasCaughtUp(primary)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
     for (let i = 0; i < (t.redis ?? 0); i++) {
-      const port = ports.redis(t, i);
+      const address = at(t, 'redis', i);
+      const isPrimary = sameAddress(address, primaryAddress);
       const name = `redis:${i}`;
-      const c = port === primaryPort ? primary : localRedis(port);
+      const c = isPrimary ? primary : localRedis(address);
       try {
         if (c !== primary) await c.connect();
-        nodes.push({ name, role: port === primaryPort ? 'primary' : 'replica', ...(await digest(c)) });
+        nodes.push({ name, role: isPrimary ? 'primary' : 'replica', ...(await digest(c)) });
       } catch (error) {
         nodes.push({ name, error: (error as Error).message });
         differences.push(`${name}: unreachable (${(error as Error).message})`);
@@ -79,7 +80,9 @@ export async function verifyRedis(t: Topology, settleMs = 10_000): Promise<Redis
       }
     }
   } catch (error) {
-    differences.push(`the Redis primary on port ${primaryPort} is unreachable (${(error as Error).message})`);
+    differences.push(
+      `the Redis primary at ${hostPort(primaryAddress)} is unreachable (${(error as Error).message})`,
+    );
   } finally {
     primary.disconnect();
   }

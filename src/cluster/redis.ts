@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { componentDir, ports, type Topology } from './layout.js';
+import { at, componentDir, hostPort, type Address, type Topology } from './layout.js';
+import { placed } from './hosts.js';
 import { startDaemon, waitUntil } from '../platform/processes.js';
 
 /** The name Sentinel monitors the cart store's primary under. */
@@ -12,11 +13,11 @@ export function sentinelCount(t: Topology): number {
   return (t.redis ?? 0) >= 2 ? 3 : 0;
 }
 
-/** A connection to a local Redis or Sentinel that fails fast instead of reconnecting. */
-export function localRedis(port: number): Redis {
+/** A connection to one of the cluster's Redis or Sentinel nodes that fails fast instead of reconnecting. */
+export function localRedis(address: Address): Redis {
   const c = new Redis({
-    host: '127.0.0.1',
-    port,
+    host: address.host,
+    port: address.port,
     lazyConnect: true,
     connectTimeout: 1_000,
     maxRetriesPerRequest: 0,
@@ -26,9 +27,9 @@ export function localRedis(port: number): Redis {
   return c;
 }
 
-/** Runs one command against a local Redis or Sentinel and closes the connection. */
-export async function redisCommand<T>(port: number, ...args: Array<string | number>): Promise<T> {
-  const c = localRedis(port);
+/** Runs one command against a Redis or Sentinel node and closes the connection. */
+export async function redisCommand<T>(address: Address, ...args: Array<string | number>): Promise<T> {
+  const c = localRedis(address);
   try {
     await c.connect();
     return (await c.call(String(args[0]), ...args.slice(1).map(String))) as T;
@@ -38,9 +39,9 @@ export async function redisCommand<T>(port: number, ...args: Array<string | numb
 }
 
 /** Waits for a real PONG (a node still LOADING its AOF answers with an error). */
-function answersPing(port: number, timeoutMs: number, what: string): Promise<void> {
+function answersPing(address: Address, timeoutMs: number, what: string): Promise<void> {
   const pong = () =>
-    redisCommand<string>(port, 'PING').then(
+    redisCommand<string>(address, 'PING').then(
       (r) => r === 'PONG',
       () => false,
     );
@@ -51,11 +52,11 @@ function answersPing(port: number, timeoutMs: number, what: string): Promise<voi
  * Node i's configuration, written whole at every start: AOF with fsync every second (ADR 8), no
  * RDB snapshots, and `replicaof` the current primary unless this node is it.
  */
-function redisConf(t: Topology, i: number, primaryPort: number | null): string {
+function redisConf(t: Topology, i: number, primary: Address | null): string {
   const dir = componentDir(t, 'redis', i);
   return [
-    `port ${ports.redis(t, i)}`,
-    'bind 127.0.0.1',
+    `port ${at(t, 'redis', i).port}`,
+    `bind ${at(t, 'redis', i).host}`,
     'protected-mode no',
     `dir ${dir}`,
     'daemonize no',
@@ -66,51 +67,54 @@ function redisConf(t: Topology, i: number, primaryPort: number | null): string {
     'replica-serve-stale-data yes',
     // Carts are small: a new replica gets its copy at once, not after the 5 s batching delay.
     'repl-diskless-sync-delay 0',
-    ...(primaryPort !== null ? [`replicaof 127.0.0.1 ${primaryPort}`] : []),
+    ...(primary !== null ? [`replicaof ${primary.host} ${primary.port}`] : []),
     '',
   ].join('\n');
 }
 
 /** Where the primary is now: asked of the Sentinels, else node 0 (a single node, or before any failover). */
-export async function currentPrimaryPort(t: Topology): Promise<number> {
+export async function currentPrimary(t: Topology): Promise<Address> {
   for (let s = 0; s < sentinelCount(t); s++) {
     try {
-      const [, port] = await redisCommand<[string, string]>(
-        ports.sentinel(t, s),
+      const [host, port] = await redisCommand<[string, string]>(
+        at(t, 'sentinel', s),
         'SENTINEL',
         'get-master-addr-by-name',
         MASTER_NAME,
       );
-      if (port) return Number(port);
+      if (host && port) return { host, port: Number(port) };
     } catch {
       // that Sentinel is down: ask the next
     }
   }
-  return ports.redis(t, 0);
+  return at(t, 'redis', 0);
 }
 
-export async function startRedisNode(t: Topology, i: number, primaryPort: number | null): Promise<number> {
+export const sameAddress = (a: Address, b: Address) => a.host === b.host && a.port === b.port;
+
+export async function startRedisNode(t: Topology, i: number, primary: Address | null): Promise<number> {
   const dir = componentDir(t, 'redis', i);
   await mkdir(dir, { recursive: true });
-  const own = ports.redis(t, i);
-  await writeFile(join(dir, 'redis.conf'), redisConf(t, i, primaryPort === own ? null : primaryPort));
-  const pid = startDaemon('redis-server', [join(dir, 'redis.conf')], {
-    logFile: join(dir, 'redis.log'),
-    cwd: dir,
-  });
-  await answersPing(own, 30_000, `redis on ${own}`);
+  const own = at(t, 'redis', i);
+  await writeFile(
+    join(dir, 'redis.conf'),
+    redisConf(t, i, primary && sameAddress(primary, own) ? null : primary),
+  );
+  const p = placed(t, 'redis', i, 'redis-server', [join(dir, 'redis.conf')]);
+  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'redis.log'), cwd: dir });
+  await answersPing(own, 30_000, `redis on ${hostPort(own)}`);
   return pid;
 }
 
-function sentinelConf(t: Topology, s: number, primaryPort: number): string {
+function sentinelConf(t: Topology, s: number, primary: Address): string {
   const quorum = 2;
   return [
-    `port ${ports.sentinel(t, s)}`,
-    'bind 127.0.0.1',
+    `port ${at(t, 'sentinel', s).port}`,
+    `bind ${at(t, 'sentinel', s).host}`,
     'protected-mode no',
     'daemonize no',
     'sentinel resolve-hostnames no',
-    `sentinel monitor ${MASTER_NAME} 127.0.0.1 ${primaryPort} ${quorum}`,
+    `sentinel monitor ${MASTER_NAME} ${primary.host} ${primary.port} ${quorum}`,
     `sentinel down-after-milliseconds ${MASTER_NAME} 2000`,
     `sentinel failover-timeout ${MASTER_NAME} 10000`,
     `sentinel parallel-syncs ${MASTER_NAME} 1`,
@@ -127,11 +131,12 @@ export async function startSentinel(t: Topology, s: number): Promise<number> {
   await mkdir(dir, { recursive: true });
   const conf = join(dir, 'sentinel.conf');
   if (!existsSync(conf)) {
-    await writeFile(conf, sentinelConf(t, s, ports.redis(t, 0)));
+    await writeFile(conf, sentinelConf(t, s, at(t, 'redis', 0)));
   }
-  const pid = startDaemon('redis-sentinel', [conf], { logFile: join(dir, 'sentinel.log'), cwd: dir });
-  const port = ports.sentinel(t, s);
-  await answersPing(port, 15_000, `sentinel on ${port}`);
+  const p = placed(t, 'sentinel', s, 'redis-sentinel', [conf]);
+  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'sentinel.log'), cwd: dir });
+  const address = at(t, 'sentinel', s);
+  await answersPing(address, 15_000, `sentinel on ${hostPort(address)}`);
   return pid;
 }
 
@@ -139,11 +144,11 @@ export async function startSentinel(t: Topology, s: number): Promise<number> {
 export async function waitSentinelsAgree(t: Topology): Promise<void> {
   const replicas = (t.redis ?? 0) - 1;
   for (let s = 0; s < sentinelCount(t); s++) {
-    const port = ports.sentinel(t, s);
+    const address = at(t, 'sentinel', s);
     await waitUntil(
       async () => {
         try {
-          const master = await redisCommand<string[]>(port, 'SENTINEL', 'master', MASTER_NAME);
+          const master = await redisCommand<string[]>(address, 'SENTINEL', 'master', MASTER_NAME);
           const field = (name: string) => Number(master[master.indexOf(name) + 1]);
           return field('num-slaves') >= replicas && field('num-other-sentinels') >= sentinelCount(t) - 1;
         } catch {
@@ -160,7 +165,7 @@ export async function waitSentinelsAgree(t: Topology): Promise<void> {
 export function redisEnv(t: Topology): Record<string, string> {
   if (!t.redis) return {};
   if (sentinelCount(t) === 0)
-    return { CART_STORE: 'redis', REDIS_URL: `redis://127.0.0.1:${ports.redis(t, 0)}` };
-  const sentinels = Array.from({ length: sentinelCount(t) }, (_, s) => `127.0.0.1:${ports.sentinel(t, s)}`);
+    return { CART_STORE: 'redis', REDIS_URL: `redis://${hostPort(at(t, 'redis', 0))}` };
+  const sentinels = Array.from({ length: sentinelCount(t) }, (_, s) => hostPort(at(t, 'sentinel', s)));
   return { CART_STORE: 'redis', REDIS_SENTINELS: sentinels.join(','), REDIS_MASTER_NAME: MASTER_NAME };
 }

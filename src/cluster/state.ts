@@ -10,6 +10,15 @@ export interface ClusterState {
   adminPassword: string;
   pids: Record<string, number>;
   startedAt: string;
+  /** In host placement: each component's simulated host, address and budget. */
+  hosts?: Record<string, HostRecord>;
+}
+
+export interface HostRecord {
+  namespace: string;
+  address: string;
+  cpu: number;
+  memoryBytes: number;
 }
 
 export function stateFile(dir: string): string {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { ports, type Topology } from './layout.js';
+import { at, type Address, type Topology } from './layout.js';
 import { DATABASE, PG_USER } from './postgres-backend.js';
 
 export interface TableDigest {
@@ -15,10 +15,10 @@ export interface BackendComparison {
 }
 
 /** Row count and an order-independent content checksum of every table on one backend. */
-async function digest(port: number): Promise<TableDigest[]> {
+async function digest(address: Address): Promise<TableDigest[]> {
   const client = new pg.Client({
-    host: '127.0.0.1',
-    port,
+    host: address.host,
+    port: address.port,
     user: PG_USER,
     database: DATABASE,
     connectionTimeoutMillis: 3000,
@@ -64,7 +64,7 @@ async function compareOnce(t: Topology): Promise<BackendComparison> {
   const backends: BackendComparison['backends'] = [];
   for (let i = 0; i < t.pg; i++) {
     try {
-      backends.push({ name: `postgres:${i}`, tables: await digest(ports.postgres(t, i)) });
+      backends.push({ name: `postgres:${i}`, tables: await digest(at(t, 'postgres', i)) });
     } catch (error) {
       backends.push({ name: `postgres:${i}`, error: (error as Error).message });
     }

@@ -27,6 +27,8 @@ export interface AppConfig {
   readonly logLevel: string;
   readonly stateDir: string;
   readonly bodyLimitBytes: number;
+  /** BAZAAR_TRUSTED_PROXIES: proxies (addresses, CIDRs) whose X-Forwarded-For names the client. */
+  readonly trustedProxies: readonly string[];
   readonly seedProducts: number;
   readonly seedUsers: number;
   readonly seed: number;
@@ -166,6 +168,12 @@ export function loadConfig(
       1024 * 1024,
       1024,
       64 * 1024 * 1024,
+    ),
+    trustedProxies: Object.freeze(
+      (nonEmpty(env.BAZAAR_TRUSTED_PROXIES) ?? '')
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
     ),
     seedProducts: int(nonEmpty(env.BAZAAR_SEED_PRODUCTS), 'BAZAAR_SEED_PRODUCTS', 10_000, 0, 1_000_000),
     seedUsers: int(nonEmpty(env.BAZAAR_SEED_USERS), 'BAZAAR_SEED_USERS', 1_000, 0, 100_000),

@@ -16,11 +16,24 @@ export interface ContractTarget {
   adminCredentials: { email: string; password: string };
   /** The instance ids a reply may carry: this file's own instance, or a cluster's. */
   servedBy: RegExp;
+  /** The address the API sees this client at: loopback, or a simulated network's gateway. */
+  clientIp: string;
+}
+
+/** A target on a simulated host (198.18.N.x) is reached from the network's gateway, 198.18.N.1. */
+function clientIpFor(url: string | undefined): string {
+  const host = url ? new URL(url).hostname : '127.0.0.1';
+  const simulated = /^198\.18\.(\d+)\.\d+$/.exec(host);
+  return simulated ? `198.18.${simulated[1]}.1` : '127.0.0.1';
 }
 
 /** Registers the suite's set-up and tear-down; the target is filled in before the first test. */
 export function contractTarget(): ContractTarget {
-  const ctx = { servedBy: target ? /^api:\d+$/ : /^test-1$/, adminCredentials: ADMIN } as ContractTarget;
+  const ctx = {
+    servedBy: target ? /^api:\d+$/ : /^test-1$/,
+    adminCredentials: ADMIN,
+    clientIp: clientIpFor(target),
+  } as ContractTarget;
   let db: TestDatabase | undefined;
   let t: TestApp | undefined;
   before(async () => {

@@ -81,7 +81,7 @@ describe('general', () => {
     assert.equal(reply.body.device, 'mobile');
     assert.equal(reply.body.accept_language, 'ru-RU,ru;q=0.9');
     assert.match(reply.body.served_by, c.servedBy);
-    assert.equal(reply.body.ip, '127.0.0.1');
+    assert.equal(reply.body.ip, c.clientIp);
   });
 
   test('malformed JSON 400, not JSON 415, too large 413', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startCassandraNode, waitRingFormed } from '../../src/cluster/cassandra.js';
 import { cassandraLib, fetchCassandra } from '../../src/cluster/cassandra-software.js';
 import { loadClusterSettings } from '../../src/config/cluster-settings.js';
-import { hosts, ports, type Topology } from '../../src/cluster/layout.js';
+import { at, hostPort, type Topology } from '../../src/cluster/layout.js';
 import { stopGroup } from '../../src/platform/processes.js';
 
 export interface TestRing {
@@ -55,9 +55,8 @@ export async function startTestRing(nodes: number, basePort: number): Promise<Te
     await stop();
     throw error;
   }
-  const contactPoints = Array.from(
-    { length: nodes },
-    (_, i) => `${hosts.cassandra(i)}:${ports.cassandra(topology, i)}`,
-  ).join(',');
+  const contactPoints = Array.from({ length: nodes }, (_, i) => hostPort(at(topology, 'cassandra', i))).join(
+    ',',
+  );
   return { contactPoints, stop };
 }

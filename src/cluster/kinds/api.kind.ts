@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { startApi } from '../api-instance.js';
 import { range, startAll, type ServerKind } from '../kind.js';
-import { componentDir, ports } from '../layout.js';
+import { at, componentDir } from '../layout.js';
 
 /** API instances (`bazaar serve`), each given every store's endpoints by the other kinds. */
 export const apiKind: ServerKind = {
@@ -9,7 +9,7 @@ export const apiKind: ServerKind = {
   title: 'API',
   dependsOn: ['seed'],
   count: (t) => t.api,
-  address: (t, i) => ({ host: '127.0.0.1', port: ports.api(t, i) }),
+  address: (t, i) => at(t, 'api', i),
   // Runs on the Node.js this command runs on: nothing to install.
   requirements: () => [],
   async up(ctx) {

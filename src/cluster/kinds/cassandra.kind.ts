@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { cassandraEnv, startCassandraNode, waitRingFormed } from '../cassandra.js';
 import { CASSANDRA_VERSION, cassandraFetched, cassandraLib, fetchCassandra } from '../cassandra-software.js';
 import { range, startFirstThenRest, type ServerKind } from '../kind.js';
-import { componentDir, hosts, ports } from '../layout.js';
+import { at, componentDir } from '../layout.js';
 import { debianProgram } from '../requirements.js';
 
 /** The catalog's ring: replication factor 3 on three nodes, QUORUM reads and writes (ADR 9). */
@@ -21,7 +21,7 @@ export const cassandraKind: ServerKind = {
       n === 2 ? '--cassandra must be 1 or 3: QUORUM of 2 replicas cannot lose a node' : undefined,
   },
   count: (t) => t.cassandra ?? 0,
-  address: (t, i) => ({ host: hosts.cassandra(i), port: ports.cassandra(t, i) }),
+  address: (t, i) => at(t, 'cassandra', i),
   requirements: (settings) => [
     debianProgram('Java runtime', 'java', 'default-jre-headless'),
     // Maven fetches the server jars from Maven Central into a cache (cassandra-software.ts).

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { range, startAll, type ServerKind } from '../kind.js';
-import { componentDir, ports } from '../layout.js';
+import { at, componentDir } from '../layout.js';
 import { startNginx, writeNginxConfig } from '../nginx.js';
 import { debianProgram } from '../requirements.js';
 
@@ -11,7 +11,7 @@ export const nginxKind: ServerKind = {
   title: 'nginx',
   dependsOn: ['api'],
   count: (t) => t.nginx,
-  address: (t, i) => ({ host: '127.0.0.1', port: ports.nginx(t, i) }),
+  address: (t, i) => at(t, 'nginx', i),
   requirements: () => [debianProgram('nginx', 'nginx', 'nginx')],
   async up(ctx) {
     const t = ctx.topology;
@@ -24,6 +24,12 @@ export const nginxKind: ServerKind = {
     if (!existsSync(join(componentDir(t, 'nginx', i), 'nginx.conf'))) await writeNginxConfig(t, i);
     return startNginx(t, i);
   },
+  // The API believes what nginx says of the client (X-Forwarded-For), from nginx's addresses only.
+  appEnv: (t) => ({
+    BAZAAR_TRUSTED_PROXIES: [
+      ...new Set(Array.from({ length: t.nginx }, (_, i) => at(t, 'nginx', i).host)),
+    ].join(','),
+  }),
   // SIGQUIT: nginx finishes the requests it has, then stops.
   stopSignal: 'SIGQUIT',
 };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { startAll, type ServerKind } from '../kind.js';
-import { ports } from '../layout.js';
+import { at } from '../layout.js';
 import { clusterDatabaseUrl, startPgpool, waitPgpoolServing, writePgpoolConfig } from '../pgpool.js';
 import { postgresVersion, systemBinary, type Requirement } from '../requirements.js';
 
@@ -29,7 +29,7 @@ export const pgpoolKind: ServerKind = {
   title: 'pgpool-II',
   dependsOn: ['postgres'],
   count: (t) => t.pgpool,
-  address: (t, i) => ({ host: '127.0.0.1', port: ports.pgpool(t, i) }),
+  address: (t, i) => at(t, 'pgpool', i),
   requirements: () => REQUIREMENTS,
   async up(ctx) {
     const t = ctx.topology;

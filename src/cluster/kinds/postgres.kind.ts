@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { makeReachable } from '../../platform/reachable.js';
 import { isAlive, osUser, type Owner } from '../../platform/processes.js';
 import { range, type KindContext, type ServerKind } from '../kind.js';
-import { ports } from '../layout.js';
+import { at, isHosts } from '../layout.js';
 import {
   crashBackend,
   createBackend,
@@ -32,7 +32,7 @@ export const postgresKind: ServerKind = {
   title: 'PostgreSQL',
   dependsOn: [],
   count: (t) => t.pg,
-  address: (t, i) => ({ host: '127.0.0.1', port: ports.postgres(t, i) }),
+  address: (t, i) => at(t, 'postgres', i),
   requirements: () => [
     { name: 'PostgreSQL server', packages: () => ['postgresql'], find: () => postgresVersion() },
   ],
@@ -72,6 +72,13 @@ export const postgresKind: ServerKind = {
   /** Online recovery through a live pgpool: a fresh copy of the main node, then re-attached. */
   async restart(ctx: KindContext, i: number) {
     const t = ctx.topology;
+    if (isHosts(t)) {
+      // pgpool-II starts the re-synced copy from inside the main node's host, where it cannot
+      // enter the target's namespace: not built yet.
+      throw new Error(
+        're-syncing a PostgreSQL backend on a simulated host is not built yet (loopback placement has it)',
+      );
+    }
     const pool = range(t.pgpool).find((p) => isAlive(ctx.pids[`pgpool:${p}`]));
     if (pool === undefined) throw new Error('no pgpool-II is running to re-sync the backend through');
     ctx.say(`re-syncing postgres:${i} through pgpool:${pool} (online recovery)`);

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { componentDir, ports } from '../layout.js';
+import { at, componentDir } from '../layout.js';
 import { range, startFirstThenRest, type ServerKind } from '../kind.js';
-import { currentPrimaryPort, redisEnv, startRedisNode } from '../redis.js';
+import { currentPrimary, redisEnv, startRedisNode } from '../redis.js';
 import { verifyRedis } from '../redis-verify.js';
 import { debianProgram } from '../requirements.js';
 
@@ -18,7 +18,7 @@ export const redisKind: ServerKind = {
     default: 0,
   },
   count: (t) => t.redis ?? 0,
-  address: (t, i) => ({ host: '127.0.0.1', port: ports.redis(t, i) }),
+  address: (t, i) => at(t, 'redis', i),
   requirements: () => [debianProgram('Redis', 'redis-server', 'redis-server')],
   async up(ctx) {
     const t = ctx.topology;
@@ -30,7 +30,7 @@ export const redisKind: ServerKind = {
   },
   // Node 0's first start makes the primary; any node started later follows the current primary.
   async start(ctx, i) {
-    const primary = ctx.pids['redis:0'] === undefined ? null : await currentPrimaryPort(ctx.topology);
+    const primary = ctx.pids['redis:0'] === undefined ? null : await currentPrimary(ctx.topology);
     return startRedisNode(ctx.topology, i, primary);
   },
   appEnv: (t) => redisEnv(t),

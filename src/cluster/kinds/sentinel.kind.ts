@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { componentDir, ports } from '../layout.js';
+import { at, componentDir } from '../layout.js';
 import { range, startAll, type ServerKind } from '../kind.js';
 import { sentinelCount, startSentinel, waitSentinelsAgree } from '../redis.js';
 import { debianProgram } from '../requirements.js';
@@ -10,7 +10,7 @@ export const sentinelKind: ServerKind = {
   title: 'Redis Sentinel',
   dependsOn: ['redis'],
   count: (t) => sentinelCount(t),
-  address: (t, i) => ({ host: '127.0.0.1', port: ports.sentinel(t, i) }),
+  address: (t, i) => at(t, 'sentinel', i),
   requirements: () => [debianProgram('Redis Sentinel', 'redis-sentinel', 'redis-sentinel')],
   async up(ctx) {
     const t = ctx.topology;

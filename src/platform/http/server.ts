@@ -24,6 +24,8 @@ export interface HttpServerOptions {
   logger: Logger;
   metrics: Metrics;
   version: string;
+  /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs): the client's address is then the one they saw. */
+  trustedProxies: readonly string[];
 }
 
 // Any visible ASCII up to 200 characters is echoed; anything else gets a fresh id.
@@ -42,6 +44,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     keepAliveTimeout: 5_000,
     requestTimeout: 30_000,
     return503OnClosing: true,
+    trustProxy: options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : newId();

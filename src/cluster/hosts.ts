@@ -1,0 +1,187 @@
+import { mkdir, rmdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import type { HostRecord } from './state.js';
+import { run, type Owner } from '../platform/processes.js';
+import { hostAddress, hostNetwork, isHosts, type Topology } from './layout.js';
+
+// Simulated hosts (ADR 12): each component instance in a network namespace of its own, joined to
+// a bridge by a veth pair, with a CPU quota and a memory limit (cgroup v1). Everything made here
+// is named after the cluster's base port, so `down` finds and removes exactly what `up` made.
+
+const CGROUP_ROOT = '/sys/fs/cgroup';
+
+/** A host's share of the machine. */
+export interface HostBudget {
+  /** Cores: 0.25 is a quarter of one core. */
+  cpu: number;
+  memoryBytes: number;
+}
+
+/** Defaults that fit a 2/2/2/2 topology (1.5 cores) on two cores, with room for the load client. */
+export const DEFAULT_BUDGETS: Record<string, HostBudget> = {
+  // Every PostgreSQL session loads the hunspell dictionaries (~35 MB): room for the pgpool children.
+  postgres: { cpu: 0.25, memoryBytes: 3 * 2 ** 30 },
+  pgpool: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
+  api: { cpu: 0.3, memoryBytes: 512 * 2 ** 20 },
+  nginx: { cpu: 0.1, memoryBytes: 64 * 2 ** 20 },
+  redis: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
+  sentinel: { cpu: 0.02, memoryBytes: 64 * 2 ** 20 },
+  cassandra: { cpu: 0.3, memoryBytes: 1536 * 2 ** 20 },
+};
+
+export function budgetOf(t: Topology, kind: string): HostBudget {
+  const base = DEFAULT_BUDGETS[kind] ?? { cpu: 0.25, memoryBytes: 512 * 2 ** 20 };
+  const cpu = t.hostCpu?.[kind] ?? t.hostCpu?.['*'] ?? base.cpu;
+  return { cpu, memoryBytes: base.memoryBytes };
+}
+
+const KIND_CODES: Record<string, string> = {
+  postgres: 'pg',
+  pgpool: 'pp',
+  api: 'ap',
+  nginx: 'ng',
+  redis: 'rd',
+  sentinel: 'sn',
+  cassandra: 'cs',
+  client: 'cl',
+};
+
+/** Kernel names of one host (interface names have at most 15 characters). */
+export function hostNames(t: Topology, kind: string, i: number) {
+  const tag = `bz${t.basePort}`;
+  return {
+    namespace: `${tag}-${kind}-${i}`,
+    veth: `${tag}${KIND_CODES[kind] ?? kind.slice(0, 2)}${i}`,
+    cgroup: `bazaar-${t.basePort}/${kind}-${i}`,
+  };
+}
+
+export function bridgeName(t: Topology): string {
+  return `bz${t.basePort}br`;
+}
+
+const ip = (...args: string[]) => run('ip', args);
+const quietly = (work: Promise<unknown>) =>
+  work.then(
+    () => undefined,
+    () => undefined,
+  );
+
+/** The cluster's bridge with the gateway address (the machine itself, where clients run). */
+export async function createNetwork(t: Topology): Promise<void> {
+  const bridge = bridgeName(t);
+  await quietly(ip('link', 'del', bridge));
+  await ip('link', 'add', bridge, 'type', 'bridge');
+  await ip('addr', 'add', `${hostNetwork(t).gateway}/24`, 'dev', bridge);
+  await ip('link', 'set', bridge, 'up');
+}
+
+/** A host for instance i of a kind: namespace, link, address, default route, CPU and memory. */
+export async function createHost(t: Topology, kind: string, i: number): Promise<void> {
+  const n = hostNames(t, kind, i);
+  await removeHost(t, kind, i);
+  await ip('netns', 'add', n.namespace);
+  await ip('link', 'add', n.veth, 'type', 'veth', 'peer', 'name', `${n.veth}p`);
+  await ip('link', 'set', n.veth, 'master', bridgeName(t));
+  await ip('link', 'set', n.veth, 'up');
+  await ip('link', 'set', `${n.veth}p`, 'netns', n.namespace);
+  await ip('-n', n.namespace, 'link', 'set', `${n.veth}p`, 'name', 'eth0');
+  await ip('-n', n.namespace, 'addr', 'add', `${hostAddress(t, kind, i)}/24`, 'dev', 'eth0');
+  await ip('-n', n.namespace, 'link', 'set', 'eth0', 'up');
+  await ip('-n', n.namespace, 'link', 'set', 'lo', 'up');
+  await ip('-n', n.namespace, 'route', 'add', 'default', 'via', hostNetwork(t).gateway);
+  const budget = budgetOf(t, kind);
+  const cpu = `${CGROUP_ROOT}/cpu/${n.cgroup}`;
+  const memory = `${CGROUP_ROOT}/memory/${n.cgroup}`;
+  await mkdir(cpu, { recursive: true });
+  await mkdir(memory, { recursive: true });
+  await writeFile(`${cpu}/cpu.cfs_period_us`, '100000');
+  await writeFile(`${cpu}/cpu.cfs_quota_us`, String(Math.round(budget.cpu * 100_000)));
+  await writeFile(`${memory}/memory.limit_in_bytes`, String(budget.memoryBytes));
+}
+
+/**
+ * The command that runs `command` on a host: inside its namespace, in its cgroups (joined before
+ * the server starts, so every process it forks is counted), as `owner` when given. Each step
+ * execs the next, so the pid returned by the spawn is the server's own.
+ */
+export function onHost(
+  t: Topology,
+  kind: string,
+  i: number,
+  command: string,
+  args: string[],
+  owner?: Owner,
+): { command: string; args: string[] } {
+  const n = hostNames(t, kind, i);
+  const join = `echo $$ > ${CGROUP_ROOT}/cpu/${n.cgroup}/cgroup.procs && echo $$ > ${CGROUP_ROOT}/memory/${n.cgroup}/cgroup.procs && exec "$@"`;
+  const as = owner ? ['setpriv', `--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups'] : [];
+  // The cgroups are joined before entering the namespace: `ip netns exec` mounts a sysfs of the
+  // namespace's own, without the cgroup hierarchy.
+  return {
+    command: 'sh',
+    args: ['-c', join, 'sh', 'ip', 'netns', 'exec', n.namespace, ...as, command, ...args],
+  };
+}
+
+/** Runs on the host when the topology places components on hosts, else as given. */
+export function placed(
+  t: Topology,
+  kind: string,
+  i: number,
+  command: string,
+  args: string[],
+  owner?: Owner,
+): { command: string; args: string[]; owner?: Owner } {
+  if (!isHosts(t)) return { command, args, ...(owner ? { owner } : {}) };
+  return onHost(t, kind, i, command, args, owner);
+}
+
+/** Cuts (or restores) a host's link: its processes keep running, nobody reaches them. */
+export async function setLink(t: Topology, kind: string, i: number, up: boolean): Promise<void> {
+  await ip('link', 'set', hostNames(t, kind, i).veth, up ? 'up' : 'down');
+}
+
+export async function linkIsUp(t: Topology, kind: string, i: number): Promise<boolean> {
+  const out = await ip('-o', 'link', 'show', hostNames(t, kind, i).veth).catch(() => '');
+  return /state UP|,UP/.test(out) && !/state DOWN/.test(out);
+}
+
+export async function removeHost(t: Topology, kind: string, i: number): Promise<void> {
+  const n = hostNames(t, kind, i);
+  await quietly(ip('link', 'del', n.veth));
+  await quietly(ip('netns', 'del', n.namespace));
+  for (const controller of ['cpu', 'memory']) {
+    const dir = `${CGROUP_ROOT}/${controller}/${n.cgroup}`;
+    if (existsSync(dir)) await quietly(rmdir(dir));
+  }
+}
+
+export async function removeNetwork(t: Topology): Promise<void> {
+  await quietly(ip('link', 'del', bridgeName(t)));
+  for (const controller of ['cpu', 'memory']) {
+    const dir = `${CGROUP_ROOT}/${controller}/bazaar-${t.basePort}`;
+    if (existsSync(dir)) await quietly(rmdir(dir));
+  }
+}
+
+/** The quota a host's cgroup holds (read back from the kernel). */
+export async function quotaOf(t: Topology, kind: string, i: number): Promise<number | null> {
+  const { readFile } = await import('node:fs/promises');
+  const n = hostNames(t, kind, i);
+  const raw = await readFile(`${CGROUP_ROOT}/cpu/${n.cgroup}/cpu.cfs_quota_us`, 'utf8').catch(() => null);
+  return raw === null ? null : Number(raw) / 100_000;
+}
+
+/** Makes the host of an instance unless it exists (a restart keeps it); returns what it is. */
+export async function ensureHost(t: Topology, kind: string, i: number): Promise<HostRecord> {
+  const names = hostNames(t, kind, i);
+  if (!existsSync(`/var/run/netns/${names.namespace}`)) await createHost(t, kind, i);
+  const budget = budgetOf(t, kind);
+  return {
+    namespace: names.namespace,
+    address: hostAddress(t, kind, i),
+    cpu: budget.cpu,
+    memoryBytes: budget.memoryBytes,
+  };
+}

@@ -1,0 +1,154 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { portAnswers, run } from '../../src/platform/processes.js';
+import { bazaar, bazaarOk } from '../support/cli.js';
+import { Client } from '../support/http.js';
+import { runContractSuite } from '../support/contract.js';
+
+// Host placement: every component in a network namespace of its own, with its own address on the
+// cluster's bridge and a CPU quota. Needs root and network namespaces; skipped, saying why, without.
+const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000) + 5000;
+
+async function whyNot(): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return 'host placement needs root (network namespaces, cgroups)';
+  if (!existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us')) return 'no cgroup v1 cpu controller';
+  const probe = `bzprobe${process.pid}`;
+  try {
+    await run('ip', ['netns', 'add', probe]);
+    await run('ip', ['netns', 'del', probe]);
+    return undefined;
+  } catch (error) {
+    return `network namespaces cannot be made here (${(error as Error).message})`;
+  }
+}
+
+interface Component {
+  name: string;
+  kind: string;
+  host: string;
+  address: string;
+  pid: number;
+  state: string;
+}
+
+const skip = await whyNot();
+if (skip) process.stdout.write(`# host placement skipped: ${skip}\n`);
+
+describe('cluster in host placement', { skip }, () => {
+  let dir: string;
+  let components: Component[];
+  let entrypoints: string[];
+  const cli = (...args: string[]) => bazaarOk(['cluster', ...args, '--dir', dir]);
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bazaar-hosts-'));
+    await cli(
+      'up',
+      '--placement',
+      'hosts',
+      '--host-cpu',
+      'api=0.35,postgres=0.3',
+      '--redis',
+      '3',
+      '--base-port',
+      String(BASE_PORT),
+      '--seed-products',
+      '300',
+    );
+    const status = JSON.parse(await cli('status', '--json'));
+    components = status.components;
+    entrypoints = status.entrypoints;
+  });
+
+  after(async () => {
+    if (dir) {
+      await bazaar(['cluster', 'down', '--dir', dir]);
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('every component is up on a host of its own, at its address on 198.18.0.0/15 with its standard port', async () => {
+    assert.equal(components.length, 14);
+    const addresses = new Set(components.map((c) => c.address.split(':')[0]));
+    assert.equal(addresses.size, components.length, 'one address per component');
+    for (const c of components) {
+      assert.equal(c.state, 'up', c.name);
+      assert.match(c.host, /^bz\d+-/);
+      assert.match(c.address, /^198\.1[89]\.\d+\.\d+:\d+$/);
+      assert.ok(existsSync(`/var/run/netns/${c.host}`), `${c.host} exists`);
+    }
+    const ports = Object.fromEntries(components.map((c) => [c.kind, Number(c.address.split(':')[1])]));
+    assert.deepEqual(ports, {
+      postgres: 5432,
+      pgpool: 9999,
+      redis: 6379,
+      sentinel: 26379,
+      api: 8080,
+      nginx: 80,
+    });
+  });
+
+  test('nothing listens on loopback: a component is reachable only at its host address', async () => {
+    for (const c of components) {
+      const [host, port] = c.address.split(':');
+      assert.ok(await portAnswers(Number(port), host), `${c.name} at ${c.address}`);
+      assert.ok(!(await portAnswers(Number(port), '127.0.0.1')), `${c.name} not on 127.0.0.1:${port}`);
+    }
+  });
+
+  test('each host runs under its quota: read back from the kernel, the server inside its cgroup', async () => {
+    const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
+    for (const c of components) {
+      const cgroup = `/sys/fs/cgroup/cpu/bazaar-${BASE_PORT}/${c.kind}-${c.name.split(':')[1]}`;
+      const quota = Number(await readFile(`${cgroup}/cpu.cfs_quota_us`, 'utf8')) / 100_000;
+      assert.equal(quota, state.hosts[c.name].cpu, c.name);
+      if (c.kind === 'api') assert.equal(quota, 0.35);
+      if (c.kind === 'postgres') assert.equal(quota, 0.3);
+      const procs = (await readFile(`${cgroup}/cgroup.procs`, 'utf8')).split('\n').map(Number);
+      assert.ok(procs.includes(c.pid), `${c.name} (pid ${c.pid}) runs in its cgroup`);
+    }
+  });
+
+  test('each entrypoint serves the whole api.md contract', async () => {
+    const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
+    for (const url of entrypoints) {
+      const run = await runContractSuite({
+        BAZAAR_TEST_TARGET: url,
+        BAZAAR_TEST_ADMIN_PASSWORD: state.adminPassword,
+      });
+      assert.equal(run.code, 0, `contract suite through ${url}:\n${run.failures}`);
+    }
+  });
+
+  test('a partitioned API host is passed over by nginx; healed, it serves again', async () => {
+    await cli('partition', 'api:0');
+    const api = new Client(entrypoints[0]!);
+    const during = await Promise.all(Array.from({ length: 10 }, () => api.get('/api/v1/products?limit=1')));
+    assert.deepEqual(
+      during.map((r) => r.status),
+      Array(10).fill(200),
+    );
+    assert.ok(during.every((r) => r.headers.get('x-served-by') === 'api:1'));
+    await cli('heal', 'api:0');
+    const servedBy = new Set<string>();
+    for (let i = 0; i < 60 && !servedBy.has('api:0'); i++) {
+      servedBy.add((await api.get('/health')).headers.get('x-served-by') ?? '');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(servedBy.has('api:0'), 'api:0 answers again after heal');
+  });
+
+  test('down removes every namespace, link, cgroup and process it made', async () => {
+    await cli('down');
+    const namespaces = await run('ip', ['netns', 'list']);
+    assert.doesNotMatch(namespaces, new RegExp(`bz${BASE_PORT}-`));
+    const links = await run('ip', ['-o', 'link', 'show']);
+    assert.doesNotMatch(links, new RegExp(`bz${BASE_PORT}`));
+    assert.ok(!existsSync(`/sys/fs/cgroup/cpu/bazaar-${BASE_PORT}`));
+    for (const c of components) assert.ok(!existsSync(`/proc/${c.pid}`), `${c.name} stopped`);
+  });
+});
