@@ -105,7 +105,7 @@ export async function createHost(t: Topology, kind: string, i: number): Promise<
  * the server starts, so every process it forks is counted), as `owner` when given. Each step
  * execs the next, so the pid returned by the spawn is the server's own.
  */
-export function onHost(
+function onHost(
   t: Topology,
   kind: string,
   i: number,
@@ -142,11 +142,6 @@ export async function setLink(t: Topology, kind: string, i: number, up: boolean)
   await ip('link', 'set', hostNames(t, kind, i).veth, up ? 'up' : 'down');
 }
 
-export async function linkIsUp(t: Topology, kind: string, i: number): Promise<boolean> {
-  const out = await ip('-o', 'link', 'show', hostNames(t, kind, i).veth).catch(() => '');
-  return /state UP|,UP/.test(out) && !/state DOWN/.test(out);
-}
-
 export async function removeHost(t: Topology, kind: string, i: number): Promise<void> {
   const n = hostNames(t, kind, i);
   await quietly(ip('link', 'del', n.veth));
@@ -163,14 +158,6 @@ export async function removeNetwork(t: Topology): Promise<void> {
     const dir = `${CGROUP_ROOT}/${controller}/bazaar-${t.basePort}`;
     if (existsSync(dir)) await quietly(rmdir(dir));
   }
-}
-
-/** The quota a host's cgroup holds (read back from the kernel). */
-export async function quotaOf(t: Topology, kind: string, i: number): Promise<number | null> {
-  const { readFile } = await import('node:fs/promises');
-  const n = hostNames(t, kind, i);
-  const raw = await readFile(`${CGROUP_ROOT}/cpu/${n.cgroup}/cpu.cfs_quota_us`, 'utf8').catch(() => null);
-  return raw === null ? null : Number(raw) / 100_000;
 }
 
 /** Makes the host of an instance unless it exists (a restart keeps it); returns what it is. */
