@@ -273,6 +273,7 @@ export class Cluster {
     if (!isHosts(this.topology))
       throw new Error('heal needs host placement (`cluster up --placement hosts`)');
     await setLink(this.topology, kind.name, index, true);
+    await kind.healed?.(this.context, index);
   }
 
   private resolve(name: string): { kind: ServerKind; index: number } {

@@ -75,6 +75,8 @@ export interface ServerKind extends Stage {
   readonly stopGraceMs?: number;
   /** Brings a stopped or crashed instance back (default: start it again). */
   restart?(ctx: KindContext, i: number): Promise<void>;
+  /** After a partition of its host is healed: what the instance needs to rejoin (a re-sync). */
+  healed?(ctx: KindContext, i: number): Promise<void>;
   /** Settings this kind gives each API instance and the seeder (DATABASE_URL, CART_STORE...). */
   appEnv?(t: Topology): Record<string, string>;
   verify?(ctx: KindContext): Promise<VerifyPart>;

@@ -18,6 +18,8 @@ import {
 import type { PostgresPaths } from './requirements.js';
 
 export const DATABASE = 'bazaar';
+/** The file a re-synced backend's remote start leaves for the launcher (host placement). */
+export const START_REQUEST = 'start-requested';
 export const PG_USER = 'postgres';
 
 /** Connections each backend must accept: every pgpool child may hold one, plus room for tools. */
@@ -91,7 +93,14 @@ ${SET_PORT('$3', '$6', isHosts(t) ? '$2,127.0.0.1' : '127.0.0.1')}
   return {
     recovery_1st_stage: streaming ? copy('-R') : '#!/bin/sh\nexit 0\n',
     recovery_2nd_stage: streaming ? '#!/bin/sh\nexit 0\n' : copy(''),
-    pgpool_remote_start: `#!/bin/sh
+    // On simulated hosts this script runs on the main node's host, which cannot start a server
+    // on another: it asks the launcher to (START_REQUEST), which watches for the file.
+    pgpool_remote_start: isHosts(t)
+      ? `#!/bin/sh
+# $1 target host, $2 target PGDATA
+touch "$(dirname "$2")/${START_REQUEST}"
+`
+      : `#!/bin/sh
 # $1 target host, $2 target PGDATA
 exec ${pg.bin}/pg_ctl -D "$2" -l "$(dirname "$2")/postgres.log" -w -t 60 start > /dev/null
 `,

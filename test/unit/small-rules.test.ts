@@ -103,6 +103,14 @@ test('database errors: unavailability by SQLSTATE class, never by message text',
   assert.equal(translated.extra.retryAfterSeconds, 2);
 });
 
+test('an endpoint that stops answering (a cut link) is unavailability too, not a bug', async () => {
+  const { isConnectionError, translateDatabaseError } = await import('../../src/adapters/postgres/errors.js');
+  const timeout = new Error('Query read timeout');
+  assert.equal(isConnectionError(timeout), true);
+  assert.equal((translateDatabaseError(timeout) as any).status, 503);
+  assert.equal(isConnectionError(new Error('syntax error at or near')), false);
+});
+
 test('only a plain SELECT counts as safe to send again on a fresh connection', async () => {
   const { isReadOnly, onPrimary } = await import('../../src/adapters/postgres/database.js');
   assert.equal(isReadOnly('SELECT 1'), true);

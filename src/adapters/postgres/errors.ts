@@ -41,8 +41,9 @@ export function isConnectionError(error: unknown): boolean {
   const code = pgCode(error);
   if (code && (NETWORK_CODES.has(code) || UNAVAILABLE_CODES.test(code))) return true;
   const message = error instanceof Error ? error.message : '';
-  // node-postgres raises these without a code when a socket dies or a pool cannot connect in time.
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection to the database was lost/i.test(
+  // node-postgres raises these without a code when a socket dies, a pool cannot connect in time, or
+  // an endpoint stops answering (query_timeout: a host whose link was cut).
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection to the database was lost|Query read timeout/i.test(
     message,
   );
 }

@@ -1,13 +1,16 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { makeReachable } from '../../platform/reachable.js';
-import { isAlive, osUser, type Owner } from '../../platform/processes.js';
+import { isAlive, osUser, waitUntil, type Owner } from '../../platform/processes.js';
 import { range, type KindContext, type ServerKind } from '../kind.js';
-import { at, isHosts } from '../layout.js';
+import { at, componentDir, isHosts } from '../layout.js';
 import {
   crashBackend,
   createBackend,
   createStandby,
   PG_USER,
+  START_REQUEST,
   postmasterPid,
   prepareBackend,
   startBackend,
@@ -72,18 +75,35 @@ export const postgresKind: ServerKind = {
   /** Online recovery through a live pgpool: a fresh copy of the main node, then re-attached. */
   async restart(ctx: KindContext, i: number) {
     const t = ctx.topology;
-    if (isHosts(t)) {
-      // pgpool-II starts the re-synced copy from inside the main node's host, where it cannot
-      // enter the target's namespace: not built yet.
-      throw new Error(
-        're-syncing a PostgreSQL backend on a simulated host is not built yet (loopback placement has it)',
-      );
-    }
     const pool = range(t.pgpool).find((p) => isAlive(ctx.pids[`pgpool:${p}`]));
     if (pool === undefined) throw new Error('no pgpool-II is running to re-sync the backend through');
     ctx.say(`re-syncing postgres:${i} through pgpool:${pool} (online recovery)`);
-    await recoverNode(t, pool, i);
+    if (!isHosts(t)) {
+      await recoverNode(t, pool, i);
+    } else {
+      // The remote start only leaves a request (the main node's host cannot reach this one's
+      // namespace): the copy is started here, on its own host, while pgpool-II waits for it.
+      const request = join(componentDir(t, 'postgres', i), START_REQUEST);
+      await rm(request, { force: true });
+      const recovery = recoverNode(t, pool, i);
+      recovery.catch(() => undefined);
+      await Promise.race([
+        recovery,
+        waitUntil(() => existsSync(request), 120_000, `postgres:${i} re-synced`),
+      ]);
+      if (existsSync(request)) {
+        await rm(request, { force: true });
+        await ctx.startInstance(this, i);
+      }
+      await recovery;
+    }
     await waitBackendReady(t, i, postgresPaths(), await serverOwner());
+  },
+
+  /** A backend cut off was detached by pgpool-II and is stale: healed, it is re-synced. */
+  async healed(ctx, i) {
+    await stopBackend(ctx.topology, i);
+    await this.restart!(ctx, i);
   },
 
   async verify(ctx) {
