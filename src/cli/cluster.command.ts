@@ -3,6 +3,7 @@ import { Cluster, type ClusterStatus } from '../cluster/cluster.js';
 import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
 import { KINDS } from '../cluster/registry.js';
 import { distinct } from '../cluster/requirements.js';
+import { hasQdisc, hostPlacementChecks } from '../cluster/hosts.js';
 import { loadClusterSettings } from '../config/cluster-settings.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -30,6 +31,18 @@ export function printStatus(status: ClusterStatus): void {
   process.stdout.write(
     `${line(header)}\n${rows.map(line).join('\n')}\n\nentrypoints: ${status.entrypoints.join(' ')}\n`,
   );
+}
+
+function linkRate(value: string): string {
+  if (!/^\d+(\.\d+)?(kbit|mbit|gbit)$/.test(value))
+    throw new InvalidArgumentError('a rate such as 100mbit, 512kbit or 1gbit');
+  return value;
+}
+
+function linkDelay(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 10_000) throw new InvalidArgumentError('milliseconds in 0..10000');
+  return n;
 }
 
 /** `0.2` for every host, or `api=0.25,postgres=0.3` per kind. */
@@ -96,6 +109,12 @@ export function clusterCommand(): Command {
     'host placement: CPU quota per host in cores, for all (0.2) or per kind (api=0.25,postgres=0.3)',
     hostCpu,
   );
+  up.option('--link-rate <rate>', "host placement: every link's rate, in tc units (100mbit)", linkRate);
+  up.option(
+    '--link-delay <ms>',
+    "host placement: every link's one-way delay in ms (needs the netem qdisc)",
+    linkDelay,
+  );
   for (const kind of KINDS) {
     const o = kind.countOption;
     if (o) up.option(o.flag, o.description, bounded(o.flag.split(' ')[0]!, [o.min, o.max]), o.default);
@@ -123,7 +142,20 @@ export function clusterCommand(): Command {
         cassandra: o.cassandra,
         placement: o.placement,
         ...(o.hostCpu ? { hostCpu: o.hostCpu } : {}),
+        ...(o.linkRate ? { linkRate: o.linkRate } : {}),
+        ...(o.linkDelay !== undefined ? { linkDelayMs: o.linkDelay } : {}),
       };
+      if ((o.linkRate || o.linkDelay !== undefined) && o.placement !== 'hosts')
+        throw new Error('--link-rate and --link-delay need --placement hosts');
+      // A shaping the kernel cannot do is refused, never silently left out.
+      if (o.linkDelay !== undefined && !(await hasQdisc('netem')))
+        throw new Error(
+          '--link-delay needs the netem qdisc, which this kernel does not have (`cluster doctor`)',
+        );
+      if (o.linkRate && !(await hasQdisc('tbf')))
+        throw new Error(
+          '--link-rate needs the tbf qdisc, which this kernel does not have (`cluster doctor`)',
+        );
       if (o.placement === 'hosts' && process.getuid?.() !== 0)
         throw new Error('--placement hosts makes network namespaces and cgroups: run it as root');
       if (o.hostCpu && o.placement !== 'hosts') throw new Error('--host-cpu needs --placement hosts');
@@ -194,17 +226,20 @@ export function clusterCommand(): Command {
   cluster
     .command('doctor')
     .description('What server software is present and what is missing')
-    .action(() => {
+    .action(async () => {
       const settings = loadClusterSettings();
-      const lines = distinct(KINDS.flatMap((k) => k.requirements(settings))).map((r) => ({
-        name: r.name,
-        found: r.find(),
-      }));
+      const lines = [
+        ...distinct(KINDS.flatMap((k) => k.requirements(settings))).map((r) => ({
+          name: r.name,
+          found: r.find(),
+        })),
+        ...(await hostPlacementChecks()),
+      ];
       for (const l of lines)
         process.stdout.write(
           `${l.found ? 'ok     ' : 'missing'}  ${l.name}${l.found ? `  (${l.found})` : ''}\n`,
         );
-      if (lines.some((l) => !l.found))
+      if (lines.some((l) => !l.found && !l.name.startsWith('host placement')))
         process.stdout.write('missing software is installed by `bazaar cluster up` (as root)\n');
     });
 

@@ -90,6 +90,7 @@ export async function createHost(t: Topology, kind: string, i: number): Promise<
   await ip('-n', n.namespace, 'link', 'set', 'eth0', 'up');
   await ip('-n', n.namespace, 'link', 'set', 'lo', 'up');
   await ip('-n', n.namespace, 'route', 'add', 'default', 'via', hostNetwork(t).gateway);
+  await shapeLink(t, n.veth);
   const budget = budgetOf(t, kind);
   const cpu = `${CGROUP_ROOT}/cpu/${n.cgroup}`;
   const memory = `${CGROUP_ROOT}/memory/${n.cgroup}`;
@@ -137,6 +138,47 @@ export function placed(
   return onHost(t, kind, i, command, args, owner);
 }
 
+/** Whether this kernel has a queueing discipline (tried on a throwaway veth pair). */
+export async function hasQdisc(qdisc: 'tbf' | 'netem'): Promise<boolean> {
+  const probe = `bzq${process.pid % 100000}`;
+  const args =
+    qdisc === 'tbf'
+      ? ['tbf', 'rate', '10mbit', 'burst', '32kbit', 'latency', '50ms']
+      : ['netem', 'delay', '1ms'];
+  try {
+    await ip('link', 'add', probe, 'type', 'veth', 'peer', 'name', `${probe}p`);
+    await run('tc', ['qdisc', 'add', 'dev', probe, 'root', ...args]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await quietly(ip('link', 'del', probe));
+  }
+}
+
+/** Shapes a host's link: its rate (tbf) and delay (netem), on the machine's end of the pair. */
+async function shapeLink(t: Topology, veth: string): Promise<void> {
+  if (t.linkDelayMs !== undefined) {
+    const rate = t.linkRate ? ['rate', t.linkRate] : [];
+    await run('tc', ['qdisc', 'add', 'dev', veth, 'root', 'netem', 'delay', `${t.linkDelayMs}ms`, ...rate]);
+  } else if (t.linkRate !== undefined) {
+    await run('tc', [
+      'qdisc',
+      'add',
+      'dev',
+      veth,
+      'root',
+      'tbf',
+      'rate',
+      t.linkRate,
+      'burst',
+      '64kb',
+      'latency',
+      '100ms',
+    ]);
+  }
+}
+
 /** Cuts (or restores) a host's link: its processes keep running, nobody reaches them. */
 export async function setLink(t: Topology, kind: string, i: number, up: boolean): Promise<void> {
   await ip('link', 'set', hostNames(t, kind, i).veth, up ? 'up' : 'down');
@@ -171,4 +213,32 @@ export async function ensureHost(t: Topology, kind: string, i: number): Promise<
     cpu: budget.cpu,
     memoryBytes: budget.memoryBytes,
   };
+}
+
+/** What host placement needs of the kernel, each tried (and undone) rather than assumed. */
+export async function hostPlacementChecks(): Promise<Array<{ name: string; found: string | undefined }>> {
+  const root = process.getuid?.() === 0;
+  let namespaces: string | undefined;
+  if (root) {
+    const probe = `bzprobe${process.pid % 100000}`;
+    namespaces = await ip('netns', 'add', probe).then(
+      () => 'ip netns',
+      () => undefined,
+    );
+    if (namespaces) await quietly(ip('netns', 'del', probe));
+  }
+  const cgroup = existsSync(`${CGROUP_ROOT}/cpu/cpu.cfs_quota_us`) ? `${CGROUP_ROOT}/cpu (v1)` : undefined;
+  return [
+    { name: 'host placement: root', found: root ? 'uid 0' : undefined },
+    { name: 'host placement: network namespaces', found: namespaces },
+    { name: 'host placement: cgroup cpu quota', found: cgroup },
+    {
+      name: 'host placement: tbf qdisc (--link-rate)',
+      found: root && (await hasQdisc('tbf')) ? 'tc' : undefined,
+    },
+    {
+      name: 'host placement: netem qdisc (--link-delay)',
+      found: root && (await hasQdisc('netem')) ? 'tc' : undefined,
+    },
+  ];
 }

@@ -32,6 +32,9 @@ export interface Topology {
   placement?: Placement;
   /** In host placement: each kind's CPU quota, in cores (0.25 = a quarter of one core). */
   hostCpu?: Record<string, number>;
+  /** In host placement: every host link's rate (tc's units: 100mbit) and one-way delay. */
+  linkRate?: string;
+  linkDelayMs?: number;
 }
 
 export const LIMITS = { pg: [1, 5], pgpool: [1, 4], api: [1, 8], nginx: [1, 4] } as const;

@@ -54,6 +54,8 @@ describe('cluster in host placement', { skip }, () => {
       'hosts',
       '--host-cpu',
       'api=0.35,postgres=0.3',
+      '--link-rate',
+      '1gbit',
       '--redis',
       '3',
       '--base-port',
@@ -102,7 +104,7 @@ describe('cluster in host placement', { skip }, () => {
     }
   });
 
-  test('each host runs under its quota: read back from the kernel, the server inside its cgroup', async () => {
+  test('each host runs under its quota and on a shaped link: read back from the kernel, the server inside its cgroup', async () => {
     const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
     for (const c of components) {
       const cgroup = `/sys/fs/cgroup/cpu/bazaar-${BASE_PORT}/${c.kind}-${c.name.split(':')[1]}`;
@@ -112,6 +114,12 @@ describe('cluster in host placement', { skip }, () => {
       if (c.kind === 'postgres') assert.equal(quota, 0.3);
       const procs = (await readFile(`${cgroup}/cgroup.procs`, 'utf8')).split('\n').map(Number);
       assert.ok(procs.includes(c.pid), `${c.name} (pid ${c.pid}) runs in its cgroup`);
+      const link = `bz${BASE_PORT}${{ postgres: 'pg', pgpool: 'pp', api: 'ap', nginx: 'ng', redis: 'rd', sentinel: 'sn' }[c.kind]}${c.name.split(':')[1]}`;
+      assert.match(
+        await run('tc', ['qdisc', 'show', 'dev', link]),
+        /tbf .*rate 1Gbit/,
+        `${c.name}'s link is shaped`,
+      );
     }
   });
 
