@@ -1,5 +1,6 @@
 import { loadLoadSettings } from '../config/lab-settings.js';
-import { at, hostPort } from '../cluster/layout.js';
+import { at, hostPort, isHosts, type Topology } from '../cluster/layout.js';
+import { budgetOf, createHost, nodeOnHost, removeHost } from '../cluster/hosts.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isAlive } from '../platform/processes.js';
@@ -59,7 +60,9 @@ function urls(value: string): string[] {
 }
 
 /** The running cluster's nginx entrypoints and admin password, when there is a running cluster. */
-async function runningCluster(dir: string): Promise<{ targets: string[]; adminPassword: string } | null> {
+async function runningCluster(
+  dir: string,
+): Promise<{ targets: string[]; adminPassword: string; topology: Topology } | null> {
   const state = await loadState(dir);
   if (!state) return null;
   const t = state.topology;
@@ -68,6 +71,7 @@ async function runningCluster(dir: string): Promise<{ targets: string[]; adminPa
   return {
     targets: nginx.map((i) => `http://${hostPort(at(t, 'nginx', i))}`),
     adminPassword: state.adminPassword,
+    topology: t,
   };
 }
 
@@ -166,6 +170,13 @@ export function loadCommand(): Command {
         abort.abort();
       };
       process.once('SIGINT', onSigint);
+      // Against a cluster on simulated hosts, each worker runs on a client host of its own, under
+      // its own quota, on the cluster's network: the client is measured like any other host.
+      const clientHosts = cluster && isHosts(cluster.topology) ? cluster.topology : undefined;
+      if (clientHosts) {
+        for (let w = 0; w < o.workers; w++) await createHost(clientHosts, 'client', w);
+        say(`load: ${o.workers} client host(s), ${budgetOf(clientHosts, 'client').cpu} cores each`);
+      }
       const result = await runLoad({
         targets,
         model,
@@ -177,6 +188,9 @@ export function loadCommand(): Command {
         adminPassword,
         progress: say,
         signal: abort.signal,
+        ...(clientHosts ? { launchWorker: (w: number) => nodeOnHost(clientHosts, 'client', w) } : {}),
+      }).finally(async () => {
+        if (clientHosts) for (let w = 0; w < o.workers; w++) await removeHost(clientHosts, 'client', w);
       });
       process.off('SIGINT', onSigint);
       printLoadResult(result);

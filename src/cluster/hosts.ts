@@ -27,6 +27,8 @@ export const DEFAULT_BUDGETS: Record<string, HostBudget> = {
   redis: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
   sentinel: { cpu: 0.02, memoryBytes: 64 * 2 ** 20 },
   cassandra: { cpu: 0.3, memoryBytes: 1536 * 2 ** 20 },
+  // A load client worker: what the topology leaves of two cores.
+  client: { cpu: 0.5, memoryBytes: 1024 * 2 ** 20 },
 };
 
 export function budgetOf(t: Topology, kind: string): HostBudget {
@@ -241,4 +243,13 @@ export async function hostPlacementChecks(): Promise<Array<{ name: string; found
       found: root && (await hasQdisc('netem')) ? 'tc' : undefined,
     },
   ];
+}
+
+/**
+ * How to run a Node.js module on a host (a load client worker): the same exec chain as a server,
+ * ending in this process's Node.js with its own flags; the IPC channel survives every exec.
+ */
+export function nodeOnHost(t: Topology, kind: string, i: number): { execPath: string; execArgv: string[] } {
+  const placedNode = onHost(t, kind, i, process.execPath, process.execArgv);
+  return { execPath: '/bin/sh', execArgv: placedNode.args };
 }

@@ -183,6 +183,46 @@ describe('cluster in host placement', { skip }, () => {
     assert.match(await cli('verify'), /backends agree/);
   });
 
+  test('bazaar load runs its workers on client hosts of their own, removed afterwards', async () => {
+    const out = join(dir, 'load.json');
+    await bazaarOk([
+      'load',
+      '--dir',
+      dir,
+      '--users',
+      '6',
+      '--workers',
+      '2',
+      '--duration',
+      '3s',
+      '--warmup',
+      '1s',
+      '--out',
+      out,
+    ]);
+    const result = JSON.parse(await readFile(out, 'utf8'));
+    assert.ok(result.totals.count > 0);
+    // Client hosts are numbered from .100 on the cluster's network; nginx writes its log within 1 s.
+    const prefix = entrypoints[0]!
+      .replace(/^http:\/\//, '')
+      .split('.')
+      .slice(0, 3)
+      .join('.');
+    const clients = new Set<string>();
+    for (let i = 0; i < 40 && clients.size === 0; i++) {
+      for (const n of ['nginx-0', 'nginx-1']) {
+        const log = await readFile(join(dir, n, 'access.log'), 'utf8').catch(() => '');
+        for (const line of log.split('\n')) {
+          const from = line.split(' ')[0] ?? '';
+          if (from.startsWith(`${prefix}.`) && Number(from.split('.')[3]) >= 100) clients.add(from);
+        }
+      }
+      if (clients.size === 0) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(clients.size >= 1, `requests came from client hosts (${[...clients].join(', ')})`);
+    assert.doesNotMatch(await run('ip', ['netns', 'list']), /-client-/);
+  });
+
   test('down removes every namespace, link, cgroup and process it made', async () => {
     await cli('down');
     const namespaces = await run('ip', ['netns', 'list']);

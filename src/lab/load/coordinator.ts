@@ -21,6 +21,14 @@ export interface LoadOptions {
   progress?: (line: string) => void;
   /** Aborting ends the measurement early; the result covers what was measured. */
   signal?: AbortSignal;
+  /** Where worker w runs, when not as a plain child of this process (a simulated client host). */
+  launchWorker?: (worker: number) => WorkerLaunch;
+}
+
+/** The program and arguments that run a worker module (followed by the module's path). */
+export interface WorkerLaunch {
+  execPath: string;
+  execArgv: string[];
 }
 
 interface WorkerState {
@@ -45,8 +53,11 @@ interface SpawnedWorker {
   done: Promise<WorkerState>;
 }
 
-function spawnWorker(options: WorkerOptions): SpawnedWorker {
-  const child = fork(workerModule(), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function spawnWorker(options: WorkerOptions, launch?: WorkerLaunch): SpawnedWorker {
+  const child = fork(workerModule(), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(launch ?? {}),
+  });
   const state: WorkerState = { child, requests: 0, errors: 0, sessions: 0, phase: 'starting' };
   let markReady!: () => void;
   const ready = new Promise<void>((r) => (markReady = r));
@@ -70,18 +81,21 @@ function spawnWorker(options: WorkerOptions): SpawnedWorker {
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const tag = `${Date.now().toString(36)}${o.seed.toString(36)}`;
   const workers = Array.from({ length: o.workers }, (_, worker) =>
-    spawnWorker({
-      targets: o.targets,
-      scenario: o.scenario,
-      model: o.model,
-      warmupMs: o.warmupMs,
-      durationMs: o.durationMs,
-      seed: o.seed,
-      worker,
-      workers: o.workers,
-      adminPassword: o.adminPassword,
-      tag: `${tag}w${worker}`,
-    }),
+    spawnWorker(
+      {
+        targets: o.targets,
+        scenario: o.scenario,
+        model: o.model,
+        warmupMs: o.warmupMs,
+        durationMs: o.durationMs,
+        seed: o.seed,
+        worker,
+        workers: o.workers,
+        adminPassword: o.adminPassword,
+        tag: `${tag}w${worker}`,
+      },
+      o.launchWorker?.(worker),
+    ),
   );
   const states = workers.map((w) => w.state);
   const dones = workers.map((w) => w.done);
