@@ -67,8 +67,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     logger,
     metrics,
     applicationName: `bazaar ${config.instanceId}`,
-    // A DATABASE_URL may be pgpool-II replicating statement by statement; the embedded one is not.
-    replicated: config.databaseUrl !== undefined,
+    replication: config.databaseReplication,
   });
   await migrate(db, clock, logger);
 

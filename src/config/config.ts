@@ -11,6 +11,12 @@ export interface AppConfig {
   /** Undefined: start the embedded PostgreSQL under `stateDir`. */
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
+  /**
+   * How the database behind DATABASE_URL replicates, which decides how statements are sent (ADR 11):
+   * `statement` (pgpool-II native replication: every backend runs every statement), `streaming`
+   * (pgpool-II over a primary and standbys), `none` (one PostgreSQL).
+   */
+  readonly databaseReplication: DatabaseReplication;
   readonly cartStore: 'postgres' | 'redis';
   readonly catalogStore: 'postgres' | 'cassandra';
   /** Where the carts live when cartStore is redis. */
@@ -54,6 +60,8 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SEED_ON_START = ['auto', 'on', 'off'] as const;
+const DATABASE_REPLICATION = ['none', 'statement', 'streaming'] as const;
+export type DatabaseReplication = (typeof DATABASE_REPLICATION)[number];
 
 /** Reads the environment once and reports every bad variable at the same time. */
 export function loadConfig(
@@ -150,6 +158,14 @@ export function loadConfig(
     port,
     databaseUrl: pick(flags.databaseUrl, 'DATABASE_URL'),
     databasePoolSize: int(nonEmpty(env.DATABASE_POOL_SIZE), 'DATABASE_POOL_SIZE', 16, 1, 200),
+    // Behind a DATABASE_URL of unknown kind, the careful choice: statement replication's rules
+    // are correct on any PostgreSQL too, at the cost of a transaction per write.
+    databaseReplication: oneOf(
+      nonEmpty(env.BAZAAR_DATABASE_REPLICATION),
+      'BAZAAR_DATABASE_REPLICATION',
+      DATABASE_REPLICATION,
+      pick(flags.databaseUrl, 'DATABASE_URL') === undefined ? 'none' : 'statement',
+    ),
     cartStore,
     catalogStore,
     redis,

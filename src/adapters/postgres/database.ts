@@ -8,16 +8,26 @@ import { isConnectionError, isRetryableTransactionError, translateDatabaseError 
 // number (< 2^53), so read them as numbers once, here.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+const PRIMARY_HINT = '/*NO LOAD BALANCE*/ ';
+
 /**
  * Marks a read that must see every acknowledged write (a login right after registering, a token's
- * user, an order or a cart just changed, a price or stock): behind pgpool-II it goes to the
- * primary/main node instead of a standby that may trail it. Listings (they show price and stock)
- * read there too; only the search index's hit ids are read on any backend.
- * The comment is pgpool's documented way; on a plain PostgreSQL it is only a comment.
+ * user, an order or a cart just changed, a price or stock). Behind pgpool-II over streaming
+ * replication the comment sends it to the primary instead of a standby that may trail it; only
+ * the search index's hit ids are read on any backend. Under statement replication (pgpool-II's
+ * native mode) the comment is dropped before sending: there pgpool-II 4.3 takes a commented
+ * SELECT for a write and runs it on every backend, comparing the answers, and a read of rows that
+ * a concurrent transaction has committed on one backend but not yet on the other ends the session
+ * ("kind mismatch"). Every backend already holds every acknowledged write there (a COMMIT is
+ * answered once all backends committed), so a load-balanced read sees it. On a lone PostgreSQL
+ * the comment is only a comment.
  */
 export function onPrimary(sql: string): string {
-  return `/*NO LOAD BALANCE*/ ${sql}`;
+  return `${PRIMARY_HINT}${sql}`;
 }
+
+/** How the statements' targets replicate (config `databaseReplication`, ADR 11). */
+export type Replication = 'none' | 'statement' | 'streaming';
 
 /** A named statement: the name makes node-postgres prepare it once per connection. */
 export interface Statement {
@@ -40,11 +50,12 @@ export interface DatabaseOptions {
   /** How long a refusing endpoint is left alone before it is tried again. */
   downForMs?: number;
   /**
-   * Behind pgpool-II's native replication every backend runs every write: a write statement is
-   * then sent inside its own transaction, so that the row locks it takes are held on every
-   * backend before a competing write can reach any of them (ADR 11). Off for a lone PostgreSQL.
+   * `statement` (pgpool-II's native replication: every backend runs every write): a write
+   * statement is sent inside its own transaction, so that the row locks it takes are held on
+   * every backend before a competing write can reach any of them, and reads go without the
+   * primary hint (see onPrimary). Default `none`.
    */
-  replicated?: boolean;
+  replication?: Replication;
 }
 
 interface EndpointPool {
@@ -65,6 +76,9 @@ export class Database implements Queryable {
   private readonly pools: EndpointPool[];
   private next = 0;
   private readonly downForMs: number;
+  private readonly statementReplication: boolean;
+  /** Statement name -> the text sent, for statements whose text is rewritten (the hint dropped). */
+  private readonly sentText = new Map<string, string>();
 
   constructor(
     url: string,
@@ -72,6 +86,7 @@ export class Database implements Queryable {
   ) {
     const target: ConnectionTarget = parseDatabaseUrl(url);
     this.downForMs = options.downForMs ?? 2000;
+    this.statementReplication = options.replication === 'statement';
     const perEndpoint = Math.max(2, Math.ceil(options.poolSize / target.endpoints.length));
     this.pools = target.endpoints.map((endpoint) => {
       const pool = new pg.Pool({
@@ -118,7 +133,7 @@ export class Database implements Queryable {
       return this.execute<R>(client, statement, values);
     };
     const readOnly = isReadOnly(statement.text);
-    if (!readOnly && this.options.replicated) return this.transaction((tx) => tx.query<R>(statement, values));
+    if (!readOnly && this.statementReplication) return this.transaction((tx) => tx.query<R>(statement, values));
     return this.withConnection(work, {
       // A read changes nothing, so one sent on a connection that turns out dead (pgpool-II drops
       // every session when a backend fails over) runs again on a fresh one.
@@ -163,9 +178,20 @@ export class Database implements Queryable {
     statement: Statement,
     values: unknown[],
   ): Promise<pg.QueryResult<R>> {
+    const text = this.statementReplication ? this.withoutPrimaryHint(statement) : statement.text;
     return this.options.metrics.timeStore('postgres', statement.name, () =>
-      client.query<R>({ name: statement.name, text: statement.text, values }),
+      client.query<R>({ name: statement.name, text, values }),
     );
+  }
+
+  private withoutPrimaryHint(statement: Statement): string {
+    if (!statement.text.startsWith(PRIMARY_HINT)) return statement.text;
+    let text = this.sentText.get(statement.name);
+    if (text === undefined) {
+      text = statement.text.slice(PRIMARY_HINT.length);
+      this.sentText.set(statement.name, text);
+    }
+    return text;
   }
 
   /**

@@ -41,5 +41,9 @@ export const pgpoolKind: ServerKind = {
   start: (ctx, i) => startPgpool(ctx.topology, i),
   // SIGINT is pgpool's fast shutdown.
   stopSignal: 'SIGINT',
-  appEnv: (t) => ({ DATABASE_URL: clusterDatabaseUrl(t) }),
+  // The API sends statements differently under each clustering mode (ADR 11).
+  appEnv: (t) => ({
+    DATABASE_URL: clusterDatabaseUrl(t),
+    BAZAAR_DATABASE_REPLICATION: t.mode === 'native' ? 'statement' : 'streaming',
+  }),
 };

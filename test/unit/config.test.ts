@@ -1,0 +1,27 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+test('the embedded database replicates nothing; a DATABASE_URL is taken for statement replication unless told', () => {
+  assert.equal(loadConfig({}, {}).databaseReplication, 'none');
+  assert.equal(loadConfig({}, { DATABASE_URL: 'postgres://u@h:1/db' }).databaseReplication, 'statement');
+  assert.equal(loadConfig({ databaseUrl: 'postgres://u@h:1/db' }, {}).databaseReplication, 'statement');
+  const streaming = loadConfig(
+    {},
+    { DATABASE_URL: 'postgres://u@h:1/db', BAZAAR_DATABASE_REPLICATION: 'streaming' },
+  );
+  assert.equal(streaming.databaseReplication, 'streaming');
+});
+
+test('every bad setting is reported at once', () => {
+  assert.throws(
+    () => loadConfig({}, { BAZAAR_DATABASE_REPLICATION: 'logical', PORT: 'eighty' }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.problems.length === 2 &&
+      error.problems.some((p) =>
+        p.startsWith('BAZAAR_DATABASE_REPLICATION must be one of none, statement, streaming'),
+      ) &&
+      error.problems.some((p) => p.startsWith('PORT must be an integer')),
+  );
+});
