@@ -49,7 +49,9 @@ export async function pgpoolMismatches(dir: string): Promise<string[]> {
   for (const entry of await readdir(dir)) {
     if (!entry.startsWith('pgpool-')) continue;
     const log = await readFile(join(dir, entry, 'pgpool.log'), 'utf8').catch(() => '');
-    found.push(...log.split('\n').filter((line) => /kind mismatch|detected difference|does not match/.test(line)));
+    found.push(
+      ...log.split('\n').filter((line) => /kind mismatch|detected difference|does not match/.test(line)),
+    );
   }
   return found;
 }
@@ -335,6 +337,10 @@ export function registerTortureTests(target: () => TortureTarget): void {
       [],
     );
     assert.ok(s.replies.length > 400, `${s.replies.length} requests made`);
-    assert.deepEqual(await pgpoolMismatches(target().dir), [], 'no statement answered differently on two backends');
+    assert.deepEqual(
+      await pgpoolMismatches(target().dir),
+      [],
+      'no statement answered differently on two backends',
+    );
   });
 }

@@ -133,7 +133,8 @@ export class Database implements Queryable {
       return this.execute<R>(client, statement, values);
     };
     const readOnly = isReadOnly(statement.text);
-    if (!readOnly && this.statementReplication) return this.transaction((tx) => tx.query<R>(statement, values));
+    if (!readOnly && this.statementReplication)
+      return this.transaction((tx) => tx.query<R>(statement, values));
     return this.withConnection(work, {
       // A read changes nothing, so one sent on a connection that turns out dead (pgpool-II drops
       // every session when a backend fails over) runs again on a fresh one.
