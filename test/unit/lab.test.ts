@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { loadScenario, SCENARIOS_DIR } from '../../src/lab/load/scenario.js';
 import { plan, type Matrix } from '../../src/lab/bench/matrix.js';
 import { Recorder } from '../../src/lab/load/recorder.js';
 import { shareOf } from '../../src/lab/load/models.js';
@@ -140,4 +142,13 @@ test('configuration labels read as counts and mark the baseline', () => {
     configurationLabel('pg2-pgpool2-api2-nginx2', 'pg2-pgpool2-api2-nginx2'),
     'pg 2 · pgpool 2 · api 2 · nginx 2 (baseline)',
   );
+});
+
+test('every shipped scenario is valid; open-tabs puts 20 products at once', async () => {
+  const names = (await readdir(SCENARIOS_DIR))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.replace('.json', ''));
+  assert.ok(names.includes('shopaholic') && names.includes('open-tabs'), names.join(', '));
+  for (const name of names) assert.equal((await loadScenario(name)).name, name);
+  assert.equal((await loadScenario('open-tabs')).cart.tabs, 20);
 });

@@ -38,6 +38,11 @@ export const ScenarioSchema = Type.Object(
       readd_share: Share,
       max_quantity: Type.Integer({ minimum: 1, maximum: 999 }),
       max_lines: Type.Integer({ minimum: 1 }),
+      /**
+       * Product tabs open at once: before agonising, this many distinct products seen while
+       * browsing are put into the cart by simultaneous requests, as a shopper's open tabs do.
+       */
+      tabs: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
     }),
     checkout: Type.Object({ share: Share, pay_share: Share, view_orders_share: Share }),
   },

@@ -165,6 +165,9 @@ async function shop(ctx: SessionContext, steps: Steps, who: SignedIn): Promise<v
     const reply = await steps.send('cart.remove_item', { path: `${cartPath}/items/${id}`, token });
     if (reply.ok) lines.delete(id);
   };
+  // Open tabs: distinct products put at once, each by its own request.
+  const tabs = [...new Set(seen)].slice(0, c.tabs ?? 1);
+  if (tabs.length > 1) await Promise.all(tabs.map(put));
   // Agonising: quantities set, lines removed and put back, the cart looked at in between.
   const changes = between(r, ...c.changes);
   for (let i = 1; i <= changes; i++) {
