@@ -3,7 +3,16 @@ import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadClusterSettings } from '../config/cluster-settings.js';
 import { MATRICES_DIR, loadMatrix, plan } from '../lab/bench/matrix.js';
-import { configurationTopology, runConfiguration, loadModel, type RunRecord } from '../lab/bench/runner.js';
+import {
+  closedModel,
+  configurationTopology,
+  median,
+  openModel,
+  runConfiguration,
+  sessionRate,
+  type RunRecord,
+} from '../lab/bench/runner.js';
+import { choosePlacement } from '../lab/bench/placement.js';
 import { KINDS } from '../cluster/registry.js';
 import { installMissing } from '../cluster/requirements.js';
 import { loadScenario } from '../lab/load/scenario.js';
@@ -50,8 +59,9 @@ export function benchCommand(): Command {
         adminPassword: configured.adminPassword ?? randomBytes(12).toString('base64url'),
       });
       // What any configuration needs is installed first, so the report can name every version.
+      const { placement, reason } = await choosePlacement(matrix.placement ?? 'auto');
       const topologies = steps.configurations.map((c) =>
-        configurationTopology(c, { matrix, workDir: resolve(o.workDir), basePort: o.basePort }),
+        configurationTopology(c, { matrix, workDir: resolve(o.workDir), basePort: o.basePort, placement }),
       );
       const used = KINDS.filter((k) => topologies.some((t) => k.count(t) > 0));
       await installMissing(
@@ -66,14 +76,31 @@ export function benchCommand(): Command {
       };
       process.on('SIGINT', onSigint);
       const runs: RunRecord[] = [];
+      // One open rate for every configuration: fixed by the matrix, or a share of the baseline's
+      // saturation (the baseline runs first).
+      const share = matrix.load.open_share ?? 0.6;
+      let arrival = matrix.load.arrival;
+      const openRule =
+        arrival !== undefined
+          ? `${arrival} sessions/s, fixed by the matrix`
+          : `${Math.round(share * 100)} % of the baseline's saturation (its median completed sessions/s, closed model)`;
+      const fixArrival = (closed: Parameters<typeof sessionRate>[0][]) => {
+        arrival = Math.max(0.1, Math.round(share * median(closed.map(sessionRate)) * 100) / 100);
+        say(`  open model: ${arrival} sessions/s for every configuration (${openRule})`);
+        return arrival;
+      };
       const results = (): BenchResults => ({
         tool: 'bazaar bench',
         matrix: matrix.name,
         started_at: startedAt.toISOString(),
         finished_at: new Date().toISOString(),
         machine,
+        placement: { used: placement, reason },
         load: {
-          model: loadModel(matrix.load),
+          closed: closedModel(matrix.load),
+          open: arrival === undefined ? null : openModel(matrix.load, arrival),
+          open_rule: openRule,
+          repeats: matrix.repeats ?? 3,
           warmup: matrix.load.warmup,
           duration: matrix.load.duration,
           workers: matrix.load.workers,
@@ -85,13 +112,18 @@ export function benchCommand(): Command {
         runs,
         changes: changesAgainstBaseline(steps, runs),
       });
-      say(`bench "${matrix.name}": ${steps.configurations.length} configurations, report in ${out}`);
+      say(
+        `bench "${matrix.name}": ${steps.configurations.length} configurations, ${reason}, report in ${out}`,
+      );
       for (const [i, c] of steps.configurations.entries()) {
         const head = `[${i + 1}/${steps.configurations.length}] ${c.id}`;
         if (abort.signal.aborted) break;
-        say(`${head}: cluster up, warm-up, measure, verify, down`);
+        say(`${head}: cluster up, closed and open model ${matrix.repeats ?? 3} times each, verify, down`);
         const record = await runConfiguration(c, {
           matrix,
+          placement,
+          arrival,
+          fixArrival,
           scenario,
           settings,
           workDir: resolve(o.workDir),
@@ -101,9 +133,10 @@ export function benchCommand(): Command {
         });
         runs.push(record);
         const t = record.load?.totals;
+        const saturation = median((record.closed ?? []).map((r) => r.totals.rps));
         say(
           record.status === 'ok'
-            ? `${head}: ${t!.rps} req/s, mean ${t!.mean_ms} ms, p99 ${t!.p99_ms} ms, errors ${t!.errors}`
+            ? `${head}: saturation ${saturation} req/s; at ${record.arrival_per_s} sessions/s mean ${t!.mean_ms} ms, p99 ${t!.p99_ms} ms, errors ${t!.errors}`
             : `${head}: FAILED at ${record.failed_at}: ${record.note}`,
         );
         // The report is rewritten after every configuration: an interrupted bench still leaves one.

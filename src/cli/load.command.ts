@@ -1,6 +1,6 @@
 import { loadLoadSettings } from '../config/lab-settings.js';
-import { at, hostPort, isHosts, type Topology } from '../cluster/layout.js';
-import { budgetOf, createHost, nodeOnHost, removeHost } from '../cluster/hosts.js';
+import { at, hostPort, type Topology } from '../cluster/layout.js';
+import { withClientHosts } from '../lab/load/client-hosts.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { isAlive } from '../platform/processes.js';
@@ -172,28 +172,33 @@ export function loadCommand(): Command {
       process.once('SIGINT', onSigint);
       // Against a cluster on simulated hosts, each worker runs on a client host of its own, under
       // its own quota, on the cluster's network: the client is measured like any other host.
-      const clientHosts = cluster && isHosts(cluster.topology) ? cluster.topology : undefined;
-      if (clientHosts) {
-        for (let w = 0; w < o.workers; w++) await createHost(clientHosts, 'client', w);
-        say(`load: ${o.workers} client host(s), ${budgetOf(clientHosts, 'client').cpu} cores each`);
-      }
-      const result = await runLoad({
-        targets,
-        model,
-        scenario,
-        warmupMs: o.warmup,
-        durationMs: o.duration,
-        workers: o.workers,
-        seed: o.seed,
-        adminPassword,
-        progress: say,
-        signal: abort.signal,
-        ...(clientHosts ? { launchWorker: (w: number) => nodeOnHost(clientHosts, 'client', w) } : {}),
-      }).finally(async () => {
-        if (clientHosts) for (let w = 0; w < o.workers; w++) await removeHost(clientHosts, 'client', w);
-      });
+      const { result, client } = await withClientHosts(
+        cluster?.topology,
+        o.workers,
+        (launchWorker, cores) => {
+          if (cores !== undefined) say(`load: ${o.workers} client host(s), ${cores} cores each`);
+          return runLoad({
+            targets,
+            model,
+            scenario,
+            warmupMs: o.warmup,
+            durationMs: o.duration,
+            workers: o.workers,
+            seed: o.seed,
+            adminPassword,
+            progress: say,
+            signal: abort.signal,
+            ...(launchWorker ? { launchWorker } : {}),
+          });
+        },
+      );
       process.off('SIGINT', onSigint);
       printLoadResult(result);
+      if (client)
+        say(
+          `client hosts: ${client.cores} cores each, quota reached in ${client.throttled_pct} % of CPU periods` +
+            (client.throttled_pct > 5 ? ' (the client may have limited the load)' : ''),
+        );
       if (o.out) {
         await writeFile(o.out, `${JSON.stringify(result, null, 2)}\n`);
         say(`results written to ${o.out}`);

@@ -1,4 +1,4 @@
-import { mkdir, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { HostRecord } from './state.js';
 import { run, type Owner } from '../platform/processes.js';
@@ -17,13 +17,16 @@ export interface HostBudget {
   memoryBytes: number;
 }
 
-/** Defaults that fit a 2/2/2/2 topology (1.5 cores) on two cores, with room for the load client. */
+/**
+ * Defaults that fit a 2/2/2/2 topology (1.5 cores) on two cores, with room for the load client,
+ * and make the API tier its bottleneck (ADR 12), so that the lab shows what scaling a tier does.
+ */
 export const DEFAULT_BUDGETS: Record<string, HostBudget> = {
   // Every PostgreSQL session loads the hunspell dictionaries (~35 MB): room for the pgpool children.
-  postgres: { cpu: 0.25, memoryBytes: 3 * 2 ** 30 },
-  pgpool: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
-  api: { cpu: 0.3, memoryBytes: 512 * 2 ** 20 },
-  nginx: { cpu: 0.1, memoryBytes: 64 * 2 ** 20 },
+  postgres: { cpu: 0.35, memoryBytes: 3 * 2 ** 30 },
+  pgpool: { cpu: 0.15, memoryBytes: 256 * 2 ** 20 },
+  api: { cpu: 0.2, memoryBytes: 512 * 2 ** 20 },
+  nginx: { cpu: 0.05, memoryBytes: 64 * 2 ** 20 },
   redis: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
   sentinel: { cpu: 0.02, memoryBytes: 64 * 2 ** 20 },
   cassandra: { cpu: 0.3, memoryBytes: 1536 * 2 ** 20 },
@@ -101,6 +104,19 @@ export async function createHost(t: Topology, kind: string, i: number): Promise<
   await writeFile(`${cpu}/cpu.cfs_period_us`, '100000');
   await writeFile(`${cpu}/cpu.cfs_quota_us`, String(Math.round(budget.cpu * 100_000)));
   await writeFile(`${memory}/memory.limit_in_bytes`, String(budget.memoryBytes));
+}
+
+/** How often a host's quota held it back since it was made: CFS periods throttled, of all. */
+export async function throttling(
+  t: Topology,
+  kind: string,
+  i: number,
+): Promise<{ periods: number; throttled: number }> {
+  const text = await readFile(`${CGROUP_ROOT}/cpu/${hostNames(t, kind, i).cgroup}/cpu.stat`, 'utf8').catch(
+    () => '',
+  );
+  const field = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { periods: field('nr_periods'), throttled: field('nr_throttled') };
 }
 
 /**

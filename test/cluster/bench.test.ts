@@ -49,7 +49,15 @@ test('every configuration ran end to end, the storage stage with the catalog in 
     assert.ok(r.seconds.up! > 0 && r.seconds.down! >= 0);
     const load = r.load!;
     assert.equal(load.tool, 'bazaar load');
-    assert.equal(load.duration_s, 4);
+    assert.equal(load.duration_s, 3);
+    // Each model measured `repeats` times within the one cluster; one open rate for all.
+    assert.equal(r.closed!.length, 2);
+    assert.equal(r.open!.length, 2);
+    assert.ok(r.open!.every((o) => o.model.type === 'open' && o.model.arrival_per_s === r.arrival_per_s));
+    assert.ok(r.closed!.every((o) => o.model.type === 'closed' && o.totals.count > 0));
+    assert.equal(r.arrival_per_s, results.runs[0]!.arrival_per_s);
+    assert.equal(r.placement, results.placement.used);
+    if (r.placement === 'hosts') assert.ok(r.hosts!['api']!.cpu > 0 && r.hosts!['client']!.cpu > 0);
     for (const key of [
       'started_at',
       'targets',
@@ -75,7 +83,9 @@ test('every report file is written, each chart as SVG and PNG', async () => {
     assert.ok(existsSync(join(report, file)), file);
   const charts = [
     'mean-api-instances',
+    'saturation-api-instances',
     'mean-storage',
+    'saturation-storage',
     'p95-by-configuration',
     'p99-by-configuration',
     'throughput-and-errors',
@@ -126,7 +136,7 @@ test('index.html opens from disk in headless Chromium with every chart visible; 
   const page = pathToFileURL(join(dir, 'report', 'index.html')).href;
   const dom = await headless(browser, ['--dump-dom'], page);
   const figures = (dom.match(/<figure class="chart"/g) ?? []).length;
-  assert.equal(figures, 7);
+  assert.equal(figures, 9);
   assert.match(dom, new RegExp(`data-charts-visible="${figures}"`), 'every chart decoded and laid out');
   assert.match(dom, /cores/);
   assert.match(dom, /pgpool-II/);

@@ -7,7 +7,13 @@ import { Recorder } from '../../src/lab/load/recorder.js';
 import { shareOf } from '../../src/lab/load/models.js';
 import { CustomerLeases } from '../../src/lab/load/shopaholic.js';
 import { counterTotal, difference, parseRequestCounts } from '../../src/lab/server-counts.js';
-import { toCsv, type BenchResults } from '../../src/lab/report/bench-results.js';
+import {
+  changesAgainstBaseline,
+  spreadOf,
+  toCsv,
+  type BenchResults,
+} from '../../src/lab/report/bench-results.js';
+import type { RunRecord } from '../../src/lab/bench/runner.js';
 import { configurationLabel } from '../../src/lab/report/charts.js';
 
 const matrix: Matrix = {
@@ -151,4 +157,47 @@ test('every shipped scenario is valid; open-tabs puts 20 products at once', asyn
   assert.ok(names.includes('shopaholic') && names.includes('open-tabs'), names.join(', '));
   for (const name of names) assert.equal((await loadScenario(name)).name, name);
   assert.equal((await loadScenario('open-tabs')).cart.tabs, 20);
+});
+
+test('a factor may run with other settings than the baseline (PostgreSQL backends in streaming mode)', () => {
+  const p = plan({
+    ...matrix,
+    factors: [{ name: 'streaming', key: 'pg', values: [1, 3], with: { mode: 'streaming' } }],
+  });
+  assert.deepEqual(
+    p.groups[0]!.members.map((m) => m.configuration),
+    ['pg1-pgpool2-api2-nginx2-streaming', 'pg3-pgpool2-api2-nginx2-streaming'],
+  );
+});
+
+test('a change is named only where the repeats of two configurations do not overlap', () => {
+  const run = (id: string, rps: number[], reads: number[], writes: number[]) =>
+    ({
+      configuration: { id },
+      status: 'ok',
+      closed: rps.map((r) => ({ totals: { rps: r } })),
+      open: reads.map((r, i) => ({ reads: { mean_ms: r }, writes: { mean_ms: writes[i] } })),
+      load: { reads: { mean_ms: reads[0] }, writes: { mean_ms: writes[0] } },
+    }) as unknown as RunRecord;
+  const p = {
+    baseline: 'a',
+    configurations: [],
+    groups: [
+      {
+        name: 'g',
+        members: [
+          { label: 'a', configuration: 'a', baseline: true },
+          { label: 'b', configuration: 'b', baseline: false },
+        ],
+      },
+    ],
+  };
+  const [base, other] = changesAgainstBaseline(p, [
+    run('a', [100, 110, 105], [10, 12, 11], [20, 21, 22]),
+    run('b', [160, 170, 150], [11, 13, 12], [30, 31, 29]),
+  ]);
+  assert.equal(base!.verdict, 'baseline');
+  assert.equal(other!.saturation_change_pct, 52.4);
+  assert.equal(other!.verdict, 'saturation higher; reads differs less than the spread; writes slower');
+  assert.deepEqual(spreadOf([3, 1, 2]), { min: 1, median: 2, max: 3 });
 });

@@ -23,9 +23,19 @@ const MatrixSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
     seed: Type.Object({ products: Type.Integer({ minimum: 1 }), customers: Type.Integer({ minimum: 1 }) }),
+    /** `auto`: a simulated host per component where the machine allows it (root, namespaces), else loopback. */
+    placement: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('hosts'), Type.Literal('loopback')]),
+    ),
+    /** Each measurement is repeated this often within one `cluster up` (median, min and max reported). */
+    repeats: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
     load: Type.Object({
-      users: Type.Optional(Type.Integer({ minimum: 1 })),
+      /** Closed model: this many shopaholics back to back, for the saturation throughput. */
+      users: Type.Integer({ minimum: 1 }),
+      /** Open model: sessions per second, the same for every configuration. */
       arrival: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+      /** Without `arrival`: this share of the baseline's saturation (its sessions/s). */
+      open_share: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
       max_sessions: Type.Optional(Type.Integer({ minimum: 1 })),
       think: Duration,
       warmup: Duration,
@@ -45,6 +55,8 @@ const MatrixSchema = Type.Object(
           Type.Literal('nginx'),
         ]),
         values: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }),
+        /** Settings this factor's configurations take besides the baseline's (e.g. mode: streaming). */
+        with: Type.Optional(Type.Object(Knobs, { additionalProperties: false })),
       }),
     ),
     stages: Type.Optional(
@@ -96,8 +108,10 @@ export async function loadMatrix(path: string): Promise<Matrix> {
     const problems = validate.errors!.map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
     throw new Error(`matrix ${path} is invalid: ${problems}`);
   }
-  if ((data.load.users === undefined) === (data.load.arrival === undefined))
-    throw new Error(`matrix ${path}: load needs exactly one of users (closed model) or arrival (open model)`);
+  if (data.load.arrival !== undefined && data.load.open_share !== undefined)
+    throw new Error(
+      `matrix ${path}: load takes arrival (a fixed rate) or open_share (of the baseline), not both`,
+    );
   parseDuration(data.load.duration);
   return data;
 }
@@ -124,7 +138,7 @@ export function plan(matrix: Matrix): Plan {
   const groups: Group[] = [];
   for (const factor of matrix.factors) {
     const members = factor.values.map((value) => {
-      const c = configuration({ ...matrix.baseline, [factor.key]: value });
+      const c = configuration({ ...matrix.baseline, ...factor.with, [factor.key]: value });
       byId.set(c.id, c);
       return { label: `${factor.key} ${value}`, configuration: c.id, baseline: c.id === baseline.id };
     });

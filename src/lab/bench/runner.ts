@@ -9,6 +9,9 @@ import { runLoad } from '../load/coordinator.js';
 import type { LoadModel } from '../load/models.js';
 import type { Scenario } from '../load/scenario.js';
 import { clientRouteCounts, type LoadResult } from '../load/summary.js';
+import { withClientHosts } from '../load/client-hosts.js';
+import { budgetOf, type HostBudget } from '../../cluster/hosts.js';
+import { KINDS } from '../../cluster/registry.js';
 import {
   counterTotal,
   difference,
@@ -21,12 +24,24 @@ import type { Configuration, Matrix } from './matrix.js';
 
 export interface RunRecord {
   configuration: Configuration;
+  /** Where its servers ran: loopback, or a simulated host each (with the quotas in `hosts`). */
+  placement: 'loopback' | 'hosts';
+  /** In host placement: each kind's CPU quota (cores) and memory limit, the load client's included. */
+  hosts?: Record<string, HostBudget>;
   status: 'ok' | 'failed' | 'skipped';
   /** Why it failed or was skipped. */
   note?: string;
   /** The step that failed: up, load, verify or down. */
   failed_at?: string;
   seconds: { up?: number; load?: number; verify?: number; down?: number };
+  /** The closed model's repeats: the saturation throughput. */
+  closed?: LoadResult[];
+  /** The open model's repeats, at `arrival_per_s`: each request's time without saturation. */
+  open?: LoadResult[];
+  arrival_per_s?: number;
+  /** In host placement: the load client's quota and, per run, how often it used all of it. */
+  client?: { cores: number; throttled_pct: number[] };
+  /** The open run with the median mean time: the one the tables and CSV show. */
   load?: LoadResult;
   verify?: { ok: boolean; differences: string[] };
   /** What the API instances counted against what the client sent, by "METHOD route". */
@@ -37,6 +52,13 @@ export interface RunRecord {
 
 export interface BenchContext {
   matrix: Matrix;
+  placement: 'loopback' | 'hosts';
+  /**
+   * The open model's rate. Undefined until the baseline (the first configuration) has measured
+   * its saturation; `fixArrival` then sets it from that configuration's closed runs.
+   */
+  arrival?: number;
+  fixArrival: (closed: LoadResult[]) => number;
   scenario: Scenario;
   /** The clusters' settings; its admin password is set, so admin sessions can log in. */
   settings: ClusterSettings;
@@ -47,11 +69,33 @@ export interface BenchContext {
   signal?: AbortSignal;
 }
 
-export function loadModel(m: Matrix['load']): LoadModel {
-  const think_ms = parseDuration(m.think);
-  return m.arrival !== undefined
-    ? { type: 'open', arrival_per_s: m.arrival, max_sessions: m.max_sessions ?? 1000, think_ms }
-    : { type: 'closed', users: m.users!, think_ms };
+export function closedModel(m: Matrix['load']): LoadModel {
+  return { type: 'closed', users: m.users, think_ms: parseDuration(m.think) };
+}
+
+export function openModel(m: Matrix['load'], arrival: number): LoadModel {
+  return {
+    type: 'open',
+    arrival_per_s: arrival,
+    max_sessions: m.max_sessions ?? 1000,
+    think_ms: parseDuration(m.think),
+  };
+}
+
+/** Completed sessions per second over the measured window: what an open model's rate is in. */
+export function sessionRate(result: LoadResult): number {
+  return result.duration_s > 0 ? result.sessions.completed / result.duration_s : 0;
+}
+
+/** The middle value (the lower middle of an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+}
+
+function addCounts(into: RouteCounts, more: RouteCounts): RouteCounts {
+  for (const [k, n] of Object.entries(more)) into[k] = (into[k] ?? 0) + n;
+  return into;
 }
 
 function sameCounts(a: RouteCounts, b: RouteCounts): boolean {
@@ -75,7 +119,7 @@ async function timed<T>(
 /** The cluster a configuration runs as. */
 export function configurationTopology(
   c: Configuration,
-  ctx: Pick<BenchContext, 'matrix' | 'workDir' | 'basePort'>,
+  ctx: Pick<BenchContext, 'matrix' | 'workDir' | 'basePort' | 'placement'>,
 ): Topology {
   return {
     pg: c.pg,
@@ -89,17 +133,21 @@ export function configurationTopology(
     seedUsers: ctx.matrix.seed.customers,
     redis: c.redis,
     cassandra: c.cassandra,
+    placement: ctx.placement,
   };
 }
 
 /**
- * One configuration: a clean `cluster up` with the matrix's seed, warm-up and measurement through
- * every nginx, the API's own request counts compared with the client's, `verify`, `down`.
- * Any failure is recorded and the cluster still goes down.
+ * One configuration: a clean `cluster up` with the matrix's seed; the closed model `repeats`
+ * times (saturation), then the open model at the bench's fixed rate `repeats` times (each
+ * request's time without saturation), all through every nginx; the API's own request counts
+ * compared with the client's; `verify`; `down`. Any failure is recorded and the cluster still
+ * goes down.
  */
 export async function runConfiguration(c: Configuration, ctx: BenchContext): Promise<RunRecord> {
-  const record: RunRecord = { configuration: c, status: 'failed', seconds: {} };
+  const record: RunRecord = { configuration: c, placement: ctx.placement, status: 'failed', seconds: {} };
   const topology = configurationTopology(c, ctx);
+  if (ctx.placement === 'hosts') record.hosts = quotas(topology);
   await rm(topology.dir, { recursive: true, force: true });
   const say = (line: string) => ctx.say(`  ${line}`);
   let cluster: Cluster | undefined;
@@ -111,25 +159,52 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
     step = 'load';
     const before = await scrapeRequestCounts(apis);
     const m = ctx.matrix.load;
-    record.load = await timed(record.seconds, 'load', () =>
-      runLoad({
-        targets: status.entrypoints,
-        model: loadModel(m),
-        scenario: ctx.scenario,
-        warmupMs: parseDuration(m.warmup),
-        durationMs: parseDuration(m.duration),
-        workers: m.workers,
-        seed: m.seed,
-        adminPassword: ctx.settings.adminPassword!,
-        progress: (line) => say(line),
-        signal: ctx.signal,
-      }),
-    );
+    const repeats = ctx.matrix.repeats ?? 3;
+    const sent: RouteCounts = {};
+    const measure = (model: LoadModel, run: number) =>
+      withClientHosts(topology, m.workers, (launchWorker) =>
+        runLoad({
+          targets: status.entrypoints,
+          model,
+          scenario: ctx.scenario,
+          // The first run warms the cluster up (connections, dictionaries, JIT); later ones only
+          // fill their sessions again: a closed model at once, an open one over a session's length.
+          warmupMs:
+            run === 0
+              ? parseDuration(m.warmup)
+              : Math.min(parseDuration(m.warmup), model.type === 'closed' ? 2000 : 6000),
+          durationMs: parseDuration(m.duration),
+          workers: m.workers,
+          seed: m.seed + run,
+          adminPassword: ctx.settings.adminPassword!,
+          progress: (line) => say(`${model.type} ${run + 1}/${repeats} ${line}`),
+          signal: ctx.signal,
+          ...(launchWorker ? { launchWorker } : {}),
+        }),
+      ).then(({ result, client }) => {
+        addCounts(sent, clientRouteCounts(result));
+        if (client) {
+          record.client ??= { cores: client.cores, throttled_pct: [] };
+          record.client.throttled_pct.push(client.throttled_pct);
+        }
+        return result;
+      });
+    await timed(record.seconds, 'load', async () => {
+      record.closed = [];
+      for (let run = 0; run < repeats && !ctx.signal?.aborted; run++)
+        record.closed.push(await measure(closedModel(m), run));
+      const arrival = ctx.arrival ?? ctx.fixArrival(record.closed);
+      record.arrival_per_s = arrival;
+      record.open = [];
+      for (let run = 0; run < repeats && !ctx.signal?.aborted; run++)
+        record.open.push(await measure(openModel(m, arrival), repeats + run));
+    });
+    const byMean = [...record.open!].sort((a, b) => a.totals.mean_ms - b.totals.mean_ms);
+    record.load = byMean[Math.floor((byMean.length - 1) / 2)];
     const metrics = await fetchMetrics(apis);
     const server = difference(requestCounts(metrics), before);
     if (c.redis > 0) record.redis_wait_short = counterTotal(metrics, 'bazaar_redis_wait_short_total');
-    const client = clientRouteCounts(record.load);
-    record.server_counts = { server, client, equal: sameCounts(server, client) };
+    record.server_counts = { server, client: sent, equal: sameCounts(server, sent) };
     step = 'verify';
     const verify: VerifyResult = await timed(record.seconds, 'verify', () => cluster!.verify());
     record.verify = { ok: verify.ok, differences: verify.differences };
@@ -149,4 +224,10 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
     }
   }
   return record;
+}
+
+/** Every host's budget in this topology, by kind, the load client's included. */
+function quotas(t: Topology): Record<string, HostBudget> {
+  const kinds = KINDS.filter((k) => k.count(t) > 0).map((k) => k.name);
+  return Object.fromEntries([...kinds, 'client'].map((kind) => [kind, budgetOf(t, kind)]));
 }

@@ -10,8 +10,16 @@ export interface BenchResults {
   started_at: string;
   finished_at: string;
   machine: Machine;
+  /** Where the configurations' servers ran, and why there. */
+  placement: { used: 'loopback' | 'hosts'; reason: string };
   load: {
-    model: LoadModel;
+    /** Saturation: the closed model. */
+    closed: LoadModel;
+    /** Each request's time without saturation: the open model at one rate for every configuration. */
+    open: LoadModel | null;
+    /** How the open rate was chosen. */
+    open_rule: string;
+    repeats: number;
     warmup: string;
     duration: string;
     workers: number;
@@ -33,6 +41,55 @@ export interface Change {
   write_mean_ms: number;
   read_change_pct: number | null;
   write_change_pct: number | null;
+  /** Median saturation throughput against the baseline's, in percent. */
+  saturation_change_pct: number | null;
+  /**
+   * What can be said: a change is named only where the two configurations' min–max ranges over
+   * their repeats do not overlap; otherwise "differs less than the spread".
+   */
+  verdict: string;
+}
+
+/** min, median, max of some repeats. */
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+export function spreadOf(values: number[]): Spread | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    min: sorted[0]!,
+    median: sorted[Math.floor((sorted.length - 1) / 2)]!,
+    max: sorted[sorted.length - 1]!,
+  };
+}
+
+/** "faster"/"slower" (or "more"/"less") when the ranges are apart, else null. */
+function apart(a: Spread | null, base: Spread | null): -1 | 1 | 0 {
+  if (!a || !base) return 0;
+  if (a.max < base.min) return -1;
+  if (a.min > base.max) return 1;
+  return 0;
+}
+
+function verdictOf(run: RunRecord, base: RunRecord): string {
+  const spreads = (r: RunRecord) => ({
+    reads: spreadOf((r.open ?? []).map((x) => x.reads.mean_ms)),
+    writes: spreadOf((r.open ?? []).map((x) => x.writes.mean_ms)),
+    saturation: spreadOf((r.closed ?? []).map((x) => x.totals.rps)),
+  });
+  const a = spreads(run);
+  const b = spreads(base);
+  const words = (d: -1 | 1 | 0, lower: string, higher: string) =>
+    d === 0 ? 'differs less than the spread' : d < 0 ? lower : higher;
+  return [
+    `saturation ${words(apart(a.saturation, b.saturation), 'lower', 'higher')}`,
+    `reads ${words(apart(a.reads, b.reads), 'faster', 'slower')}`,
+    `writes ${words(apart(a.writes, b.writes), 'faster', 'slower')}`,
+  ].join('; ');
 }
 
 const pct = (value: number, base: number) =>
@@ -40,7 +97,10 @@ const pct = (value: number, base: number) =>
 
 export function changesAgainstBaseline(plan: Plan, runs: RunRecord[]): Change[] {
   const byId = new Map(runs.map((r) => [r.configuration.id, r]));
-  const base = byId.get(plan.baseline)?.load;
+  const baseRun = byId.get(plan.baseline);
+  const base = baseRun?.load;
+  const saturation = (r: RunRecord | undefined) =>
+    spreadOf((r?.closed ?? []).map((x) => x.totals.rps))?.median;
   const changes: Change[] = [];
   for (const group of plan.groups) {
     for (const m of group.members) {
@@ -54,6 +114,14 @@ export function changesAgainstBaseline(plan: Plan, runs: RunRecord[]): Change[] 
         write_mean_ms: load.writes.mean_ms,
         read_change_pct: base ? pct(load.reads.mean_ms, base.reads.mean_ms) : null,
         write_change_pct: base ? pct(load.writes.mean_ms, base.writes.mean_ms) : null,
+        saturation_change_pct:
+          saturation(baseRun) !== undefined && saturation(byId.get(m.configuration)) !== undefined
+            ? pct(saturation(byId.get(m.configuration))!, saturation(baseRun)!)
+            : null,
+        verdict:
+          baseRun && m.configuration !== plan.baseline
+            ? verdictOf(byId.get(m.configuration)!, baseRun)
+            : 'baseline',
       });
     }
   }

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { OPERATION_NAMES } from '../load/operations.js';
-import type { BenchResults } from './bench-results.js';
+import { spreadOf, type BenchResults } from './bench-results.js';
+import { CONFIG, groupedBars } from './bar-spec.js';
 
 export interface Chart {
   /** File name without extension, under charts/. */
@@ -10,14 +11,6 @@ export interface Chart {
   caption: string;
   spec: TopLevelSpec;
 }
-
-const CONFIG = {
-  font: 'DejaVu Sans',
-  view: { stroke: null },
-  axis: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
-  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 400 },
-  title: { fontSize: 15, subtitleFontSize: 12, anchor: 'start' as const },
-};
 
 const slug = (text: string) =>
   text
@@ -35,47 +28,18 @@ interface Row {
   configuration: string;
   operation: string;
   kind: string;
+  /** Median over the open model's repeats, with their min and max. */
   mean_ms: number;
+  mean_min: number;
+  mean_max: number;
   p95_ms: number;
   p99_ms: number;
 }
 
-function groupedBars(
-  rows: object[],
-  o: {
-    title: string;
-    subtitle: string;
-    x: string;
-    xTitle: string;
-    xOrder: string[];
-    offset: string;
-    offsetTitle: string;
-    offsetOrder: string[];
-    y: string;
-    yTitle: string;
-  },
-): TopLevelSpec {
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    title: { text: o.title, subtitle: o.subtitle },
-    data: { values: rows },
-    width: Math.max(480, o.xOrder.length * (o.offsetOrder.length * 14 + 12)),
-    height: 300,
-    mark: { type: 'bar', tooltip: true },
-    encoding: {
-      x: { field: o.x, type: 'nominal', sort: o.xOrder, title: o.xTitle, axis: { labelAngle: -35 } },
-      xOffset: { field: o.offset, type: 'nominal', sort: o.offsetOrder },
-      y: { field: o.y, type: 'quantitative', title: o.yTitle },
-      color: {
-        field: o.offset,
-        type: 'nominal',
-        sort: o.offsetOrder,
-        title: o.offsetTitle,
-        legend: { orient: 'bottom', columns: 2 },
-      },
-    },
-    config: CONFIG,
-  } as TopLevelSpec;
+/** Median, min and max of one figure over some repeats. */
+function spread(values: number[]): { median: number; min: number; max: number } {
+  const s = spreadOf(values) ?? { median: 0, min: 0, max: 0 };
+  return { median: s.median, min: s.min, max: s.max };
 }
 
 /** Every chart lab.md asks for, as Vega-Lite specifications over the bench's results. */
@@ -83,18 +47,26 @@ export function benchCharts(results: BenchResults): Chart[] {
   const ok = results.runs.filter((r) => r.status === 'ok' && r.load);
   const label = (id: string) => configurationLabel(id, results.baseline);
   const rows: Row[] = ok.flatMap((r) =>
-    Object.entries(r.load!.operations).map(([operation, s]) => ({
-      configuration: label(r.configuration.id),
-      operation,
-      kind: s.kind,
-      mean_ms: s.mean_ms,
-      p95_ms: s.p95_ms,
-      p99_ms: s.p99_ms,
-    })),
+    Object.entries(r.load!.operations).map(([operation, s]) => {
+      const means = spread((r.open ?? [r.load!]).map((x) => x.operations[operation]?.mean_ms ?? s.mean_ms));
+      return {
+        configuration: label(r.configuration.id),
+        operation,
+        kind: s.kind,
+        mean_ms: means.median,
+        mean_min: means.min,
+        mean_max: means.max,
+        p95_ms: s.p95_ms,
+        p99_ms: s.p99_ms,
+      };
+    }),
   );
   const operations = OPERATION_NAMES.filter((op) => rows.some((r) => r.operation === op));
   const configurations = ok.map((r) => label(r.configuration.id));
   const charts: Chart[] = [];
+  const open = results.load.open;
+  const arrivalText = open?.type === 'open' ? `${open.arrival_per_s} sessions/s (open model)` : 'open model';
+  const closedUsers = results.load.closed.type === 'closed' ? results.load.closed.users : 0;
 
   for (const group of results.groups) {
     const members = group.members.filter((m) => ok.some((r) => r.configuration.id === m.configuration));
@@ -108,10 +80,10 @@ export function benchCharts(results: BenchResults): Chart[] {
     charts.push({
       name: `mean-${slug(group.name)}`,
       title: `Mean time of each operation: ${group.name}`,
-      caption: `Each group of bars is one operation; each bar one ${group.name} setting, the rest as the baseline. Lower is faster.`,
+      caption: `Each group of bars is one operation; each bar one ${group.name} setting, the rest as the baseline, at the same arrival rate (open model): the median of the repeats, whiskers from their min to their max. Lower is faster.`,
       spec: groupedBars(memberRows, {
         title: `Mean time of each operation by ${group.name}`,
-        subtitle: 'one bar per configuration; lower is faster',
+        subtitle: `${arrivalText}; median of ${results.load.repeats} runs, whiskers min–max; lower is faster`,
         x: 'operation',
         xTitle: 'Operation',
         xOrder: operations,
@@ -120,8 +92,39 @@ export function benchCharts(results: BenchResults): Chart[] {
         offsetOrder: order,
         y: 'mean_ms',
         yTitle: 'Mean time (ms)',
+        whiskers: ['mean_min', 'mean_max'],
       }),
     });
+    const saturation = members.map((m) => {
+      const run = ok.find((r) => r.configuration.id === m.configuration)!;
+      const rps = spread((run.closed ?? []).map((x) => x.totals.rps));
+      return {
+        member: m.baseline ? `${m.label} (baseline)` : m.label,
+        what: 'saturation',
+        rps: rps.median,
+        min: rps.min,
+        max: rps.max,
+      };
+    });
+    if (saturation.some((x) => x.rps > 0))
+      charts.push({
+        name: `saturation-${slug(group.name)}`,
+        title: `Saturation throughput: ${group.name}`,
+        caption: `Requests per second with ${closedUsers} shopaholics back to back (closed model): the median of the repeats, whiskers from their min to their max. Higher serves more.`,
+        spec: groupedBars(saturation, {
+          title: `Saturation throughput by ${group.name}`,
+          subtitle: `closed model, ${closedUsers} users; median of ${results.load.repeats} runs, whiskers min–max; higher is more`,
+          x: 'member',
+          xTitle: group.name,
+          xOrder: order,
+          offset: 'what',
+          offsetTitle: 'Measured',
+          offsetOrder: ['saturation'],
+          y: 'rps',
+          yTitle: 'Requests per second',
+          whiskers: ['min', 'max'],
+        }),
+      });
   }
 
   for (const p of ['p95', 'p99'] as const) {
@@ -185,10 +188,12 @@ export function benchCharts(results: BenchResults): Chart[] {
     } as TopLevelSpec,
   });
 
-  const kinds = ok.flatMap((r) => [
-    { configuration: label(r.configuration.id), kind: 'reads', mean_ms: r.load!.reads.mean_ms },
-    { configuration: label(r.configuration.id), kind: 'writes', mean_ms: r.load!.writes.mean_ms },
-  ]);
+  const kinds = ok.flatMap((r) =>
+    (['reads', 'writes'] as const).map((kind) => {
+      const m = spread((r.open ?? [r.load!]).map((x) => x[kind].mean_ms));
+      return { configuration: label(r.configuration.id), kind, mean_ms: m.median, min: m.min, max: m.max };
+    }),
+  );
   charts.push({
     name: 'reads-vs-writes',
     title: 'Mean time of reads and of writes per configuration',
@@ -196,7 +201,7 @@ export function benchCharts(results: BenchResults): Chart[] {
       'Reads: product list, search and card, cart and order views. Writes: everything that changes data, log-in included.',
     spec: groupedBars(kinds, {
       title: 'Mean time of reads vs writes per configuration',
-      subtitle: 'all operations of each kind together; lower is faster',
+      subtitle: `all operations of each kind together, ${arrivalText}; median, whiskers min–max; lower is faster`,
       x: 'configuration',
       xTitle: 'Configuration',
       xOrder: configurations,
@@ -205,6 +210,7 @@ export function benchCharts(results: BenchResults): Chart[] {
       offsetOrder: ['reads', 'writes'],
       y: 'mean_ms',
       yTitle: 'Mean time (ms)',
+      whiskers: ['min', 'max'],
     }),
   });
 

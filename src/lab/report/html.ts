@@ -5,6 +5,35 @@ const escape = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => 
 
 const signed = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toFixed(1)} %`);
 
+/** Each kind's quota on its simulated hosts, as the runs recorded them. */
+function hostsTable(results: BenchResults): string {
+  const quotas: Record<string, { cpu: number; memoryBytes: number }> = {};
+  for (const r of results.runs) Object.assign(quotas, r.hosts ?? {});
+  const kinds = Object.keys(quotas);
+  if (kinds.length === 0) return '';
+  return table(
+    ['host kind', 'CPU quota (cores)', 'memory limit (MiB)'],
+    kinds.map((k) => [k, quotas[k]!.cpu, Math.round(quotas[k]!.memoryBytes / 2 ** 20)]),
+  );
+}
+
+/** Whether the load client was ever the bottleneck: its quota reached in more than 5 % of periods. */
+function clientText(results: BenchResults): string {
+  const worst = Math.max(0, ...results.runs.flatMap((r) => r.client?.throttled_pct ?? []));
+  if (!results.runs.some((r) => r.client)) return '';
+  return `<p>The load client ran on hosts of its own; its quota was reached in at most ${worst} % of CPU periods in any run: ${
+    worst > 5
+      ? 'the client may have limited the load in some runs (see the runs table)'
+      : 'the client was never the bottleneck'
+  }.</p>`;
+}
+
+function spreadText(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
+  return `${mid} (${sorted[0]}–${sorted[sorted.length - 1]})`;
+}
+
 function table(header: string[], rows: unknown[][]): string {
   return `<table><thead><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`)
@@ -26,21 +55,27 @@ export interface RenderedChart {
 export function reportHtml(results: BenchResults, charts: RenderedChart[]): string {
   const m = results.machine;
   const label = (id: string) => configurationLabel(id, results.baseline);
-  const model = results.load.model;
+  const describe = (model: BenchResults['load']['closed'] | null) =>
+    model === null
+      ? 'not run'
+      : model.type === 'closed'
+        ? `closed model: ${model.users} shopaholics running sessions back to back, think time ${model.think_ms} ms`
+        : `open model: ${model.arrival_per_s} new sessions per second (cap ${model.max_sessions}), think time ${model.think_ms} ms`;
   const modelText =
-    model.type === 'closed'
-      ? `closed model: ${model.users} shopaholics running sessions back to back, think time ${model.think_ms} ms`
-      : `open model: ${model.arrival_per_s} new sessions per second (cap ${model.max_sessions}), think time ${model.think_ms} ms`;
+    `Saturation: ${describe(results.load.closed)}. Each request's time: ${describe(results.load.open)} ` +
+    `(${results.load.open_rule}). Each measured ${results.load.repeats} times within one cluster up: charts show the median with min–max whiskers`;
   const runs = table(
     [
       'configuration',
       'status',
+      'saturation req/s (median, min–max)',
       'requests',
       'req/s',
       'errors',
       'reads mean ms',
       'writes mean ms',
       'p99 ms',
+      'client quota reached (% of periods, max)',
       'client = server counts',
       'verify',
       'note',
@@ -48,19 +83,31 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
     results.runs.map((r) => [
       label(r.configuration.id),
       r.status,
+      r.closed?.length ? spreadText(r.closed.map((x) => x.totals.rps)) : '',
       r.load?.totals.count ?? '',
       r.load?.totals.rps ?? '',
       r.load?.totals.errors ?? '',
       r.load?.reads.mean_ms ?? '',
       r.load?.writes.mean_ms ?? '',
       r.load?.totals.p99_ms ?? '',
+      r.client ? `${Math.max(...r.client.throttled_pct)} %` : '',
       r.server_counts ? (r.server_counts.equal ? 'yes' : 'NO') : '',
       r.verify ? (r.verify.ok ? 'backends agree' : 'DIFFER') : '',
       r.note ?? '',
     ]),
   );
   const changes = table(
-    ['factor', 'setting', 'configuration', 'reads mean ms', 'change', 'writes mean ms', 'change'],
+    [
+      'factor',
+      'setting',
+      'configuration',
+      'reads mean ms',
+      'change',
+      'writes mean ms',
+      'change',
+      'saturation',
+      'verdict',
+    ],
     results.changes.map((c) => [
       c.group,
       c.label,
@@ -69,6 +116,8 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
       signed(c.read_change_pct),
       c.write_mean_ms,
       signed(c.write_change_pct),
+      signed(c.saturation_change_pct),
+      c.verdict,
     ]),
   );
   const figures = charts
@@ -89,6 +138,9 @@ th{background:#f3f3f3}figure{margin:2rem 0}figcaption{color:#555;font-size:.9rem
 <h1>Bazaar bench: ${escape(results.matrix)}</h1>
 <p>How the number of PostgreSQL backends, pgpool-II, API and nginx instances (and the storage stages) changed the time of each read and write request.
 Run from ${escape(results.started_at)} to ${escape(results.finished_at)}.</p>
+<p>Placement: ${escape(results.placement.reason)}.</p>
+${hostsTable(results)}
+${clientText(results)}
 <h2>Machine and servers</h2>
 ${table(
   ['what', 'value'],

@@ -1,0 +1,42 @@
+import { budgetOf, createHost, nodeOnHost, removeHost, throttling } from '../../cluster/hosts.js';
+import { isHosts, type Topology } from '../../cluster/layout.js';
+import type { WorkerLaunch } from './coordinator.js';
+
+/** The load client's own host budget and how often it held the client back (host placement). */
+export interface ClientHeadroom {
+  cores: number;
+  /** Share of the CPU periods, warm-up included, in which a client host used its whole quota. */
+  throttled_pct: number;
+}
+
+/**
+ * Runs `work` with the load's workers placed like any other component: against a cluster on
+ * simulated hosts, worker w runs on client host w (its own namespace and quota, the cluster's
+ * network); on loopback, as plain child processes. The client hosts are removed afterwards; what
+ * their quota cost the client is returned beside the result.
+ */
+export async function withClientHosts<T>(
+  topology: Topology | undefined,
+  workers: number,
+  work: (launch: ((worker: number) => WorkerLaunch) | undefined, cores: number | undefined) => Promise<T>,
+): Promise<{ result: T; client?: ClientHeadroom }> {
+  if (!topology || !isHosts(topology)) return { result: await work(undefined, undefined) };
+  const made: number[] = [];
+  try {
+    for (let w = 0; w < workers; w++) {
+      await createHost(topology, 'client', w);
+      made.push(w);
+    }
+    const cores = budgetOf(topology, 'client').cpu;
+    const result = await work((w) => nodeOnHost(topology, 'client', w), cores);
+    const stats = await Promise.all(made.map((w) => throttling(topology, 'client', w)));
+    const periods = stats.reduce((n, s) => n + s.periods, 0);
+    const throttled = stats.reduce((n, s) => n + s.throttled, 0);
+    return {
+      result,
+      client: { cores, throttled_pct: periods ? Math.round((throttled / periods) * 1000) / 10 : 0 },
+    };
+  } finally {
+    for (const w of made) await removeHost(topology, 'client', w);
+  }
+}
