@@ -13,6 +13,7 @@ import {
   type RunRecord,
 } from '../lab/bench/runner.js';
 import { choosePlacement } from '../lab/bench/placement.js';
+import type { LoadResult } from '../lab/load/summary.js';
 import { KINDS } from '../cluster/registry.js';
 import { installMissing } from '../cluster/requirements.js';
 import { loadScenario } from '../lab/load/scenario.js';
@@ -83,10 +84,23 @@ export function benchCommand(): Command {
       const openRule =
         arrival !== undefined
           ? `${arrival} sessions/s, fixed by the matrix`
-          : `${Math.round(share * 100)} % of the baseline's saturation (its median completed sessions/s, closed model)`;
-      const fixArrival = (closed: Parameters<typeof sessionRate>[0][]) => {
-        arrival = Math.max(0.1, Math.round(share * median(closed.map(sessionRate)) * 100) / 100);
-        say(`  open model: ${arrival} sessions/s for every configuration (${openRule})`);
+          : `${Math.round(share * 100)} % of the baseline's saturation throughput (closed model, median)`;
+      // The rate that gives `share` of the baseline's saturation in requests per second: a trial
+      // open run at a first guess measures the requests a session makes at that load.
+      const fixArrival = async (
+        closed: LoadResult[],
+        probe: (trial: number) => Promise<LoadResult>,
+      ): Promise<number> => {
+        const saturation = median(closed.map((r) => r.totals.rps));
+        const guess = Math.max(0.2, Math.round(share * median(closed.map(sessionRate)) * 100) / 100);
+        const trial = await probe(guess);
+        const perSession = trial.totals.rps / guess;
+        arrival =
+          perSession > 0 ? Math.max(0.1, Math.round(((share * saturation) / perSession) * 100) / 100) : guess;
+        say(
+          `  open model: ${arrival} sessions/s for every configuration (${openRule}: ${saturation} req/s saturation, ` +
+            `${Math.round(perSession * 10) / 10} requests per session at ${guess} sessions/s)`,
+        );
         return arrival;
       };
       const results = (): BenchResults => ({

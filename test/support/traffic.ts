@@ -6,6 +6,39 @@ export interface TrafficReport {
   acknowledged: Map<string, string>;
   unresolved: number;
   failuresByStatus: Record<string, number>;
+  /** The longest any single request took to be answered or to fail, in ms. */
+  longestMs: number;
+}
+
+function emptyReport(): TrafficReport {
+  return {
+    attempts: 0,
+    failedAttempts: 0,
+    acknowledged: new Map(),
+    unresolved: 0,
+    failuresByStatus: {},
+    longestMs: 0,
+  };
+}
+
+/** Sends one request and records how long it took, whatever its outcome (null: no answer). */
+async function timedAttempt<T>(report: TrafficReport, send: () => Promise<T>): Promise<T | null> {
+  const started = Date.now();
+  report.attempts++;
+  try {
+    return await send();
+  } catch {
+    return null;
+  } finally {
+    report.longestMs = Math.max(report.longestMs, Date.now() - started);
+  }
+}
+
+function countFailure(report: TrafficReport, status: number | undefined): Promise<void> {
+  report.failedAttempts++;
+  const key = status === undefined ? 'network' : String(status);
+  report.failuresByStatus[key] = (report.failuresByStatus[key] ?? 0) + 1;
+  return new Promise((r) => setTimeout(r, 250));
 }
 
 interface Shopper {
@@ -22,13 +55,7 @@ export class CheckoutTraffic {
   private stopped = false;
   private next = 0;
   private keyCounter = 0;
-  readonly report: TrafficReport = {
-    attempts: 0,
-    failedAttempts: 0,
-    acknowledged: new Map(),
-    unresolved: 0,
-    failuresByStatus: {},
-  };
+  readonly report: TrafficReport = emptyReport();
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -58,27 +85,82 @@ export class CheckoutTraffic {
       let resolved = false;
       // Bounded: a key is retried at most 40 times (about 10 s), then counted as unresolved.
       for (let attempt = 0; attempt < 40 && !resolved; attempt++) {
-        this.report.attempts++;
-        const outcome = await this.client()
-          .post('/api/v1/orders', {
+        const outcome = await timedAttempt(this.report, () =>
+          this.client().post('/api/v1/orders', {
             token: shopper.token,
             headers: { 'idempotency-key': key },
             body: { items: [{ product_id: this.productId, quantity: 1 }] },
-          })
-          .catch(() => null);
+          }),
+        );
         if (outcome && outcome.status === 201) {
           this.report.acknowledged.set(key, outcome.body.id);
           resolved = true;
         } else if (outcome && outcome.status === 409) {
           resolved = true; // out of stock: a definite answer
         } else {
-          this.report.failedAttempts++;
-          const status = outcome ? String(outcome.status) : 'network';
-          this.report.failuresByStatus[status] = (this.report.failuresByStatus[status] ?? 0) + 1;
-          await new Promise((r) => setTimeout(r, 250));
+          await countFailure(this.report, outcome?.status);
         }
       }
       if (!resolved) this.report.unresolved++;
+    }
+  }
+}
+
+interface CartShopper {
+  token: string;
+  userId: string;
+}
+
+/**
+ * Continuous cart changes: worker w sets shopper w's line of one product to 1, 2, 3, ... through
+ * the entrypoints round-robin. Setting a quantity is idempotent, so a failed attempt is sent again
+ * with the same quantity until it is answered 200; `acknowledged` maps each shopper to the last
+ * quantity acknowledged, which the cart must hold at the end.
+ */
+export class CartTraffic {
+  private stopped = false;
+  private next = 0;
+  readonly report: TrafficReport = emptyReport();
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly entrypoints: string[],
+    private readonly shoppers: CartShopper[],
+    private readonly productId: string,
+  ) {}
+
+  start(): void {
+    this.loops = this.shoppers.map((s) => this.loop(s));
+  }
+
+  async stop(): Promise<TrafficReport> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+    return this.report;
+  }
+
+  private async loop(shopper: CartShopper): Promise<void> {
+    for (let quantity = 1; !this.stopped; quantity = (quantity % 999) + 1) {
+      let resolved = false;
+      for (let attempt = 0; attempt < 40 && !resolved; attempt++) {
+        const client = new Client(this.entrypoints[this.next++ % this.entrypoints.length]!);
+        const outcome = await timedAttempt(this.report, () =>
+          client.put(`/api/v1/users/${shopper.userId}/cart/items/${this.productId}`, {
+            token: shopper.token,
+            body: { quantity },
+          }),
+        );
+        if (outcome && outcome.status === 200) {
+          this.report.acknowledged.set(shopper.userId, String(quantity));
+          resolved = true;
+        } else {
+          await countFailure(this.report, outcome?.status);
+        }
+      }
+      if (!resolved) {
+        this.report.unresolved++;
+        return;
+      }
     }
   }
 }

@@ -55,10 +55,11 @@ export interface BenchContext {
   placement: 'loopback' | 'hosts';
   /**
    * The open model's rate. Undefined until the baseline (the first configuration) has measured
-   * its saturation; `fixArrival` then sets it from that configuration's closed runs.
+   * its saturation; `fixArrival` then sets it from that configuration's closed runs, with `probe`
+   * to run the open model once at a trial rate.
    */
   arrival?: number;
-  fixArrival: (closed: LoadResult[]) => number;
+  fixArrival: (closed: LoadResult[], probe: (arrival: number) => Promise<LoadResult>) => Promise<number>;
   scenario: Scenario;
   /** The clusters' settings; its admin password is set, so admin sessions can log in. */
   settings: ClusterSettings;
@@ -193,12 +194,16 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
       record.closed = [];
       for (let run = 0; run < repeats && !ctx.signal?.aborted; run++)
         record.closed.push(await measure(closedModel(m), run));
-      const arrival = ctx.arrival ?? ctx.fixArrival(record.closed);
+      if (ctx.signal?.aborted) throw new Error('interrupted');
+      const arrival =
+        ctx.arrival ??
+        (await ctx.fixArrival(record.closed, (trial) => measure(openModel(m, trial), repeats)));
       record.arrival_per_s = arrival;
       record.open = [];
       for (let run = 0; run < repeats && !ctx.signal?.aborted; run++)
-        record.open.push(await measure(openModel(m, arrival), repeats + run));
+        record.open.push(await measure(openModel(m, arrival), repeats + 1 + run));
     });
+    if (record.open!.length === 0) throw new Error('interrupted');
     const byMean = [...record.open!].sort((a, b) => a.totals.mean_ms - b.totals.mean_ms);
     record.load = byMean[Math.floor((byMean.length - 1) / 2)];
     const metrics = await fetchMetrics(apis);

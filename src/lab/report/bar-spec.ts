@@ -36,7 +36,8 @@ export function groupedBars(
         type: 'nominal',
         sort: o.offsetOrder,
         title: o.offsetTitle,
-        legend: { orient: 'bottom', columns: 2 },
+        // One series needs no legend: the axis says what the bars are.
+        legend: o.offsetOrder.length > 1 ? { orient: 'bottom', columns: 2 } : null,
       },
     },
   };
