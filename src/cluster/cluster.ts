@@ -272,7 +272,9 @@ export class Cluster {
     const { kind, index } = this.resolve(name);
     if (!isHosts(this.topology))
       throw new Error('heal needs host placement (`cluster up --placement hosts`)');
+    if (kind.restartOnHeal) await this.stopInstance(kind, index);
     await setLink(this.topology, kind.name, index, true);
+    if (kind.restartOnHeal) await this.startInstance(kind, index);
     await kind.healed?.(this.context, index);
   }
 

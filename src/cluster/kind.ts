@@ -77,6 +77,12 @@ export interface ServerKind extends Stage {
   restart?(ctx: KindContext, i: number): Promise<void>;
   /** After a partition of its host is healed: what the instance needs to rejoin (a re-sync). */
   healed?(ctx: KindContext, i: number): Promise<void>;
+  /**
+   * The instance may have decided alone while cut off, and must not act on it once the link is
+   * back: it is stopped before the link comes up and started afresh after (a pgpool-II that
+   * quarantined every backend it could no longer see).
+   */
+  readonly restartOnHeal?: boolean;
   /** Settings this kind gives each API instance and the seeder (DATABASE_URL, CART_STORE...). */
   appEnv?(t: Topology): Record<string, string>;
   verify?(ctx: KindContext): Promise<VerifyPart>;

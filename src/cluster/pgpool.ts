@@ -85,9 +85,14 @@ export function pgpoolConf(t: Topology, i: number): string {
   }
   if (t.pgpool > 1) {
     Object.assign(settings, {
+      // A backend is detached only when a majority of the pgpool-II instances find it down. Half
+      // the votes is not enough: a pgpool-II whose own link is cut sees every backend down, and
+      // with two instances its one vote was "half": it detached both backends, and on healing its
+      // watchdog handed that state to the other instance, which then refused every session.
+      failover_when_quorum_exists: 'on',
       failover_require_consensus: 'on',
       allow_multiple_failover_requests_from_node: 'off',
-      enable_consensus_with_half_votes: 'on',
+      enable_consensus_with_half_votes: 'off',
       wd_lifecheck_method: 'heartbeat',
       wd_interval: 1,
       wd_heartbeat_keepalive: 1,

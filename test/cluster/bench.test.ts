@@ -84,8 +84,10 @@ test('every report file is written, each chart as SVG and PNG', async () => {
   const charts = [
     'mean-api-instances',
     'saturation-api-instances',
+    'reads-writes-api-instances',
     'mean-storage',
     'saturation-storage',
+    'reads-writes-storage',
     'p95-by-configuration',
     'p99-by-configuration',
     'throughput-and-errors',
@@ -136,7 +138,7 @@ test('index.html opens from disk in headless Chromium with every chart visible; 
   const page = pathToFileURL(join(dir, 'report', 'index.html')).href;
   const dom = await headless(browser, ['--dump-dom'], page);
   const figures = (dom.match(/<figure class="chart"/g) ?? []).length;
-  assert.equal(figures, 9);
+  assert.equal(figures, 11);
   assert.match(dom, new RegExp(`data-charts-visible="${figures}"`), 'every chart decoded and laid out');
   assert.match(dom, /cores/);
   assert.match(dom, /pgpool-II/);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client } from './http.js';
 
 export interface TrafficReport {
@@ -8,6 +9,8 @@ export interface TrafficReport {
   failuresByStatus: Record<string, number>;
   /** The longest any single request took to be answered or to fail, in ms. */
   longestMs: number;
+  /** The first few failures' answers, to say why. */
+  samples: string[];
 }
 
 function emptyReport(): TrafficReport {
@@ -18,6 +21,7 @@ function emptyReport(): TrafficReport {
     unresolved: 0,
     failuresByStatus: {},
     longestMs: 0,
+    samples: [],
   };
 }
 
@@ -34,8 +38,14 @@ async function timedAttempt<T>(report: TrafficReport, send: () => Promise<T>): P
   }
 }
 
-function countFailure(report: TrafficReport, status: number | undefined): Promise<void> {
+function countFailure(
+  report: TrafficReport,
+  outcome: { status: number; body: unknown } | null,
+): Promise<void> {
+  const status = outcome?.status;
   report.failedAttempts++;
+  if (report.samples.length < 5)
+    report.samples.push(outcome ? `${status} ${JSON.stringify(outcome.body)}` : 'no answer');
   const key = status === undefined ? 'network' : String(status);
   report.failuresByStatus[key] = (report.failuresByStatus[key] ?? 0) + 1;
   return new Promise((r) => setTimeout(r, 250));
@@ -55,6 +65,7 @@ export class CheckoutTraffic {
   private stopped = false;
   private next = 0;
   private keyCounter = 0;
+  private readonly run = randomUUID().slice(0, 8);
   readonly report: TrafficReport = emptyReport();
   private loops: Promise<void>[] = [];
 
@@ -81,7 +92,8 @@ export class CheckoutTraffic {
   private async loop(worker: number): Promise<void> {
     while (!this.stopped) {
       const shopper = this.shoppers[worker % this.shoppers.length]!;
-      const key = `traffic-${worker}-${this.keyCounter++}`;
+      // Unique across traffic runs: a key used again by the same shopper replays that order.
+      const key = `traffic-${this.run}-${worker}-${this.keyCounter++}`;
       let resolved = false;
       // Bounded: a key is retried at most 40 times (about 10 s), then counted as unresolved.
       for (let attempt = 0; attempt < 40 && !resolved; attempt++) {
@@ -98,7 +110,7 @@ export class CheckoutTraffic {
         } else if (outcome && outcome.status === 409) {
           resolved = true; // out of stock: a definite answer
         } else {
-          await countFailure(this.report, outcome?.status);
+          await countFailure(this.report, outcome);
         }
       }
       if (!resolved) this.report.unresolved++;
@@ -154,7 +166,7 @@ export class CartTraffic {
           this.report.acknowledged.set(shopper.userId, String(quantity));
           resolved = true;
         } else {
-          await countFailure(this.report, outcome?.status);
+          await countFailure(this.report, outcome);
         }
       }
       if (!resolved) {

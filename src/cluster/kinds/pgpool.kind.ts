@@ -39,6 +39,11 @@ export const pgpoolKind: ServerKind = {
     await Promise.all(Array.from({ length: t.pgpool }, (_, i) => waitPgpoolServing(t, i)));
   },
   start: (ctx, i) => startPgpool(ctx.topology, i),
+  // Cut off, a pgpool-II finds every backend silent and quarantines them for itself; back on the
+  // network it would take them back one health check at a time, and in between send writes to
+  // some backends only. Restarted instead, it discards that state (-D) and takes the backends'
+  // state from the other instances' watchdog (ADR 12).
+  restartOnHeal: true,
   // SIGINT is pgpool's fast shutdown.
   stopSignal: 'SIGINT',
   // The API sends statements differently under each clustering mode (ADR 11).

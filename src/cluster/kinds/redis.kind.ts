@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { at, componentDir } from '../layout.js';
 import { range, startFirstThenRest, type ServerKind } from '../kind.js';
-import { currentPrimary, redisEnv, startRedisNode } from '../redis.js';
+import { currentPrimary, redisCommand, redisEnv, sameAddress, startRedisNode } from '../redis.js';
+import { waitUntil } from '../../platform/processes.js';
 import { verifyRedis } from '../redis-verify.js';
 import { debianProgram } from '../requirements.js';
 
@@ -32,6 +33,26 @@ export const redisKind: ServerKind = {
   async start(ctx, i) {
     const primary = ctx.pids['redis:0'] === undefined ? null : await currentPrimary(ctx.topology);
     return startRedisNode(ctx.topology, i, primary);
+  },
+  // A primary cut off is replaced by Sentinel; back on the network it is made a replica of the
+  // new primary and resynced from it. Healing waits for that, so what follows sees one data set.
+  async healed(ctx, i) {
+    const t = ctx.topology;
+    const me = at(t, 'redis', i);
+    await waitUntil(
+      async () => {
+        const primary = await currentPrimary(t);
+        if (sameAddress(primary, me)) return true;
+        const info = await redisCommand<string>(me, 'INFO', 'replication').catch(() => '');
+        return (
+          info.includes('role:slave') &&
+          info.includes(`master_host:${primary.host}`) &&
+          info.includes('master_link_status:up')
+        );
+      },
+      30_000,
+      `redis:${i} replicating from the current primary`,
+    );
   },
   appEnv: (t) => redisEnv(t),
   async verify(ctx) {

@@ -95,6 +95,37 @@ export function benchCharts(results: BenchResults): Chart[] {
         whiskers: ['mean_min', 'mean_max'],
       }),
     });
+    const split = members.flatMap((m) => {
+      const run = ok.find((r) => r.configuration.id === m.configuration)!;
+      return (['reads', 'writes'] as const).map((kind) => {
+        const v = spread((run.open ?? [run.load!]).map((x) => x[kind].mean_ms));
+        return {
+          member: m.baseline ? `${m.label} (baseline)` : m.label,
+          kind,
+          mean_ms: v.median,
+          min: v.min,
+          max: v.max,
+        };
+      });
+    });
+    charts.push({
+      name: `reads-writes-${slug(group.name)}`,
+      title: `Reads against writes: ${group.name}`,
+      caption: `Mean time of all reads and of all writes for each ${group.name} setting, at the same arrival rate: the median of the repeats, whiskers from their min to their max.`,
+      spec: groupedBars(split, {
+        title: `Reads against writes by ${group.name}`,
+        subtitle: `${arrivalText}; median of ${results.load.repeats} runs, whiskers min–max; lower is faster`,
+        x: 'member',
+        xTitle: group.name,
+        xOrder: order,
+        offset: 'kind',
+        offsetTitle: 'Requests',
+        offsetOrder: ['reads', 'writes'],
+        y: 'mean_ms',
+        yTitle: 'Mean time (ms)',
+        whiskers: ['min', 'max'],
+      }),
+    });
     const saturation = members.map((m) => {
       const run = ok.find((r) => r.configuration.id === m.configuration)!;
       const rps = spread((run.closed ?? []).map((x) => x.totals.rps));

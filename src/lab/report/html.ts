@@ -75,6 +75,7 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
       'reads mean ms',
       'writes mean ms',
       'p99 ms',
+      'settling runs (errors)',
       'client quota reached (% of periods, max)',
       'client = server counts',
       'verify',
@@ -90,6 +91,9 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
       r.load?.reads.mean_ms ?? '',
       r.load?.writes.mean_ms ?? '',
       r.load?.totals.p99_ms ?? '',
+      r.settling?.length
+        ? `${r.settling.length} (${r.settling.map((x) => x.totals.errors).join(', ')})`
+        : '0',
       r.client ? `${Math.max(...r.client.throttled_pct)} %` : '',
       r.server_counts ? (r.server_counts.equal ? 'yes' : 'NO') : '',
       r.verify ? (r.verify.ok ? 'backends agree' : 'DIFFER') : '',
