@@ -46,6 +46,15 @@ describe('cluster in host placement', { skip }, () => {
   let components: Component[];
   let entrypoints: string[];
   const cli = (...args: string[]) => bazaarOk(['cluster', ...args, '--dir', dir]);
+  /** The cluster's state, a client of the first entrypoint and an admin token through it. */
+  const adminSession = async () => {
+    const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
+    const api = new Client(entrypoints[0]!);
+    const login = await api.post('/api/v1/auth/token', {
+      body: { email: 'admin@bazaar.local', password: state.adminPassword },
+    });
+    return { state, api, admin: login.body.token as string };
+  };
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'bazaar-hosts-'));
@@ -154,13 +163,7 @@ describe('cluster in host placement', { skip }, () => {
   });
 
   test('postgres:1 cut off under checkout traffic, then healed (re-synced on its own host): nothing acknowledged is lost', async () => {
-    const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
-    const api = new Client(entrypoints[0]!);
-    const admin = (
-      await api.post('/api/v1/auth/token', {
-        body: { email: 'admin@bazaar.local', password: state.adminPassword },
-      })
-    ).body.token;
+    const { api, admin } = await adminSession();
     const product = await newProduct(api, admin, { stock: 100_000 });
     const shoppers = await Promise.all(Array.from({ length: 4 }, () => newCustomer(api)));
     const traffic = new CheckoutTraffic(entrypoints, shoppers, product.id);
@@ -185,13 +188,7 @@ describe('cluster in host placement', { skip }, () => {
   });
 
   test('pgpool:0, nginx:0 and the Redis primary cut off in turn under order and cart traffic: nothing acknowledged lost, every wait bounded', async () => {
-    const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
-    const api = new Client(entrypoints[0]!);
-    const admin = (
-      await api.post('/api/v1/auth/token', {
-        body: { email: 'admin@bazaar.local', password: state.adminPassword },
-      })
-    ).body.token;
+    const { state, api, admin } = await adminSession();
     const product = await newProduct(api, admin, { stock: 100_000 });
     const buyers = await Promise.all(Array.from({ length: 3 }, () => newCustomer(api)));
     const carters = (await Promise.all(Array.from({ length: 3 }, () => newCustomer(api)))).map((c) => ({
