@@ -55,29 +55,14 @@ interface Shopper {
   token: string;
 }
 
-/**
- * Continuous single-unit checkouts through several entrypoints, round-robin with client-side
- * failover: a refused connection or a 5xx moves to the next entrypoint, and a POST /orders is
- * retried with the same Idempotency-Key until its fate is known (201 or 409), so the set of
- * acknowledged orders is complete and no retry orders twice.
- */
-export class CheckoutTraffic {
-  private stopped = false;
+/** What every kind of traffic shares: its report, the entrypoints round-robin, and stopping. */
+abstract class Traffic {
+  protected stopped = false;
   private next = 0;
-  private keyCounter = 0;
-  private readonly run = randomUUID().slice(0, 8);
   readonly report: TrafficReport = emptyReport();
-  private loops: Promise<void>[] = [];
+  protected loops: Promise<void>[] = [];
 
-  constructor(
-    private readonly entrypoints: string[],
-    private readonly shoppers: Shopper[],
-    private readonly productId: string,
-  ) {}
-
-  start(workers: number): void {
-    this.loops = Array.from({ length: workers }, (_, w) => this.loop(w));
-  }
+  constructor(private readonly entrypoints: string[]) {}
 
   async stop(): Promise<TrafficReport> {
     this.stopped = true;
@@ -85,8 +70,31 @@ export class CheckoutTraffic {
     return this.report;
   }
 
-  private client(): Client {
+  protected client(): Client {
     return new Client(this.entrypoints[this.next++ % this.entrypoints.length]!);
+  }
+}
+
+/**
+ * Continuous single-unit checkouts through several entrypoints, round-robin with client-side
+ * failover: a refused connection or a 5xx moves to the next entrypoint, and a POST /orders is
+ * retried with the same Idempotency-Key until its fate is known (201 or 409), so the set of
+ * acknowledged orders is complete and no retry orders twice.
+ */
+export class CheckoutTraffic extends Traffic {
+  private keyCounter = 0;
+  private readonly run = randomUUID().slice(0, 8);
+
+  constructor(
+    entrypoints: string[],
+    private readonly shoppers: Shopper[],
+    private readonly productId: string,
+  ) {
+    super(entrypoints);
+  }
+
+  start(workers: number): void {
+    this.loops = Array.from({ length: workers }, (_, w) => this.loop(w));
   }
 
   private async loop(worker: number): Promise<void> {
@@ -129,33 +137,24 @@ interface CartShopper {
  * with the same quantity until it is answered 200; `acknowledged` maps each shopper to the last
  * quantity acknowledged, which the cart must hold at the end.
  */
-export class CartTraffic {
-  private stopped = false;
-  private next = 0;
-  readonly report: TrafficReport = emptyReport();
-  private loops: Promise<void>[] = [];
-
+export class CartTraffic extends Traffic {
   constructor(
-    private readonly entrypoints: string[],
+    entrypoints: string[],
     private readonly shoppers: CartShopper[],
     private readonly productId: string,
-  ) {}
+  ) {
+    super(entrypoints);
+  }
 
   start(): void {
     this.loops = this.shoppers.map((s) => this.loop(s));
-  }
-
-  async stop(): Promise<TrafficReport> {
-    this.stopped = true;
-    await Promise.all(this.loops);
-    return this.report;
   }
 
   private async loop(shopper: CartShopper): Promise<void> {
     for (let quantity = 1; !this.stopped; quantity = (quantity % 999) + 1) {
       let resolved = false;
       for (let attempt = 0; attempt < 40 && !resolved; attempt++) {
-        const client = new Client(this.entrypoints[this.next++ % this.entrypoints.length]!);
+        const client = this.client();
         const outcome = await timedAttempt(this.report, () =>
           client.put(`/api/v1/users/${shopper.userId}/cart/items/${this.productId}`, {
             token: shopper.token,

@@ -10,6 +10,7 @@ import type { LoadModel } from '../load/models.js';
 import type { Scenario } from '../load/scenario.js';
 import { clientRouteCounts, type LoadResult } from '../load/summary.js';
 import { withClientHosts } from '../load/client-hosts.js';
+export { median } from './spread.js';
 import { budgetOf, type HostBudget } from '../../cluster/hosts.js';
 import { KINDS } from '../../cluster/registry.js';
 import {
@@ -88,12 +89,6 @@ export function openModel(m: Matrix['load'], arrival: number): LoadModel {
 /** Completed sessions per second over the measured window: what an open model's rate is in. */
 export function sessionRate(result: LoadResult): number {
   return result.duration_s > 0 ? result.sessions.completed / result.duration_s : 0;
-}
-
-/** The middle value (the lower middle of an even count). */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
 }
 
 function addCounts(into: RouteCounts, more: RouteCounts): RouteCounts {

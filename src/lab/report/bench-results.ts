@@ -1,4 +1,6 @@
 import type { Group, Plan } from '../bench/matrix.js';
+import { spreadOf, type Spread } from '../bench/spread.js';
+export { spreadOf } from '../bench/spread.js';
 import type { RunRecord } from '../bench/runner.js';
 import type { LoadModel } from '../load/models.js';
 import type { Machine } from './machine.js';
@@ -48,23 +50,6 @@ export interface Change {
    * their repeats do not overlap; otherwise "differs less than the spread".
    */
   verdict: string;
-}
-
-/** min, median, max of some repeats. */
-export interface Spread {
-  min: number;
-  median: number;
-  max: number;
-}
-
-export function spreadOf(values: number[]): Spread | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    min: sorted[0]!,
-    median: sorted[Math.floor((sorted.length - 1) / 2)]!,
-    max: sorted[sorted.length - 1]!,
-  };
 }
 
 /** "faster"/"slower" (or "more"/"less") when the ranges are apart, else null. */

@@ -1,6 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { OPERATION_NAMES } from '../load/operations.js';
-import { spreadOf, type BenchResults } from './bench-results.js';
+import type { BenchResults } from './bench-results.js';
+import { spreadOrZero as spread } from '../bench/spread.js';
+import type { RunRecord } from '../bench/runner.js';
 import { CONFIG, groupedBars } from './bar-spec.js';
 
 export interface Chart {
@@ -36,10 +38,12 @@ interface Row {
   p99_ms: number;
 }
 
-/** Median, min and max of one figure over some repeats. */
-function spread(values: number[]): { median: number; min: number; max: number } {
-  const s = spreadOf(values) ?? { median: 0, min: 0, max: 0 };
-  return { median: s.median, min: s.min, max: s.max };
+/** A run's mean time of all reads and of all writes over its open-model repeats. */
+function readsAndWrites(run: RunRecord) {
+  return (['reads', 'writes'] as const).map((kind) => {
+    const v = spread((run.open ?? [run.load!]).map((x) => x[kind].mean_ms));
+    return { kind, mean_ms: v.median, min: v.min, max: v.max };
+  });
 }
 
 /** Every chart lab.md asks for, as Vega-Lite specifications over the bench's results. */
@@ -97,16 +101,10 @@ export function benchCharts(results: BenchResults): Chart[] {
     });
     const split = members.flatMap((m) => {
       const run = ok.find((r) => r.configuration.id === m.configuration)!;
-      return (['reads', 'writes'] as const).map((kind) => {
-        const v = spread((run.open ?? [run.load!]).map((x) => x[kind].mean_ms));
-        return {
-          member: m.baseline ? `${m.label} (baseline)` : m.label,
-          kind,
-          mean_ms: v.median,
-          min: v.min,
-          max: v.max,
-        };
-      });
+      return readsAndWrites(run).map((row) => ({
+        member: m.baseline ? `${m.label} (baseline)` : m.label,
+        ...row,
+      }));
     });
     charts.push({
       name: `reads-writes-${slug(group.name)}`,
@@ -220,10 +218,7 @@ export function benchCharts(results: BenchResults): Chart[] {
   });
 
   const kinds = ok.flatMap((r) =>
-    (['reads', 'writes'] as const).map((kind) => {
-      const m = spread((r.open ?? [r.load!]).map((x) => x[kind].mean_ms));
-      return { configuration: label(r.configuration.id), kind, mean_ms: m.median, min: m.min, max: m.max };
-    }),
+    readsAndWrites(r).map((row) => ({ configuration: label(r.configuration.id), ...row })),
   );
   charts.push({
     name: 'reads-vs-writes',

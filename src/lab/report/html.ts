@@ -1,4 +1,5 @@
 import type { BenchResults } from './bench-results.js';
+import { spreadOrZero } from '../bench/spread.js';
 import { configurationLabel } from './charts.js';
 
 const escape = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -29,9 +30,8 @@ function clientText(results: BenchResults): string {
 }
 
 function spreadText(values: number[]): string {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted[Math.floor((sorted.length - 1) / 2)];
-  return `${mid} (${sorted[0]}–${sorted[sorted.length - 1]})`;
+  const s = spreadOrZero(values);
+  return `${s.median} (${s.min}–${s.max})`;
 }
 
 function table(header: string[], rows: unknown[][]): string {
