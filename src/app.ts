@@ -6,7 +6,7 @@ import { RedisConnection } from './adapters/redis/redis-connection.js';
 import { PostgresOrderStore } from './adapters/postgres/orders.repository.js';
 import { PostgresCatalogStore } from './adapters/postgres/catalog.store.js';
 import { PostgresProductPrices } from './adapters/postgres/product-prices.repository.js';
-import { PostgresProductSearch } from './adapters/postgres/search.repository.js';
+import { LOAD_SEARCH_DICTIONARIES, PostgresProductSearch } from './adapters/postgres/search.repository.js';
 import { PostgresUserStore } from './adapters/postgres/users.repository.js';
 import { PostgresCatalogProjection } from './adapters/postgres/catalog-projection.repository.js';
 import { CassandraConnection } from './adapters/cassandra/cassandra-connection.js';
@@ -70,6 +70,11 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     replication: config.databaseReplication,
   });
   await migrate(db, clock, logger);
+  if (config.databaseWarm) {
+    const started = Date.now();
+    const warmed = await db.warm(LOAD_SEARCH_DICTIONARIES);
+    logger.info({ warmed, ms: Date.now() - started }, 'database connections opened ahead of traffic');
+  }
 
   const userStore = new PostgresUserStore(db);
   // The catalog in Cassandra keeps its stock and search index in PostgreSQL (ADR 9).

@@ -13,6 +13,7 @@ import {
   type RunRecord,
 } from '../lab/bench/runner.js';
 import { choosePlacement } from '../lab/bench/placement.js';
+import { measureClientCapacity } from '../lab/load/capacity.js';
 import type { LoadResult } from '../lab/load/summary.js';
 import { KINDS } from '../cluster/registry.js';
 import { installMissing } from '../cluster/requirements.js';
@@ -70,6 +71,20 @@ export function benchCommand(): Command {
         say,
       );
       const machine = await describeMachine();
+      // The client's ceiling under the quota its hosts get, so the report can say how far each
+      // configuration's saturation was from it. Its network is named after a port of its own.
+      const clientCapacity =
+        placement === 'hosts'
+          ? await measureClientCapacity({
+              users: matrix.load.users,
+              durationMs: 10_000,
+              hostsBasePort: o.basePort + 900,
+            })
+          : undefined;
+      if (clientCapacity)
+        say(
+          `load client capacity on a client host of ${clientCapacity.client?.cores} core: ${clientCapacity.rps} req/s per worker (instant stub store)`,
+        );
       const abort = new AbortController();
       const onSigint = () => {
         say('stopping after this configuration (its cluster goes down; the report covers what ran)');
@@ -125,6 +140,7 @@ export function benchCommand(): Command {
         groups: steps.groups,
         runs,
         changes: changesAgainstBaseline(steps, runs),
+        ...(clientCapacity ? { client_capacity: clientCapacity } : {}),
       });
       say(
         `bench "${matrix.name}": ${steps.configurations.length} configurations, ${reason}, report in ${out}`,

@@ -17,6 +17,12 @@ export interface AppConfig {
    * (pgpool-II over a primary and standbys), `none` (one PostgreSQL).
    */
   readonly databaseReplication: DatabaseReplication;
+  /**
+   * Open every pooled connection, and load the search dictionaries in it, before serving: `on` by
+   * default behind a DATABASE_URL (servers on small hosts answer a cold burst very slowly), `off`
+   * for the embedded database (the same machine; a faster first start).
+   */
+  readonly databaseWarm: boolean;
   readonly cartStore: 'postgres' | 'redis';
   readonly catalogStore: 'postgres' | 'cassandra';
   /** Where the carts live when cartStore is redis. */
@@ -61,6 +67,7 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const SEED_ON_START = ['auto', 'on', 'off'] as const;
 const DATABASE_REPLICATION = ['none', 'statement', 'streaming'] as const;
+const ON_OFF = ['on', 'off'] as const;
 export type DatabaseReplication = (typeof DATABASE_REPLICATION)[number];
 
 /** Reads the environment once and reports every bad variable at the same time. */
@@ -166,6 +173,13 @@ export function loadConfig(
       DATABASE_REPLICATION,
       pick(flags.databaseUrl, 'DATABASE_URL') === undefined ? 'none' : 'statement',
     ),
+    databaseWarm:
+      oneOf(
+        nonEmpty(env.BAZAAR_DATABASE_WARM),
+        'BAZAAR_DATABASE_WARM',
+        ON_OFF,
+        pick(flags.databaseUrl, 'DATABASE_URL') === undefined ? 'off' : 'on',
+      ) === 'on',
     cartStore,
     catalogStore,
     redis,

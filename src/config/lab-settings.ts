@@ -25,6 +25,8 @@ export interface ApiBenchSettings {
   /** The load client's ceiling run: sessions and seconds. */
   readonly capacityUsers: number;
   readonly capacityDurationS: number;
+  /** The base port that names the simulated network of the capacity run on a client host. */
+  readonly capacityBasePort: number;
   /** What the processes the bench starts get: PATH and HOME only, the rest is set explicitly. */
   readonly baseEnv: Readonly<Record<string, string>>;
 }
@@ -46,6 +48,7 @@ export function loadApiBenchSettings(env: NodeJS.ProcessEnv = process.env): ApiB
     stateDir: resolve(env.BENCH_STATE_DIR || '.bazaar/bench'),
     capacityUsers: int('CAPACITY_USERS', 64, 1, 10_000),
     capacityDurationS: int('CAPACITY_DURATION_S', 10, 1, 3600),
+    capacityBasePort: int('CAPACITY_BASE_PORT', 22000, 1024, 64000),
     baseEnv: Object.freeze(
       Object.fromEntries(
         (['PATH', 'HOME'] as const).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]!]])),

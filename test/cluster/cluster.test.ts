@@ -7,7 +7,7 @@ import pg from 'pg';
 import { bazaar, bazaarOk } from '../support/cli.js';
 import { Client } from '../support/http.js';
 import { newCustomer } from '../support/app.js';
-import { CheckoutTraffic } from '../support/traffic.js';
+import { CheckoutTraffic, failureSummary } from '../support/traffic.js';
 import { runContractSuite } from '../support/contract.js';
 import { registerTortureTests } from '../support/torture.js';
 
@@ -193,19 +193,23 @@ for (const [offset, mode] of MODES.filter(
       ).body;
       const shoppers = await Promise.all(Array.from({ length: 6 }, () => newCustomer(api)));
       const traffic = new CheckoutTraffic(status.entrypoints, shoppers, product.id);
+      const started = Date.now(); // the traffic's clock too: its failures are timed from here
       traffic.start(6);
       const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
       await pause(1500);
+      const killedAt: string[] = [];
       for (const victim of ['postgres:1', 'pgpool:0', 'api:0', 'nginx:0']) {
         await cli('kill', victim);
+        killedAt.push(`${victim} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
         await pause(2500);
       }
+      process.stdout.write(`# ${mode}: killed ${killedAt.join(', ')}\n`);
       const report = await traffic.stop();
       process.stdout.write(
         `# ${mode}: ${report.attempts} attempts, ${report.failedAttempts} failed (${JSON.stringify(report.failuresByStatus)}), ` +
           `${report.acknowledged.size} orders acknowledged, ${report.unresolved} unresolved\n`,
       );
-      assert.equal(report.unresolved, 0, 'every checkout got a definite answer');
+      assert.equal(report.unresolved, 0, `every checkout got a definite answer; ${failureSummary(report)}`);
       assert.equal(report.failuresByStatus['500'] ?? 0, 0, 'a crash is a 503 or a retry, never a 500');
       assert.ok(report.acknowledged.size > 0);
       assert.ok(report.failedAttempts < report.attempts / 2, 'failures are bounded');

@@ -9,7 +9,7 @@ import { bazaar, bazaarOk } from '../support/cli.js';
 import { Client } from '../support/http.js';
 import { runContractSuite } from '../support/contract.js';
 import { newCustomer, newProduct } from '../support/app.js';
-import { CartTraffic, CheckoutTraffic } from '../support/traffic.js';
+import { CartTraffic, CheckoutTraffic, failureSummary } from '../support/traffic.js';
 import { currentPrimary } from '../../src/cluster/redis.js';
 
 // Host placement: every component in a network namespace of its own, with its own address on the
@@ -179,7 +179,7 @@ describe('cluster in host placement', { skip }, () => {
       `# hosts, postgres:1 partitioned 4 s: ${report.attempts} attempts, ${report.failedAttempts} failed ` +
         `(${JSON.stringify(report.failuresByStatus)}), ${report.acknowledged.size} orders acknowledged\n`,
     );
-    assert.equal(report.unresolved, 0, 'every checkout got a definite answer');
+    assert.equal(report.unresolved, 0, `every checkout got a definite answer; ${failureSummary(report)}`);
     assert.equal(report.failuresByStatus['500'] ?? 0, 0);
     assert.ok(report.acknowledged.size > 0);
     const stock = (await api.get(`/api/v1/products/${product.id}`)).body.stock;
@@ -216,7 +216,11 @@ describe('cluster in host placement', { skip }, () => {
           `${c.failedAttempts} failed ${JSON.stringify(c.failuresByStatus)}, longest wait ${c.longestMs} ms\n`,
       );
       for (const report of [o, c]) {
-        assert.equal(report.unresolved, 0, `${target}: every change got a definite answer`);
+        assert.equal(
+          report.unresolved,
+          0,
+          `${target}: every change got a definite answer; ${failureSummary(report)}`,
+        );
         assert.equal(report.failuresByStatus['500'] ?? 0, 0, `${target}: no 500`);
         // nginx gives up on an upstream after 20 s; the API's own clients give up sooner.
         assert.ok(report.longestMs <= 25_000, `${target}: longest wait ${report.longestMs} ms`);

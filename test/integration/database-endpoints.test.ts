@@ -120,3 +120,37 @@ test('an endpoint set aside is tried again once its time is up', async () => {
     await database.close();
   }
 });
+
+test('warming opens every pooled connection of every endpoint, each a session of its own', async () => {
+  const [a, b] = [await relay(), await relay()];
+  const database = new Database(urlWith([a.host, b.host]), {
+    poolSize: 6,
+    logger: createLogger('silent'),
+    metrics: new Metrics(),
+  });
+  try {
+    const backends = { name: 'test.backend', text: 'SELECT pg_backend_pid() AS pid' };
+    assert.equal(await database.warm(backends), 6);
+    assert.deepEqual([a.connections(), b.connections()], [3, 3]);
+    // The warmed connections stay in the pools: the next queries open none.
+    await Promise.all(Array.from({ length: 6 }, () => database.query(backends)));
+    assert.deepEqual([a.connections(), b.connections()], [3, 3]);
+  } finally {
+    await database.close();
+    a.close();
+    b.close();
+  }
+});
+
+test('warming stops at the first endpoint that refuses and still warms the others', async () => {
+  const database = new Database(urlWith([`127.0.0.1:${refusingPort}`, live]), {
+    poolSize: 4,
+    logger: createLogger('silent'),
+    metrics: new Metrics(),
+  });
+  try {
+    assert.equal(await database.warm(ping), 2);
+  } finally {
+    await database.close();
+  }
+});

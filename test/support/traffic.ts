@@ -11,6 +11,8 @@ export interface TrafficReport {
   longestMs: number;
   /** The first few failures' answers, to say why. */
   samples: string[];
+  /** The last few failures, with the time since the traffic started, to say why it stopped. */
+  lastFailures: string[];
 }
 
 function emptyReport(): TrafficReport {
@@ -22,30 +24,49 @@ function emptyReport(): TrafficReport {
     failuresByStatus: {},
     longestMs: 0,
     samples: [],
+    lastFailures: [],
   };
 }
 
-/** Sends one request and records how long it took, whatever its outcome (null: no answer). */
-async function timedAttempt<T>(report: TrafficReport, send: () => Promise<T>): Promise<T | null> {
+/** A request that got no answer: why, as the client saw it. */
+interface NoAnswer {
+  status?: undefined;
+  error: string;
+}
+
+/** Sends one request and records how long it took, whatever its outcome. */
+async function timedAttempt<T>(report: TrafficReport, send: () => Promise<T>): Promise<T | NoAnswer> {
   const started = Date.now();
   report.attempts++;
   try {
     return await send();
-  } catch {
-    return null;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { error: cause ?? (error as Error).message };
   } finally {
     report.longestMs = Math.max(report.longestMs, Date.now() - started);
   }
 }
 
+/** A summary of a report's failures for an assertion message. */
+export function failureSummary(report: TrafficReport): string {
+  return `first failures: ${report.samples.join(' | ')}; last: ${report.lastFailures.join(' | ')}`;
+}
+
 function countFailure(
   report: TrafficReport,
-  outcome: { status: number; body: unknown } | null,
+  started: number,
+  outcome: { status: number; body: unknown } | NoAnswer,
 ): Promise<void> {
-  const status = outcome?.status;
+  const status = outcome.status;
   report.failedAttempts++;
-  if (report.samples.length < 5)
-    report.samples.push(outcome ? `${status} ${JSON.stringify(outcome.body)}` : 'no answer');
+  const said =
+    status === undefined
+      ? `no answer (${(outcome as NoAnswer).error})`
+      : `${status} ${JSON.stringify(outcome.body)}`;
+  if (report.samples.length < 5) report.samples.push(said);
+  report.lastFailures.push(`${((Date.now() - started) / 1000).toFixed(1)} s: ${said}`);
+  if (report.lastFailures.length > 5) report.lastFailures.shift();
   const key = status === undefined ? 'network' : String(status);
   report.failuresByStatus[key] = (report.failuresByStatus[key] ?? 0) + 1;
   return new Promise((r) => setTimeout(r, 250));
@@ -61,6 +82,7 @@ abstract class Traffic {
   private next = 0;
   readonly report: TrafficReport = emptyReport();
   protected loops: Promise<void>[] = [];
+  protected readonly started = Date.now();
 
   constructor(private readonly entrypoints: string[]) {}
 
@@ -112,13 +134,13 @@ export class CheckoutTraffic extends Traffic {
             body: { items: [{ product_id: this.productId, quantity: 1 }] },
           }),
         );
-        if (outcome && outcome.status === 201) {
+        if (outcome.status === 201) {
           this.report.acknowledged.set(key, outcome.body.id);
           resolved = true;
-        } else if (outcome && outcome.status === 409) {
+        } else if (outcome.status === 409) {
           resolved = true; // out of stock: a definite answer
         } else {
-          await countFailure(this.report, outcome);
+          await countFailure(this.report, this.started, outcome);
         }
       }
       if (!resolved) this.report.unresolved++;
@@ -161,11 +183,11 @@ export class CartTraffic extends Traffic {
             body: { quantity },
           }),
         );
-        if (outcome && outcome.status === 200) {
+        if (outcome.status === 200) {
           this.report.acknowledged.set(shopper.userId, String(quantity));
           resolved = true;
         } else {
-          await countFailure(this.report, outcome);
+          await countFailure(this.report, this.started, outcome);
         }
       }
       if (!resolved) {

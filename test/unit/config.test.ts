@@ -13,6 +13,17 @@ test('the embedded database replicates nothing; a DATABASE_URL is taken for stat
   assert.equal(streaming.databaseReplication, 'streaming');
 });
 
+test('pooled connections are warmed before serving behind a DATABASE_URL, not for the embedded database', () => {
+  assert.equal(loadConfig({}, {}).databaseWarm, false);
+  assert.equal(loadConfig({}, { DATABASE_URL: 'postgres://u@h:1/db' }).databaseWarm, true);
+  assert.equal(loadConfig({}, { BAZAAR_DATABASE_WARM: 'on' }).databaseWarm, true);
+  assert.equal(
+    loadConfig({}, { DATABASE_URL: 'postgres://u@h:1/db', BAZAAR_DATABASE_WARM: 'off' }).databaseWarm,
+    false,
+  );
+  assert.throws(() => loadConfig({}, { BAZAAR_DATABASE_WARM: 'yes' }), ConfigError);
+});
+
 test('every bad setting is reported at once', () => {
   assert.throws(
     () => loadConfig({}, { BAZAAR_DATABASE_REPLICATION: 'logical', PORT: 'eighty' }),

@@ -3,6 +3,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
 import { formatEndpoint, parseDatabaseUrl, type ConnectionTarget, type Endpoint } from './endpoints.js';
 import { isConnectionError, isRetryableTransactionError, translateDatabaseError } from './errors.js';
+import { warmPool } from './warm-pool.js';
 
 // PostgreSQL bigint (int8) and numeric arrive as strings by default; money and counts fit in a JS
 // number (< 2^53), so read them as numbers once, here.
@@ -77,6 +78,8 @@ export class Database implements Queryable {
   private next = 0;
   private readonly downForMs: number;
   private readonly statementReplication: boolean;
+  /** The most connections each endpoint's pool opens. */
+  private readonly perEndpoint: number;
   /** Statement name -> the text sent, for statements whose text is rewritten (the hint dropped). */
   private readonly sentText = new Map<string, string>();
 
@@ -88,6 +91,7 @@ export class Database implements Queryable {
     this.downForMs = options.downForMs ?? 2000;
     this.statementReplication = options.replication === 'statement';
     const perEndpoint = Math.max(2, Math.ceil(options.poolSize / target.endpoints.length));
+    this.perEndpoint = perEndpoint;
     this.pools = target.endpoints.map((endpoint) => {
       const pool = new pg.Pool({
         host: endpoint.host,
@@ -248,6 +252,26 @@ export class Database implements Queryable {
       }
     }
     throw translateDatabaseError(lastError ?? new Error('no database endpoint available'));
+  }
+
+  /**
+   * Opens every pooled connection ahead of traffic and runs `statement` on each (see warm-pool.ts).
+   * Returns the connections warmed.
+   */
+  async warm(statement: Statement, concurrency = 2): Promise<number> {
+    let warmed = 0;
+    for (const { pool, endpoint } of this.pools)
+      warmed += await warmPool(pool, {
+        size: this.perEndpoint,
+        concurrency,
+        run: (client) => this.execute(client, statement, []),
+        onStop: (error) =>
+          this.options.logger.warn(
+            { endpoint: formatEndpoint(endpoint), err: error },
+            'warming the database connections stopped early',
+          ),
+      });
+    return warmed;
   }
 
   /** True when at least one endpoint answers a trivial query. */

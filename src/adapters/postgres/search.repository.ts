@@ -6,6 +6,12 @@ import { filterClause } from './catalog.store.js';
  * Full-text search over the products' stored `search_document` (lemmas and stems of name,
  * category, description and attribute values; see migration 002), ranked by ts_rank.
  */
+/** A statement that makes a server session load the search dictionaries (for warming a pool). */
+export const LOAD_SEARCH_DICTIONARIES: Statement = {
+  name: 'search.warm',
+  text: `SELECT bazaar_search_query('платье dress') IS NOT NULL AS loaded`,
+};
+
 export class PostgresProductSearch implements ProductSearchIndex {
   private readonly statements = new Map<string, Statement>();
 

@@ -27,7 +27,8 @@ function answer(req: IncomingMessage): [number, string] {
   return [200, EMPTY];
 }
 
-export function startStubStore(): Promise<{ url: string; close(): Promise<void> }> {
+/** Listens on `host` (a simulated network's gateway when the client runs on a host of its own). */
+export function startStubStore(host = '127.0.0.1'): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
     req.on('end', () => {
@@ -42,10 +43,10 @@ export function startStubStore(): Promise<{ url: string; close(): Promise<void> 
   });
   server.keepAliveTimeout = 30_000;
   return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const { port } = server.address() as { port: number };
       resolve({
-        url: `http://127.0.0.1:${port}`,
+        url: `http://${host}:${port}`,
         close: () => new Promise<void>((done) => server.close(() => done())),
       });
     });

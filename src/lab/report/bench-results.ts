@@ -6,6 +6,8 @@ import type { LoadModel } from '../load/models.js';
 import type { Machine } from './machine.js';
 
 /** `results.json`: every run's load output with its configuration and verify result. */
+import type { ClientCapacity } from '../load/capacity.js';
+
 export interface BenchResults {
   tool: 'bazaar bench';
   matrix: string;
@@ -33,6 +35,11 @@ export interface BenchResults {
   runs: RunRecord[];
   /** Each group member's read and write mean against the baseline's, in percent. */
   changes: Change[];
+  /**
+   * In host placement: what one load client worker sends at most on a client host with the
+   * bench's client quota, against a store that answers at once (measured before the matrix).
+   */
+  client_capacity?: ClientCapacity;
 }
 
 export interface Change {

@@ -18,15 +18,34 @@ function hostsTable(results: BenchResults): string {
   );
 }
 
+/** The most the load client could send, its workers at their measured ceiling (req/s). */
+function clientCeiling(results: BenchResults): number | undefined {
+  const capacity = results.client_capacity;
+  return capacity ? capacity.rps * results.load.workers : undefined;
+}
+
+/** The client's ceiling over a configuration's saturation: below ~1.5 the client may be what was measured. */
+function headroom(results: BenchResults, saturation: number[]): string {
+  const ceiling = clientCeiling(results);
+  if (ceiling === undefined || saturation.length === 0) return '';
+  return `${(ceiling / spreadOrZero(saturation).max).toFixed(1)}×`;
+}
+
 /** Whether the load client was ever the bottleneck: its quota reached in more than 5 % of periods. */
 function clientText(results: BenchResults): string {
   const worst = Math.max(0, ...results.runs.flatMap((r) => r.client?.throttled_pct ?? []));
   if (!results.runs.some((r) => r.client)) return '';
+  const ceiling = clientCeiling(results);
+  const capacity =
+    ceiling === undefined
+      ? ''
+      : ` On its host's quota (${results.client_capacity!.client?.cores} core per worker) the client sends at most ${ceiling} req/s ` +
+        `to a store that answers at once; the runs table gives that ceiling over each configuration's highest saturation (headroom).`;
   return `<p>The load client ran on hosts of its own; its quota was reached in at most ${worst} % of CPU periods in any run: ${
     worst > 5
       ? 'the client may have limited the load in some runs (see the runs table)'
       : 'the client was never the bottleneck'
-  }.</p>`;
+  }.${escape(capacity)}</p>`;
 }
 
 function spreadText(values: number[]): string {
@@ -77,6 +96,7 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
       'p99 ms',
       'settling runs (errors)',
       'client quota reached (% of periods, max)',
+      'client headroom',
       'client = server counts',
       'verify',
       'note',
@@ -95,6 +115,7 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
         ? `${r.settling.length} (${r.settling.map((x) => x.totals.errors).join(', ')})`
         : '0',
       r.client ? `${Math.max(...r.client.throttled_pct)} %` : '',
+      headroom(results, r.closed?.map((x) => x.totals.rps) ?? []),
       r.server_counts ? (r.server_counts.equal ? 'yes' : 'NO') : '',
       r.verify ? (r.verify.ok ? 'backends agree' : 'DIFFER') : '',
       r.note ?? '',

@@ -1,0 +1,77 @@
+import { tmpdir } from 'node:os';
+import { createNetwork, removeNetwork } from '../../cluster/hosts.js';
+import { hostNetwork, type Topology } from '../../cluster/layout.js';
+import { startStubStore } from './stub-store.js';
+import { runLoad } from './coordinator.js';
+import { loadScenario } from './scenario.js';
+import { withClientHosts, type ClientHeadroom } from './client-hosts.js';
+
+/** What one load client worker can send when the store costs nothing. */
+export interface ClientCapacity {
+  /** Requests per second against an instant stub store. */
+  rps: number;
+  mean_ms: number;
+  errors: number;
+  /** On a client host of its own: its quota and how often the quota held it back. */
+  client?: ClientHeadroom;
+}
+
+export interface CapacityOptions {
+  users: number;
+  durationMs: number;
+  /**
+   * Run the worker on a simulated client host (its own namespace and the same CPU quota the bench
+   * gives the client), on a network of its own named after this base port; absent: unconfined.
+   */
+  hostsBasePort?: number;
+}
+
+/**
+ * The load client's own ceiling: one worker, the shopaholic scenario, against a store that answers
+ * at once. A cluster that serves close to this figure is measuring the client, not itself.
+ */
+export async function measureClientCapacity(options: CapacityOptions): Promise<ClientCapacity> {
+  const topology: Topology | undefined =
+    options.hostsBasePort === undefined
+      ? undefined
+      : {
+          pg: 0,
+          pgpool: 0,
+          api: 0,
+          nginx: 0,
+          mode: 'native',
+          basePort: options.hostsBasePort,
+          dir: tmpdir(),
+          seedProducts: 0,
+          placement: 'hosts',
+        };
+  if (topology) await createNetwork(topology);
+  try {
+    const stub = await startStubStore(topology ? hostNetwork(topology).gateway : '127.0.0.1');
+    try {
+      const { result, client } = await withClientHosts(topology, 1, async (launchWorker) =>
+        runLoad({
+          targets: [stub.url],
+          model: { type: 'closed', users: options.users, think_ms: 0 },
+          scenario: await loadScenario('shopaholic'),
+          warmupMs: 2000,
+          durationMs: options.durationMs,
+          workers: 1,
+          seed: 1,
+          adminPassword: 'not-checked-by-the-stub',
+          ...(launchWorker ? { launchWorker } : {}),
+        }),
+      );
+      return {
+        rps: result.totals.rps,
+        mean_ms: result.totals.mean_ms,
+        errors: result.totals.errors,
+        ...(client ? { client } : {}),
+      };
+    } finally {
+      await stub.close();
+    }
+  } finally {
+    if (topology) await removeNetwork(topology);
+  }
+}
