@@ -206,18 +206,29 @@ export async function removeHost(t: Topology, kind: string, i: number): Promise<
   const n = hostNames(t, kind, i);
   await quietly(ip('link', 'del', n.veth));
   await quietly(ip('netns', 'del', n.namespace));
-  for (const controller of ['cpu', 'memory']) {
-    const dir = `${CGROUP_ROOT}/${controller}/${n.cgroup}`;
-    if (existsSync(dir)) await quietly(rmdir(dir));
+  for (const controller of ['cpu', 'memory']) await removeCgroup(`${CGROUP_ROOT}/${controller}/${n.cgroup}`);
+}
+
+/**
+ * A cgroup can be removed only once its last process is gone, and a process killed a moment ago
+ * may still be exiting (or waiting to be reaped): wait for it a little rather than leave it behind.
+ */
+async function removeCgroup(dir: string): Promise<void> {
+  for (let attempt = 0; existsSync(dir); attempt++) {
+    try {
+      await rmdir(dir);
+      return;
+    } catch (error) {
+      if (attempt >= 50) throw new Error(`cannot remove ${dir}: ${(error as Error).message}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 }
 
 export async function removeNetwork(t: Topology): Promise<void> {
   await quietly(ip('link', 'del', bridgeName(t)));
-  for (const controller of ['cpu', 'memory']) {
-    const dir = `${CGROUP_ROOT}/${controller}/bazaar-${t.basePort}`;
-    if (existsSync(dir)) await quietly(rmdir(dir));
-  }
+  for (const controller of ['cpu', 'memory'])
+    await removeCgroup(`${CGROUP_ROOT}/${controller}/bazaar-${t.basePort}`);
 }
 
 /** Makes the host of an instance unless it exists (a restart keeps it); returns what it is. */

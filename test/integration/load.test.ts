@@ -11,6 +11,7 @@ import { bazaar, bazaarOk } from '../support/cli.js';
 import { difference, scrapeRequestCounts } from '../../src/lab/server-counts.js';
 import { clientRouteCounts, type LoadResult } from '../../src/lab/load/summary.js';
 import { OPERATION_NAMES } from '../../src/lab/load/operations.js';
+import { DEMO_CUSTOMER_PASSWORD, demoCustomerEmail } from '../../src/seed/demo-data.js';
 
 // `bazaar load` against two real `bazaar serve` processes on one seeded database.
 let db: TestDatabase;
@@ -62,6 +63,24 @@ async function load(args: string[]): Promise<{ result: LoadResult; stderr: strin
   assert.equal(run.code, 0, run.stderr);
   return { result: JSON.parse(await readFile(out, 'utf8')) as LoadResult, stderr: run.stderr };
 }
+
+test('every seeded demo customer logs in with the documented password', async () => {
+  const replies = await Promise.all(
+    Array.from({ length: CUSTOMERS }, (_, i) =>
+      a.client.post('/api/v1/auth/token', {
+        body: { email: demoCustomerEmail(i + 1), password: DEMO_CUSTOMER_PASSWORD },
+      }),
+    ),
+  );
+  assert.deepEqual(
+    replies.map((r) => r.status),
+    Array.from({ length: CUSTOMERS }, () => 200),
+  );
+  const wrong = await a.client.post('/api/v1/auth/token', {
+    body: { email: demoCustomerEmail(1), password: `${DEMO_CUSTOMER_PASSWORD}!` },
+  });
+  assert.equal(wrong.status, 401);
+});
 
 const freePort = () =>
   new Promise<number>((resolve) => {

@@ -2,6 +2,8 @@ import type autocannon from 'autocannon';
 
 export interface Fixtures {
   productIds: string[];
+  /** Categories of the demo catalogue, for list pages with a filter. */
+  categories: string[];
   orderable: string[];
   customers: Array<{ id: string; token: string; index: number }>;
 }
@@ -32,6 +34,15 @@ export function scenarios(f: Fixtures): Record<string, autocannon.Request> {
     'product.get': {
       method: 'GET',
       setupRequest: (req) => ({ ...req, path: `/api/v1/products/${pick(f.productIds)}` }),
+    },
+    // A list page of 20 with its total: page 3, newest first, with no filter and in one category.
+    'product.list': { method: 'GET', path: '/api/v1/products?limit=20&page=3' },
+    'product.list_category': {
+      method: 'GET',
+      setupRequest: (req) => ({
+        ...req,
+        path: `/api/v1/products?limit=20&page=3&category=${encodeURIComponent(pick(f.categories))}`,
+      }),
     },
     'product.search': {
       method: 'GET',
