@@ -7,6 +7,7 @@ import { PostgresOrderStore } from './adapters/postgres/orders.repository.js';
 import { PostgresCatalogStore } from './adapters/postgres/catalog.store.js';
 import { PostgresProductPrices } from './adapters/postgres/product-prices.repository.js';
 import { LOAD_SEARCH_DICTIONARIES, PostgresProductSearch } from './adapters/postgres/search.repository.js';
+import { PostgresProductChangeFeed } from './adapters/postgres/product-change-feed.js';
 import { PostgresUserStore } from './adapters/postgres/users.repository.js';
 import { PostgresCatalogProjection } from './adapters/postgres/catalog-projection.repository.js';
 import { CassandraConnection } from './adapters/cassandra/cassandra-connection.js';
@@ -28,6 +29,7 @@ import {
 import {
   CatalogService,
   DEFAULT_CURRENCY,
+  ProductCache,
   registerCatalogRoutes,
   type CatalogStore,
 } from './modules/catalog/index.js';
@@ -101,15 +103,46 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     clock,
   );
   const authenticate = createAuthenticate(auth);
+  // Product cards in memory, kept fresh by the change feed (ADR 13); its listener is its own
+  // connection to the PostgreSQL servers (BAZAAR_CHANGE_FEED_URL; the cluster names its backends).
+  const productCache =
+    config.productCacheTtlMs > 0
+      ? new ProductCache({
+          maxEntries: config.productCacheSize,
+          ttlMs: config.productCacheTtlMs,
+          observer: {
+            hit: () => metrics.productCache.hits.inc(),
+            miss: () => metrics.productCache.misses.inc(),
+            evicted: () => metrics.productCache.evictions.inc(),
+            bypassing: (on) => metrics.productCache.bypassing.set(on ? 1 : 0),
+          },
+        })
+      : undefined;
+  const changeFeed = productCache
+    ? new PostgresProductChangeFeed(config.changeFeedUrl ?? deps.databaseUrl, logger)
+    : undefined;
+  if (productCache) await changeFeed?.start(productCache);
+  const stockMoved = (productIds: string[]) => {
+    for (const id of productIds) productCache?.forget(id);
+  };
   const catalog = new CatalogService(
     catalogStore,
     config.searchCacheTtlMs > 0
       ? new CachedProductSearch(new PostgresProductSearch(db), config.searchCacheTtlMs)
       : new PostgresProductSearch(db),
     clock,
+    productCache,
   );
-  const orders = new OrdersService(orderStore, clock);
-  const placeOrder = new PlaceOrder(orderStore, carts, userStore, clock, config.orderTtlMs, DEFAULT_CURRENCY);
+  const orders = new OrdersService(orderStore, clock, stockMoved);
+  const placeOrder = new PlaceOrder(
+    orderStore,
+    carts,
+    userStore,
+    clock,
+    config.orderTtlMs,
+    DEFAULT_CURRENCY,
+    stockMoved,
+  );
   const expiry = new OrderExpiryJob(orders, Math.min(5_000, Math.max(250, config.orderTtlMs / 4)), logger);
 
   let draining = false;
@@ -148,6 +181,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       draining = true;
       await http.close();
       await expiry.stop();
+      await changeFeed?.stop();
       await db.close();
       await redis?.close();
       await cassandra?.close();

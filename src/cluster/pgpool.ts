@@ -211,3 +211,12 @@ export function clusterDatabaseUrl(t: Topology): string {
   const hosts = Array.from({ length: t.pgpool }, (_, i) => hostPort(at(t, 'pgpool', i))).join(',');
   return `postgres://${PG_USER}@${hosts}/${DATABASE}`;
 }
+
+/**
+ * The PostgreSQL backends themselves, for the product change feed (ADR 13): it listens on each
+ * server directly, as pgpool-II does not pass notifications on to an idle session.
+ */
+export function backendsUrl(t: Topology): string {
+  const hosts = Array.from({ length: t.pg }, (_, i) => hostPort(at(t, 'postgres', i))).join(',');
+  return `postgres://${PG_USER}@${hosts}/${DATABASE}`;
+}

@@ -35,6 +35,15 @@ export interface AppConfig {
   readonly orderTtlMs: number;
   /** How long an instance keeps a query's search hits (ids, not products); 0 turns it off. */
   readonly searchCacheTtlMs: number;
+  /**
+   * How long an instance may keep a product card (ADR 13): the bound on staleness when a change
+   * message is lost; 0 turns the product cache off. Changes reach the caches sooner, by the feed.
+   */
+  readonly productCacheTtlMs: number;
+  /** How many product cards an instance keeps at most (least recently used go first). */
+  readonly productCacheSize: number;
+  /** Where the product change feed listens (the PostgreSQL servers, never pgpool-II); default DATABASE_URL. */
+  readonly changeFeedUrl: string | undefined;
   readonly instanceId: string;
   readonly logLevel: string;
   readonly stateDir: string;
@@ -112,16 +121,21 @@ export function loadConfig(
       problems.push(`BAZAAR_ORDER_TTL: ${(error as Error).message}`);
     }
   }
-  let searchCacheTtlMs = 2_000;
-  const searchTtlRaw = nonEmpty(env.BAZAAR_SEARCH_CACHE_TTL);
-  if (searchTtlRaw !== undefined) {
+  /** A cache's lifetime: a duration up to 1h, or 0 (off). */
+  const cacheTtl = (name: string, fallback: number): number => {
+    const raw = nonEmpty(env[name]);
+    if (raw === undefined) return fallback;
     try {
-      searchCacheTtlMs = searchTtlRaw === '0' ? 0 : parseDuration(searchTtlRaw);
-      if (searchCacheTtlMs > 3_600_000) problems.push('BAZAAR_SEARCH_CACHE_TTL must be at most 1h');
+      const ms = raw === '0' ? 0 : parseDuration(raw);
+      if (ms <= 3_600_000) return ms;
+      problems.push(`${name} must be at most 1h`);
     } catch (error) {
-      problems.push(`BAZAAR_SEARCH_CACHE_TTL: ${(error as Error).message}`);
+      problems.push(`${name}: ${(error as Error).message}`);
     }
-  }
+    return fallback;
+  };
+  const searchCacheTtlMs = cacheTtl('BAZAAR_SEARCH_CACHE_TTL', 2_000);
+  const productCacheTtlMs = cacheTtl('BAZAAR_PRODUCT_CACHE_TTL', 5_000);
   const logLevel = oneOf(
     pick(flags.logLevel, 'LOG_LEVEL'),
     'LOG_LEVEL',
@@ -189,6 +203,15 @@ export function loadConfig(
     adminPassword: nonEmpty(env.BAZAAR_ADMIN_PASSWORD),
     orderTtlMs,
     searchCacheTtlMs,
+    productCacheTtlMs,
+    productCacheSize: int(
+      nonEmpty(env.BAZAAR_PRODUCT_CACHE_SIZE),
+      'BAZAAR_PRODUCT_CACHE_SIZE',
+      10_000,
+      1,
+      10_000_000,
+    ),
+    changeFeedUrl: nonEmpty(env.BAZAAR_CHANGE_FEED_URL),
     instanceId: pick(flags.instanceId, 'INSTANCE_ID') ?? `${hostname()}:${port}`,
     logLevel,
     stateDir: resolve(nonEmpty(env.BAZAAR_STATE_DIR) ?? '.bazaar'),

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per API instance: HTTP traffic, store client latency and process metrics. */
 export class Metrics {
@@ -7,6 +7,7 @@ export class Metrics {
   readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
   readonly storeDuration: Histogram<'store' | 'operation' | 'outcome'>;
   readonly redisWaitShort: Counter;
+  readonly productCache: { hits: Counter; misses: Counter; evictions: Counter; bypassing: Gauge };
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -35,6 +36,20 @@ export class Metrics {
       help: 'Cart writes acknowledged before every online replica confirmed them (WAIT timed out)',
       registers: [this.registry],
     });
+    const counter = (name: string, help: string) => new Counter({ name, help, registers: [this.registry] });
+    this.productCache = {
+      hits: counter('bazaar_product_cache_hits_total', 'Product cards answered from the instance cache'),
+      misses: counter('bazaar_product_cache_misses_total', 'Product cards read from the store'),
+      evictions: counter(
+        'bazaar_product_cache_evictions_total',
+        'Product cards dropped to make room (least recently used)',
+      ),
+      bypassing: new Gauge({
+        name: 'bazaar_product_cache_bypassing',
+        help: '1 while the product change feed is down and every card is read from the store',
+        registers: [this.registry],
+      }),
+    };
   }
 
   /** Times one store call; the operation name is the statement's name, never its text. */

@@ -38,7 +38,22 @@ for (const [offset, mode] of MODES.filter(
 
     before(async () => {
       dir = await mkdtemp(join(tmpdir(), `bazaar-cluster-${mode}-`));
-      await cli('up', '--pg-mode', mode, '--base-port', String(BASE_PORT + offset), '--seed-products', '300');
+      // A product cache TTL far longer than any wait here: a change seen sooner came by the feed.
+      await bazaarOk(
+        [
+          'cluster',
+          'up',
+          '--dir',
+          dir,
+          '--pg-mode',
+          mode,
+          '--base-port',
+          String(BASE_PORT + offset),
+          '--seed-products',
+          '300',
+        ],
+        { BAZAAR_PRODUCT_CACHE_TTL: '60s' },
+      );
       status = JSON.parse(await cli('status', '--json')) as Status;
       const state = JSON.parse(
         await import('node:fs/promises').then((fs) => fs.readFile(join(dir, 'cluster.json'), 'utf8')),
@@ -148,6 +163,46 @@ for (const [offset, mode] of MODES.filter(
         }
         assert.equal(email, shopper.email, c.name);
       }
+    });
+
+    test('product cache: a change through one API instance reaches the other by the feed', async () => {
+      const [api0, api1] = ['api:0', 'api:1'].map(
+        (name) => new Client(`http://${status.components.find((c) => c.name === name)!.address}`),
+      );
+      const product = (
+        await api0!.post('/api/v1/products', {
+          token: admin,
+          body: { sku: `cache-${mode}`, name: 'Cached', category: 'Тест', price: 100, stock: 10 },
+        })
+      ).body;
+      const path = `/api/v1/products/${product.id}`;
+      for (const api of [api0!, api1!]) {
+        await api.get(path);
+        assert.match((await api.get('/metrics')).body, /bazaar_product_cache_bypassing 0/);
+      }
+      assert.equal((await api0!.patch(path, { token: admin, body: { price: 150 } })).status, 200);
+      assert.equal((await api0!.get(path)).body.price, 150, 'at once on the instance that changed it');
+      const deadline = Date.now() + 20_000;
+      let seen = (await api1!.get(path)).body.price;
+      while (seen !== 150 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+        seen = (await api1!.get(path)).body.price;
+      }
+      assert.equal(seen, 150, 'the other instance, well within the 60 s TTL');
+      // Stock moved by an order on one instance: the other shows it too.
+      const shopper = await newCustomer(api1!);
+      const order = await api1!.post('/api/v1/orders', {
+        token: shopper.token,
+        headers: { 'idempotency-key': `cache-${mode}` },
+        body: { items: [{ product_id: product.id, quantity: 4 }] },
+      });
+      assert.equal(order.status, 201);
+      let stock = (await api0!.get(path)).body.stock;
+      while (stock !== 6 && Date.now() < deadline + 20_000) {
+        await new Promise((r) => setTimeout(r, 20));
+        stock = (await api0!.get(path)).body.stock;
+      }
+      assert.equal(stock, 6);
     });
 
     test('racing checkouts through both nginx, then verify passes', async () => {

@@ -36,3 +36,24 @@ test('every bad setting is reported at once', () => {
       error.problems.some((p) => p.startsWith('PORT must be an integer')),
   );
 });
+
+test('the product cache: 5 s and 10,000 cards by default, 0 turns it off, bad values reported', () => {
+  const defaults = loadConfig({}, {});
+  assert.deepEqual(
+    [defaults.productCacheTtlMs, defaults.productCacheSize, defaults.changeFeedUrl],
+    [5000, 10_000, undefined],
+  );
+  assert.equal(loadConfig({}, { BAZAAR_PRODUCT_CACHE_TTL: '0' }).productCacheTtlMs, 0);
+  assert.equal(loadConfig({}, { BAZAAR_PRODUCT_CACHE_TTL: '250ms' }).productCacheTtlMs, 250);
+  assert.equal(
+    loadConfig({}, { BAZAAR_CHANGE_FEED_URL: 'postgres://u@h1:1,h2:2/db' }).changeFeedUrl,
+    'postgres://u@h1:1,h2:2/db',
+  );
+  assert.throws(
+    () => loadConfig({}, { BAZAAR_PRODUCT_CACHE_TTL: '2h', BAZAAR_PRODUCT_CACHE_SIZE: 'many' }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.problems.some((p) => p.startsWith('BAZAAR_PRODUCT_CACHE_TTL must be at most 1h')) &&
+      error.problems.some((p) => p.startsWith('BAZAAR_PRODUCT_CACHE_SIZE')),
+  );
+});

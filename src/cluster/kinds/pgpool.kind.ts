@@ -1,7 +1,13 @@
 import { existsSync } from 'node:fs';
 import { startAll, type ServerKind } from '../kind.js';
 import { at } from '../layout.js';
-import { clusterDatabaseUrl, startPgpool, waitPgpoolServing, writePgpoolConfig } from '../pgpool.js';
+import {
+  backendsUrl,
+  clusterDatabaseUrl,
+  startPgpool,
+  waitPgpoolServing,
+  writePgpoolConfig,
+} from '../pgpool.js';
 import { postgresVersion, systemBinary, type Requirement } from '../requirements.js';
 
 /** Debian's package of pgpool's recovery functions is named after the PostgreSQL major version. */
@@ -49,6 +55,7 @@ export const pgpoolKind: ServerKind = {
   // The API sends statements differently under each clustering mode (ADR 11).
   appEnv: (t) => ({
     DATABASE_URL: clusterDatabaseUrl(t),
+    BAZAAR_CHANGE_FEED_URL: backendsUrl(t),
     BAZAAR_DATABASE_REPLICATION: t.mode === 'native' ? 'statement' : 'streaming',
   }),
 };

@@ -1,21 +1,25 @@
-import { loadApiBenchSettings } from '../../config/lab-settings.js';
-import { fileURLToPath } from 'node:url';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
-import { startListening, type Started } from '../../platform/processes.js';
-import { scenarios, type Fixtures } from './scenarios.js';
+import { loadApiBenchSettings } from '../../config/lab-settings.js';
+import { startEmbeddedPostgres } from '../../adapters/postgres/embedded.js';
+import { createLogger } from '../../platform/logger.js';
+import type { Started } from '../../platform/processes.js';
+import { scenarios } from './scenarios.js';
+import { measureFirstStart, startApi, startBareServer } from './instances.js';
+import { adminToken, json, prepareFixtures } from './fixtures.js';
+import { measureBroadcastWindow, type BroadcastWindow } from './broadcast-window.js';
 
 /**
- * `npm run bench`: the API's hot operations on the embedded default against a bare Node.js server,
- * in one run on one machine, printed as ratios. Figures, not a test: nothing here passes or fails.
+ * `npm run bench`: the API's hot operations against a bare Node.js server, in one run on one
+ * machine, printed as ratios; the product cache's broadcast window; the first start. Figures, not
+ * a test: nothing here passes or fails. The API runs as the embedded default does (one PostgreSQL
+ * from the npm registry), started here so that a second and third instance can share it.
  */
 const SETTINGS = loadApiBenchSettings();
 const DURATION_S = SETTINGS.durationS;
 const WARMUP_S = SETTINGS.warmupS;
 const CONNECTIONS = SETTINGS.connections;
-const ADMIN = { email: 'admin@bazaar.local', password: 'bench-admin-password' };
+const CACHE_TTL_MS = 5000;
 const GOALS: Record<string, number> = {
   'product.get': 0.5,
   'product.list': 0.15,
@@ -24,9 +28,6 @@ const GOALS: Record<string, number> = {
   'cart.put_item': 0.15,
   'order.create': 0.05,
 };
-
-const bin = fileURLToPath(new URL('../../../bin/bazaar.js', import.meta.url));
-const bare = fileURLToPath(new URL('./bare-server.js', import.meta.url));
 
 interface Figure {
   operation: string;
@@ -53,117 +54,84 @@ async function measure(operation: string, base: string, request: autocannon.Requ
   };
 }
 
+const say = (line: string) => process.stdout.write(`bench: ${line}\n`);
+
 async function main(): Promise<void> {
-  const stateDir = SETTINGS.stateDir;
-  process.stdout.write(
-    `bench: ${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per operation\n`,
+  say(`${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per operation`);
+  const firstStartMs = await measureFirstStart(SETTINGS.baseEnv);
+  say(
+    `first start (empty state folder: embedded PostgreSQL, migrations, demo data) ready in ${(firstStartMs / 1000).toFixed(1)} s`,
   );
-  process.stdout.write(
-    `bench: starting the API on the embedded PostgreSQL in ${stateDir} (the first run seeds it)\n`,
-  );
-  const firstStartMs = await measureFirstStart();
-  process.stdout.write(
-    `bench: first start (empty state folder: embedded PostgreSQL, migrations, demo data) ready in ${(firstStartMs / 1000).toFixed(1)} s\n`,
-  );
+  say(`the embedded PostgreSQL in ${SETTINGS.stateDir} (the first run seeds it)`);
+  const database = await startEmbeddedPostgres(SETTINGS.stateDir, createLogger('warn'));
   const started: Started[] = [];
-  try {
-    const api = await startListening(
-      [bin, 'serve', '--port', '0', '--instance-id', 'bench', '--log-level', 'warn'],
-      { ...SETTINGS.baseEnv, BAZAAR_STATE_DIR: stateDir, BAZAAR_ADMIN_PASSWORD: ADMIN.password },
-      /serving on (http:\/\/\S+)/,
-    );
+  const start = async (name: string, env: Record<string, string> = {}) => {
+    const api = await startApi(name, database.url, SETTINGS.baseEnv, env);
     started.push(api);
-    const yardstick = await startListening([bare], SETTINGS.baseEnv, /listening on (http:\/\/\S+)/);
+    return api;
+  };
+  try {
+    const cache = { BAZAAR_PRODUCT_CACHE_TTL: `${CACHE_TTL_MS}ms` };
+    const api = await start('bench', { ...cache, BAZAAR_SEED_ON_START: 'on' });
+    const yardstick = await startBareServer(SETTINGS.baseEnv);
     started.push(yardstick);
-    const fixtures = await prepareFixtures(api.url);
+    const fixtures = await prepareFixtures(api.url, CONNECTIONS);
 
     const figures: Figure[] = [await measure('bare node', yardstick.url, { method: 'GET', path: '/' })];
-    for (const [operation, request] of Object.entries(scenarios(fixtures))) {
-      process.stdout.write(`bench: ${operation}\n`);
+    const requests = scenarios(fixtures);
+    for (const [operation, request] of Object.entries(requests)) {
+      say(operation);
       figures.push(await measure(operation, api.url, request));
     }
-    report(figures);
+    say('product.get without the product cache (a second instance, BAZAAR_PRODUCT_CACHE_TTL=0)');
+    const uncached = await start('bench-no-cache', { BAZAAR_PRODUCT_CACHE_TTL: '0' });
+    figures.push(await measure('product.get (no cache)', uncached.url, requests['product.get']!));
+    await uncached.stop();
+
+    say('the broadcast window: a price changed on one instance, read back on another');
+    const reader = await start('bench-reader', cache);
+    const admin = await adminToken(api.url);
+    const product = await json(api.url, '/api/v1/products', {
+      method: 'POST',
+      token: admin,
+      body: JSON.stringify({
+        sku: `window-${Date.now()}`,
+        name: 'Window',
+        category: 'Тест',
+        price: 100,
+        stock: 1,
+      }),
+    });
+    const window = await measureBroadcastWindow(api.url, reader.url, {
+      admin,
+      productId: product.id,
+      rounds: 200,
+      ttlMs: CACHE_TTL_MS,
+    });
+    report(figures, window, firstStartMs);
     await mkdir('reports', { recursive: true });
     await writeFile(
       'reports/api-bench.json',
       JSON.stringify(
-        { connections: CONNECTIONS, duration_s: DURATION_S, first_start_ms: firstStartMs, figures },
+        {
+          connections: CONNECTIONS,
+          duration_s: DURATION_S,
+          first_start_ms: firstStartMs,
+          figures,
+          broadcast_window: window,
+        },
         null,
         2,
       ),
     );
-    process.stdout.write('bench: figures written to reports/api-bench.json\n');
+    say('figures written to reports/api-bench.json');
   } finally {
     for (const process of started.reverse()) await process.stop();
+    await database.stop();
   }
 }
 
-/** What a new user waits for on `npm start`: from launch to serving, on a state folder of its own. */
-async function measureFirstStart(): Promise<number> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'bazaar-first-start-'));
-  const begun = Date.now();
-  try {
-    const api = await startListening(
-      [bin, 'serve', '--port', '0', '--instance-id', 'first-start', '--log-level', 'warn'],
-      { ...SETTINGS.baseEnv, BAZAAR_STATE_DIR: stateDir, BAZAAR_ADMIN_PASSWORD: ADMIN.password },
-      /serving on (http:\/\/\S+)/,
-    );
-    const readyMs = Date.now() - begun;
-    await api.stop();
-    return readyMs;
-  } finally {
-    await rm(stateDir, { recursive: true, force: true });
-  }
-}
-
-async function prepareFixtures(base: string): Promise<Fixtures> {
-  const json = async (path: string, init: RequestInit = {}) => {
-    const response = await fetch(base + path, {
-      ...init,
-      headers: { 'content-type': 'application/json', ...init.headers },
-    });
-    if (!response.ok)
-      throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
-    return response.json() as Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
-  const login = (email: string, password: string) =>
-    json('/api/v1/auth/token', { method: 'POST', body: JSON.stringify({ email, password }) });
-  const adminToken = (await login(ADMIN.email, ADMIN.password)).token as string;
-  const productIds: string[] = [];
-  const categories = new Set<string>();
-  for (let page = 1; page <= 20; page++) {
-    for (const p of (await json(`/api/v1/products?limit=100&page=${page}&sort=name`)).items as Array<{
-      id: string;
-      category: string;
-    }>) {
-      productIds.push(p.id);
-      categories.add(p.category);
-    }
-  }
-  const customers = [];
-  for (let n = 1; n <= CONNECTIONS; n++) {
-    const session = await login(`customer${n}@bazaar.local`, 'shopaholic');
-    const customer = { id: session.user.id as string, token: session.token as string, index: n };
-    // Every run starts from empty carts, as a shopper's session does; earlier runs left theirs full.
-    await fetch(`${base}/api/v1/users/${customer.id}/cart`, {
-      method: 'DELETE',
-      headers: { authorization: `Bearer ${customer.token}` },
-    });
-    customers.push(customer);
-  }
-  // Orders draw from products with stock enough for any run, so that every checkout can succeed.
-  const orderable = productIds.slice(0, 200);
-  for (const id of orderable) {
-    await json(`/api/v1/products/${id}`, {
-      method: 'PATCH',
-      headers: { authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify({ stock: 1_000_000 }),
-    });
-  }
-  return { productIds, categories: [...categories], orderable, customers };
-}
-
-function report(figures: Figure[]): void {
+function report(figures: Figure[], window: BroadcastWindow, firstStartMs: number): void {
   const bareRps = figures[0]!.rps;
   const rows = figures.map((f) => {
     const ratio = f.rps / bareRps;
@@ -183,6 +151,11 @@ function report(figures: Figure[]): void {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(
     `\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n\n`,
+  );
+  process.stdout.write(
+    `product cache broadcast window (${window.rounds} changes): p50 ${window.p50_ms} ms, p99 ${window.p99_ms} ms, ` +
+      `max ${window.max_ms} ms (goal: p99 under 50 ms); stale reads beyond the TTL: ${window.stale_beyond_ttl}\n` +
+      `first start: ${(firstStartMs / 1000).toFixed(1)} s (goal: under 20 s)\n\n`,
   );
 }
 

@@ -63,6 +63,13 @@ export function registerCatalogRoutes(
       schema: {
         tags,
         summary: 'A product; the ETag header is its version (If-None-Match gives 304)',
+        description:
+          'Each API instance may answer from a cache of product cards, under one rule: a change acknowledged by ' +
+          'an instance (an admin edit or delete, stock moved by an order or its cancellation) is shown by that ' +
+          'instance at once, and by every other instance as soon as the database announces it (milliseconds; ' +
+          'the figure is measured by `npm run bench`), never later than BAZAAR_PRODUCT_CACHE_TTL (5 s by default) ' +
+          'even if an announcement is lost. An instance that cannot hear announcements reads every card fresh. ' +
+          'Checkout, cart prices and stock reservation never read the cache.',
         params: IdParams,
         response: { 200: { $ref: 'Product' }, 304: { type: 'null' }, ...problems(400, 404) },
       },

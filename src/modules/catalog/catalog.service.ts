@@ -13,6 +13,7 @@ import type {
   ProductFilter,
   SortOrder,
 } from './catalog.ports.js';
+import type { ProductCache } from './product-cache.js';
 
 export interface NewProduct {
   sku: string;
@@ -43,6 +44,8 @@ export class CatalogService {
     private readonly store: CatalogStore,
     private readonly searchIndex: ProductSearchIndex,
     private readonly clock: Clock,
+    /** Product cards in memory (ADR 13); absent: every read goes to the store. */
+    private readonly cache?: ProductCache,
   ) {}
 
   async create(caller: Principal, input: NewProduct): Promise<Product> {
@@ -67,7 +70,9 @@ export class CatalogService {
   }
 
   async get(id: string): Promise<Product> {
-    const product = await this.store.findById(id);
+    const product = this.cache
+      ? await this.cache.get(id, (key) => this.store.findById(key))
+      : await this.store.findById(id);
     if (!product) throw notFound('Product');
     return product;
   }
@@ -80,6 +85,7 @@ export class CatalogService {
   ): Promise<Product> {
     requireAdmin(caller, 'change the catalog');
     const outcome = await this.store.update(id, changes, expectedVersion, this.clock.now());
+    if ('product' in outcome) this.cache?.forget(id, outcome.product.version);
     if ('missing' in outcome) throw notFound('Product');
     if ('stale' in outcome) {
       throw new AppError(
@@ -93,6 +99,7 @@ export class CatalogService {
   async delete(caller: Principal, id: string): Promise<void> {
     requireAdmin(caller, 'change the catalog');
     if (!(await this.store.softDelete(id, this.clock.now()))) throw notFound('Product');
+    this.cache?.forget(id, 'gone');
   }
 
   async list(params: ProductListParams): Promise<{ items: Product[]; total: number }> {

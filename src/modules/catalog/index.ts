@@ -1,3 +1,9 @@
 export { CatalogService, DEFAULT_CURRENCY, type NewProduct } from './catalog.service.js';
 export { registerCatalogRoutes } from './catalog.routes.js';
 export type * from './catalog.ports.js';
+export {
+  ProductCache,
+  type ProductCacheObserver,
+  type ProductChangeFeed,
+  type ProductChangeListener,
+} from './product-cache.js';

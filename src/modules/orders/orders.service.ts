@@ -14,6 +14,8 @@ export class OrdersService {
   constructor(
     private readonly store: OrderStore,
     private readonly clock: Clock,
+    /** Told which products' stock a change moved (a cancellation releases it), once committed. */
+    private readonly stockMoved: (productIds: string[]) => void = () => {},
   ) {}
 
   async get(caller: Principal, id: string): Promise<Order> {
@@ -63,6 +65,7 @@ export class OrdersService {
       // Someone else (the expiry job, an admin) moved the order first; nothing was changed.
       throw new AppError('invalid_transition', 'The order changed meanwhile; GET it and try again');
     }
+    if (change.to === 'cancelled') this.stockMoved(updated.items.map((item) => item.product_id));
     return updated;
   }
 

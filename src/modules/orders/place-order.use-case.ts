@@ -31,6 +31,8 @@ export class PlaceOrder {
     private readonly clock: Clock,
     private readonly ttlMs: number,
     private readonly defaultCurrency: string,
+    /** Told which products' stock an order reserved, once it committed. */
+    private readonly stockMoved: (productIds: string[]) => void = () => {},
   ) {}
 
   async execute(caller: Principal, idempotencyKey: string, input: PlaceOrderInput): Promise<PlacedOrder> {
@@ -75,6 +77,7 @@ export class PlaceOrder {
       },
     });
     if ('replay' in outcome) return this.replay(outcome.replay, hash, fromCart);
+    this.stockMoved(lines.map((line) => line.product_id));
     // After the commit, never inside it: the cart may live in another store. If this fails the
     // client gets a 503, retries with the same key, and the replay below empties the cart.
     if (fromCart) await this.carts.discardOrdered(userId, lines);
