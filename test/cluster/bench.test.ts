@@ -74,6 +74,12 @@ test('every configuration ran end to end, the storage stage with the catalog in 
     assert.ok(Object.keys(r.server_counts!.server).length >= 8);
     assert.deepEqual(r.server_counts!.server, r.server_counts!.client);
   }
+  // On hosts the client's own ceiling is measured under its quota, for the headroom column.
+  if (results.placement.used === 'hosts') {
+    const capacity = results.client_capacity!;
+    assert.ok(capacity.rps > 0 && capacity.errors === 0, JSON.stringify(capacity));
+    assert.equal(capacity.client?.cores, results.runs[0]!.hosts!['client']!.cpu);
+  }
   assert.doesNotMatch(run.stderr, /skipped/);
 });
 
