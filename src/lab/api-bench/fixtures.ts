@@ -12,7 +12,7 @@ export async function json(
   const response = await fetch(base + path, {
     ...rest,
     headers: {
-      'content-type': 'application/json',
+      ...(rest.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...rest.headers,
     },
