@@ -62,3 +62,19 @@ export function groupedBars(
     config: CONFIG,
   } as TopLevelSpec;
 }
+
+/** Reads against writes: the bars of every chart that sets the two kinds side by side (mean, whiskers min–max). */
+export function readsWritesBars(
+  rows: object[],
+  o: { title: string; subtitle: string; x: string; xTitle: string; xOrder: string[] },
+): TopLevelSpec {
+  return groupedBars(rows, {
+    ...o,
+    offset: 'kind',
+    offsetTitle: 'Requests',
+    offsetOrder: ['reads', 'writes'],
+    y: 'mean_ms',
+    yTitle: 'Mean time (ms)',
+    whiskers: ['min', 'max'],
+  });
+}

@@ -3,7 +3,7 @@ import { OPERATION_NAMES } from '../load/operations.js';
 import type { BenchResults } from './bench-results.js';
 import { spreadOrZero as spread } from '../bench/spread.js';
 import type { RunRecord } from '../bench/runner.js';
-import { CONFIG, groupedBars } from './bar-spec.js';
+import { CONFIG, groupedBars, readsWritesBars } from './bar-spec.js';
 
 export interface Chart {
   /** File name without extension, under charts/. */
@@ -110,18 +110,12 @@ export function benchCharts(results: BenchResults): Chart[] {
       name: `reads-writes-${slug(group.name)}`,
       title: `Reads against writes: ${group.name}`,
       caption: `Mean time of all reads and of all writes for each ${group.name} setting, at the same arrival rate: the median of the repeats, whiskers from their min to their max.`,
-      spec: groupedBars(split, {
+      spec: readsWritesBars(split, {
         title: `Reads against writes by ${group.name}`,
         subtitle: `${arrivalText}; median of ${results.load.repeats} runs, whiskers min–max; lower is faster`,
         x: 'member',
         xTitle: group.name,
         xOrder: order,
-        offset: 'kind',
-        offsetTitle: 'Requests',
-        offsetOrder: ['reads', 'writes'],
-        y: 'mean_ms',
-        yTitle: 'Mean time (ms)',
-        whiskers: ['min', 'max'],
       }),
     });
     const saturation = members.map((m) => {
@@ -225,18 +219,12 @@ export function benchCharts(results: BenchResults): Chart[] {
     title: 'Mean time of reads and of writes per configuration',
     caption:
       'Reads: product list, search and card, cart and order views. Writes: everything that changes data, log-in included.',
-    spec: groupedBars(kinds, {
+    spec: readsWritesBars(kinds, {
       title: 'Mean time of reads vs writes per configuration',
       subtitle: `all operations of each kind together, ${arrivalText}; median, whiskers min–max; lower is faster`,
       x: 'configuration',
       xTitle: 'Configuration',
       xOrder: configurations,
-      offset: 'kind',
-      offsetTitle: 'Requests',
-      offsetOrder: ['reads', 'writes'],
-      y: 'mean_ms',
-      yTitle: 'Mean time (ms)',
-      whiskers: ['min', 'max'],
     }),
   });
 
