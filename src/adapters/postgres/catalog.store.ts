@@ -118,6 +118,19 @@ export function filterClause(
 
 const SORT_COLUMNS = { price: 'price', name: 'name', created_at: 'created_at' } as const;
 
+/**
+ * A list's total as one uncorrelated subquery. Without a filter, or by category alone, it is a sum
+ * over the per-category counts a trigger keeps (migration 006); with a price range, a count of the
+ * matching index entries. (`count(*) OVER ()` made PostgreSQL build every matching row, whole, for
+ * each page of 20; counting 10,000 index entries per page still cost most of a list request.)
+ */
+function totalOf(where: { sql: string; key: string }): string {
+  if (where.key === '-') return '(SELECT coalesce(sum(live), 0)::int FROM product_counts)';
+  if (where.key === 'c')
+    return '(SELECT coalesce(sum(live), 0)::int FROM product_counts WHERE category = $3)';
+  return `(SELECT count(*)::int FROM products WHERE ${where.sql})`;
+}
+
 export class PostgresCatalogStore implements CatalogStore {
   private readonly listStatements = new Map<string, Statement>();
 
@@ -225,9 +238,7 @@ export class PostgresCatalogStore implements CatalogStore {
       statement = {
         name,
         // Lists carry prices and stock: read on the primary, never on a trailing standby.
-        // The total is an uncorrelated subquery, computed once from the index; `count(*) OVER ()`
-        // made PostgreSQL build every matching row, whole, for each page of 20.
-        text: onPrimary(`SELECT ${PRODUCT_COLUMNS}, (SELECT count(*) FROM products WHERE ${where.sql}) AS total
+        text: onPrimary(`SELECT ${PRODUCT_COLUMNS}, ${totalOf(where)} AS total
                FROM products WHERE ${where.sql}
                ORDER BY ${column} ${order}, id ${order} LIMIT $1 OFFSET $2`),
       };
