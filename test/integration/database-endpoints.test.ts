@@ -29,13 +29,18 @@ function urlWith(hosts: string[]): string {
 
 const ping = { name: 'test.ping', text: 'SELECT 1 AS one' };
 
-test('a refusing endpoint is skipped: every query succeeds on the live one', async () => {
-  const database = new Database(urlWith([`127.0.0.1:${refusingPort}`, live]), {
-    poolSize: 4,
+/** The database client over these endpoints, silent, with a pool of `poolSize`. */
+function openDatabase(hosts: string[], poolSize: number, options: { downForMs?: number } = {}): Database {
+  return new Database(urlWith(hosts), {
+    poolSize,
     logger: createLogger('silent'),
     metrics: new Metrics(),
-    downForMs: 60_000,
+    ...options,
   });
+}
+
+test('a refusing endpoint is skipped: every query succeeds on the live one', async () => {
+  const database = openDatabase([`127.0.0.1:${refusingPort}`, live], 4, { downForMs: 60_000 });
   try {
     for (let i = 0; i < 10; i++) assert.equal((await database.query<{ one: number }>(ping)).rows[0]!.one, 1);
     await database.transaction(async (tx) =>
@@ -67,11 +72,7 @@ async function relay(): Promise<{ host: string; connections: () => number; close
 
 test('connections go round-robin over the endpoints', async () => {
   const [a, b] = [await relay(), await relay()];
-  const database = new Database(urlWith([a.host, b.host]), {
-    poolSize: 4,
-    logger: createLogger('silent'),
-    metrics: new Metrics(),
-  });
+  const database = openDatabase([a.host, b.host], 4);
   try {
     await Promise.all(Array.from({ length: 4 }, () => database.query(ping)));
     assert.ok(a.connections() > 0 && b.connections() > 0, `${a.connections()} / ${b.connections()}`);
@@ -83,11 +84,7 @@ test('connections go round-robin over the endpoints', async () => {
 });
 
 test('with every endpoint refusing, a query fails fast with 503, not a hang', async () => {
-  const database = new Database(urlWith([`127.0.0.1:${refusingPort}`]), {
-    poolSize: 2,
-    logger: createLogger('silent'),
-    metrics: new Metrics(),
-  });
+  const database = openDatabase([`127.0.0.1:${refusingPort}`], 2);
   try {
     await assert.rejects(database.query(ping), (error: { status?: number }) => error.status === 503);
   } finally {
@@ -96,12 +93,7 @@ test('with every endpoint refusing, a query fails fast with 503, not a hang', as
 });
 
 test('an endpoint set aside is tried again once its time is up', async () => {
-  const database = new Database(urlWith([`127.0.0.1:${refusingPort}`, live]), {
-    poolSize: 2,
-    logger: createLogger('silent'),
-    metrics: new Metrics(),
-    downForMs: 50,
-  });
+  const database = openDatabase([`127.0.0.1:${refusingPort}`, live], 2, { downForMs: 50 });
   const server = createServer();
   try {
     await database.query(ping); // sets the refusing endpoint aside
@@ -123,11 +115,7 @@ test('an endpoint set aside is tried again once its time is up', async () => {
 
 test('warming opens every pooled connection of every endpoint, each a session of its own', async () => {
   const [a, b] = [await relay(), await relay()];
-  const database = new Database(urlWith([a.host, b.host]), {
-    poolSize: 6,
-    logger: createLogger('silent'),
-    metrics: new Metrics(),
-  });
+  const database = openDatabase([a.host, b.host], 6);
   try {
     const backends = { name: 'test.backend', text: 'SELECT pg_backend_pid() AS pid' };
     assert.equal(await database.warm(backends), 6);
@@ -143,11 +131,7 @@ test('warming opens every pooled connection of every endpoint, each a session of
 });
 
 test('warming stops at the first endpoint that refuses and still warms the others', async () => {
-  const database = new Database(urlWith([`127.0.0.1:${refusingPort}`, live]), {
-    poolSize: 4,
-    logger: createLogger('silent'),
-    metrics: new Metrics(),
-  });
+  const database = openDatabase([`127.0.0.1:${refusingPort}`, live], 4);
   try {
     assert.equal(await database.warm(ping), 2);
   } finally {
