@@ -29,7 +29,9 @@ import {
 import {
   CatalogService,
   DEFAULT_CURRENCY,
+  ListingCache,
   ProductCache,
+  toEvery,
   registerCatalogRoutes,
   type CatalogStore,
 } from './modules/catalog/index.js';
@@ -118,20 +120,36 @@ export async function createApp(deps: AppDependencies): Promise<App> {
           },
         })
       : undefined;
+  // Which products each list page and search shows; the cards come from the product cache.
+  const listingCache =
+    productCache && config.listingCacheSize > 0
+      ? new ListingCache({
+          maxEntries: config.listingCacheSize,
+          ttlMs: config.productCacheTtlMs,
+          observer: {
+            hit: () => metrics.listingCache.hits.inc(),
+            miss: () => metrics.listingCache.misses.inc(),
+          },
+        })
+      : undefined;
   const changeFeed = productCache
     ? new PostgresProductChangeFeed(config.changeFeedUrl ?? deps.databaseUrl, logger)
     : undefined;
-  if (productCache) await changeFeed?.start(productCache);
+  if (productCache)
+    await changeFeed?.start(listingCache ? toEvery(productCache, listingCache) : productCache);
   const stockMoved = (productIds: string[]) => {
     for (const id of productIds) productCache?.forget(id);
   };
   const catalog = new CatalogService(
     catalogStore,
-    config.searchCacheTtlMs > 0
+    // Without the listing cache, recent search hits are kept for a short TTL of their own.
+    config.searchCacheTtlMs > 0 && !listingCache
       ? new CachedProductSearch(new PostgresProductSearch(db), config.searchCacheTtlMs)
       : new PostgresProductSearch(db),
     clock,
-    productCache,
+    productCache
+      ? { products: productCache, ...(listingCache ? { listings: listingCache } : {}) }
+      : undefined,
   );
   const orders = new OrdersService(orderStore, clock, stockMoved);
   const placeOrder = new PlaceOrder(

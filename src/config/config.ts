@@ -42,6 +42,8 @@ export interface AppConfig {
   readonly productCacheTtlMs: number;
   /** How many product cards an instance keeps at most (least recently used go first). */
   readonly productCacheSize: number;
+  /** List pages and searches whose product ids the instance keeps (0: none), under the product cache's TTL. */
+  readonly listingCacheSize: number;
   /** Where the product change feed listens (the PostgreSQL servers, never pgpool-II); default DATABASE_URL. */
   readonly changeFeedUrl: string | undefined;
   readonly instanceId: string;
@@ -209,6 +211,13 @@ export function loadConfig(
       'BAZAAR_PRODUCT_CACHE_SIZE',
       10_000,
       1,
+      10_000_000,
+    ),
+    listingCacheSize: int(
+      nonEmpty(env.BAZAAR_LISTING_CACHE_SIZE),
+      'BAZAAR_LISTING_CACHE_SIZE',
+      1_000,
+      0,
       10_000_000,
     ),
     changeFeedUrl: nonEmpty(env.BAZAAR_CHANGE_FEED_URL),

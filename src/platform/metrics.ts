@@ -8,6 +8,7 @@ export class Metrics {
   readonly storeDuration: Histogram<'store' | 'operation' | 'outcome'>;
   readonly redisWaitShort: Counter;
   readonly productCache: { hits: Counter; misses: Counter; evictions: Counter; bypassing: Gauge };
+  readonly listingCache: { hits: Counter; misses: Counter };
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -49,6 +50,10 @@ export class Metrics {
         help: '1 while the product change feed is down and every card is read from the store',
         registers: [this.registry],
       }),
+    };
+    this.listingCache = {
+      hits: counter('bazaar_listing_cache_hits_total', 'List pages and searches whose products were known'),
+      misses: counter('bazaar_listing_cache_misses_total', 'List pages and searches read from the store'),
     };
   }
 

@@ -168,3 +168,63 @@ test('while its feed is cut an instance reads every card fresh, and caches again
   await b.client.get(path);
   assert.equal(await metric(b.client, 'bazaar_product_cache_hits_total'), hits + 1, 'cached again');
 });
+
+// List pages and searches (the listing cache): which products a page shows is kept with the cards.
+const byCategory = (category: string) => `/api/v1/products?category=${encodeURIComponent(category)}&limit=5`;
+const ids = (body: any): string[] => body.items.map((p: { id: string }) => p.id);
+
+test('a list page read twice is answered from the listing cache; a new product shows on both instances', async () => {
+  const category = `Листинг ${Date.now()}`;
+  const first = await newProduct(a.client, admin, { category });
+  await eventually(b.client, byCategory(category), (_s, body) => ids(body).includes(first.id));
+  const hits = await metric(b.client, 'bazaar_listing_cache_hits_total');
+  const again = await b.client.get(byCategory(category));
+  assert.deepEqual(ids(again.body), [first.id]);
+  assert.equal(await metric(b.client, 'bazaar_listing_cache_hits_total'), hits + 1);
+  await a.client.get(byCategory(category)); // a keeps the page too
+  const second = await newProduct(a.client, admin, { category });
+  assert.deepEqual(
+    ids((await a.client.get(byCategory(category))).body),
+    [second.id, first.id],
+    'at once here',
+  );
+  const seen = await eventually(b.client, byCategory(category), (_s, body) => body.total === 2);
+  assert.deepEqual(ids(seen.body), [second.id, first.id]);
+});
+
+test('stock moved by an order keeps the pages but not the card: a page shows the new stock', async () => {
+  const category = `Склад ${Date.now()}`;
+  const product = await newProduct(a.client, admin, { category, stock: 9 });
+  await eventually(b.client, byCategory(category), (_s, body) => ids(body).includes(product.id));
+  await b.client.get(byCategory(category));
+  const customer = await newCustomer(a.client);
+  const order = await a.client.post('/api/v1/orders', {
+    token: customer.token,
+    headers: { 'idempotency-key': `listing-${product.id}` },
+    body: { items: [{ product_id: product.id, quantity: 2 }] },
+  });
+  assert.equal(order.status, 201);
+  const hits = await metric(b.client, 'bazaar_listing_cache_hits_total');
+  const page = await eventually(b.client, byCategory(category), (_s, body) => body.items[0]?.stock === 7);
+  assert.equal(page.body.total, 1);
+  assert.ok(
+    (await metric(b.client, 'bazaar_listing_cache_hits_total')) > hits,
+    'the page itself stayed cached',
+  );
+});
+
+test('a renamed product is found by its new name on both instances, and no longer by the old one', async () => {
+  // A word of letters only, new to this database: no other product matches it.
+  const word = `zorb${[...Date.now().toString(36)].map((c) => String.fromCharCode(97 + (parseInt(c, 36) % 26))).join('')}`;
+  const product = await newProduct(a.client, admin, { name: `Игрушечный ${word}` });
+  const search = (text: string) => `/api/v1/products?search=${encodeURIComponent(text)}`;
+  await eventually(b.client, search(word), (_s, body) => ids(body).includes(product.id));
+  await a.client.get(search(word));
+  const renamed = await a.client.patch(`/api/v1/products/${product.id}`, {
+    token: admin,
+    body: { name: 'Игрушечный самолёт' },
+  });
+  assert.equal(renamed.status, 200);
+  assert.deepEqual(ids((await a.client.get(search(word))).body), [], 'at once where it was renamed');
+  await eventually(b.client, search(word), (_s, body) => body.total === 0);
+});

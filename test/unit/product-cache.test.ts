@@ -81,7 +81,7 @@ test('product cache: a change message drops the card; an older copy read afterwa
   cache.up();
   await cache.get('a', store.load);
   // Version 2 committed on the primary; this read still meets version 1 (a standby that lags).
-  cache.changed('a', 2);
+  cache.changed('a', 2, false);
   assert.equal((await cache.get('a', store.load))!.version, 1);
   assert.equal(cache.size, 0, 'the lagging copy is not kept');
   store.put(product('a', 2, 9));
@@ -157,4 +157,27 @@ test('product cache: a missing product is not kept (creating it needs no message
   assert.equal(await cache.get('x', store.load), null);
   store.put(product('x', 1));
   assert.equal((await cache.get('x', store.load))!.id, 'x');
+});
+
+test('product cache: a page of cards reads only the missing ones, in one call, and keeps them', async () => {
+  const store = fakeStore([product('a', 1), product('b', 1), product('c', 1)]);
+  const { seen, observer } = counters();
+  const cache = new ProductCache({ maxEntries: 10, ttlMs: 60_000, observer });
+  cache.up();
+  await cache.get('a', store.load);
+  const calls: string[][] = [];
+  const loadMany = async (ids: readonly string[]) => {
+    calls.push([...ids]);
+    return (await Promise.all(ids.map(store.load))).filter((p): p is Product => p !== null);
+  };
+  const cards = await cache.getMany(['a', 'b', 'x', 'c'], loadMany);
+  assert.deepEqual([...cards.keys()].sort(), ['a', 'b', 'c'], 'x is no product');
+  assert.deepEqual(calls, [['b', 'x', 'c']]);
+  await cache.getMany(['a', 'b', 'c'], loadMany);
+  assert.equal(calls.length, 1, 'all three kept');
+  assert.deepEqual([seen.hit, seen.miss], [1 + 3, 1 + 3]);
+  cache.changed('b', 2, false);
+  store.put(product('b', 2, 4));
+  assert.equal((await cache.getMany(['a', 'b'], loadMany)).get('b')!.stock, 4);
+  assert.deepEqual(calls[1], ['b']);
 });

@@ -20,6 +20,8 @@ const USER = 'postgres';
 
 export interface EmbeddedDatabase {
   url: string;
+  /** The postmaster's pid; its children are the backends. */
+  pid: number;
   /** Stops the server through its pid file (pg_ctl), waiting until it is gone. */
   stop(): Promise<void>;
 }
@@ -66,7 +68,12 @@ async function layout(stateDir: string): Promise<Layout> {
  * A real PostgreSQL from the npm registry's binaries, under `.bazaar/postgres`. As root the server
  * runs as the `postgres` OS user (created when missing), since PostgreSQL refuses to run as root.
  */
-export async function startEmbeddedPostgres(stateDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  stateDir: string,
+  logger: Logger,
+  /** Server settings beyond the defaults (the bench's profile preloads pg_stat_statements). */
+  settings: Readonly<Record<string, string>> = {},
+): Promise<EmbeddedDatabase> {
   const paths = await layout(stateDir);
   await mkdir(stateDir, { recursive: true, mode: 0o755 });
   await mkdir(paths.root, { recursive: true, mode: 0o700 });
@@ -97,15 +104,20 @@ export async function startEmbeddedPostgres(stateDir: string, logger: Logger): P
       paths.logFile,
       '-o',
       // Loopback TCP only; no socket file in a shared folder, so several checkouts never collide.
-      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c jit=off`,
+      `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c jit=off` +
+        Object.entries(settings)
+          .map(([name, value]) => ` -c ${name}=${value}`)
+          .join(''),
     ],
     owner,
   );
   const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
   await ensureDatabase(url.replace(/\/bazaar$/, '/postgres'));
   logger.info({ port, dataDir: paths.dataDir }, 'embedded PostgreSQL is up');
+  const pid = Number((await readFile(join(paths.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   return {
     url,
+    pid,
     stop: () => run(join(paths.binDir, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', paths.dataDir], owner),
   };
 }

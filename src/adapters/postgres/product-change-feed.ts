@@ -3,7 +3,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { ProductChangeFeed, ProductChangeListener } from '../../modules/catalog/index.js';
 import { formatEndpoint, parseDatabaseUrl, type ConnectionTarget, type Endpoint } from './endpoints.js';
 
-/** The channel migration 005's trigger announces product changes on. */
+/** The channel migrations 005 and 007's trigger announces product changes on. */
 const CHANNEL = 'bazaar_products';
 
 interface Link {
@@ -94,8 +94,9 @@ export class PostgresProductChangeFeed implements ProductChangeFeed {
     client.on('end', () => this.lose(link, client, 'connection ended'));
     client.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
-      const [id, version] = message.payload.split(' ');
-      if (id && version) this.listener?.changed(id, Number(version));
+      // `id version listing` (migration 007); without the flag (005) any change may move pages.
+      const [id, version, listing] = message.payload.split(' ');
+      if (id && version) this.listener?.changed(id, Number(version), listing !== '0');
     });
     try {
       await client.connect();

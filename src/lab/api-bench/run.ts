@@ -1,5 +1,4 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import autocannon from 'autocannon';
 import { loadApiBenchSettings } from '../../config/lab-settings.js';
 import { startEmbeddedPostgres } from '../../adapters/postgres/embedded.js';
 import { createLogger } from '../../platform/logger.js';
@@ -8,6 +7,8 @@ import { scenarios } from './scenarios.js';
 import { measureFirstStart, startApi, startBareServer } from './instances.js';
 import { adminToken, json, prepareFixtures } from './fixtures.js';
 import { measureBroadcastWindow, type BroadcastWindow } from './broadcast-window.js';
+import { measure, type Figure } from './measure.js';
+import { profileOperations } from './profile.js';
 
 /**
  * `npm run bench`: the API's hot operations against a bare Node.js server, in one run on one
@@ -29,30 +30,7 @@ const GOALS: Record<string, number> = {
   'order.create': 0.05,
 };
 
-interface Figure {
-  operation: string;
-  rps: number;
-  p50_ms: number;
-  p99_ms: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
-
-async function measure(operation: string, base: string, request: autocannon.Request): Promise<Figure> {
-  const options = { url: base, connections: CONNECTIONS, requests: [request] };
-  await autocannon({ ...options, duration: WARMUP_S });
-  const result = await autocannon({ ...options, duration: DURATION_S });
-  return {
-    operation,
-    rps: result.requests.average,
-    p50_ms: result.latency.p50,
-    p99_ms: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
+const LOAD = { connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_S };
 
 const say = (line: string) => process.stdout.write(`bench: ${line}\n`);
 
@@ -77,15 +55,25 @@ async function main(): Promise<void> {
     started.push(yardstick);
     const fixtures = await prepareFixtures(api.url, CONNECTIONS);
 
-    const figures: Figure[] = [await measure('bare node', yardstick.url, { method: 'GET', path: '/' })];
+    const figures: Figure[] = [
+      await measure('bare node', yardstick.url, { method: 'GET', path: '/' }, LOAD, {
+        serverPid: yardstick.pid,
+      }),
+    ];
     const requests = scenarios(fixtures);
+    const sides = { serverPid: api.pid, databasePid: database.pid };
     for (const [operation, request] of Object.entries(requests)) {
       say(operation);
-      figures.push(await measure(operation, api.url, request));
+      figures.push(await measure(operation, api.url, request, LOAD, sides));
     }
     say('product.get without the product cache (a second instance, BAZAAR_PRODUCT_CACHE_TTL=0)');
     const uncached = await start('bench-no-cache', { BAZAAR_PRODUCT_CACHE_TTL: '0' });
-    figures.push(await measure('product.get (no cache)', uncached.url, requests['product.get']!));
+    figures.push(
+      await measure('product.get (no cache)', uncached.url, requests['product.get']!, LOAD, {
+        serverPid: uncached.pid,
+        databasePid: database.pid,
+      }),
+    );
     await uncached.stop();
 
     say('the broadcast window: a price changed on one instance, read back on another');
@@ -144,9 +132,21 @@ function report(figures: Figure[], window: BroadcastWindow, firstStartMs: number
       ratio.toFixed(3),
       goal === undefined ? '' : `>= ${goal} ${ratio >= goal ? 'met' : 'missed'}`,
       String(f.non2xx + f.errors),
+      String(f.server_cpu_us),
+      f.operation === 'bare node' ? '' : String(f.database_cpu_us),
     ];
   });
-  const header = ['operation', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'goal', 'failed'];
+  const header = [
+    'operation',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'ratio',
+    'goal',
+    'failed',
+    'server CPU µs/req',
+    'PG CPU µs/req',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(
@@ -159,7 +159,9 @@ function report(figures: Figure[], window: BroadcastWindow, firstStartMs: number
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+(process.argv.includes('--profile') ? profileOperations(SETTINGS, LOAD, say) : main()).catch(
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -14,6 +14,7 @@ import type {
   SortOrder,
 } from './catalog.ports.js';
 import type { ProductCache } from './product-cache.js';
+import type { ListingCache } from './listing-cache.js';
 
 export interface NewProduct {
   sku: string;
@@ -39,14 +40,28 @@ export interface ProductListParams {
 
 export const DEFAULT_CURRENCY = 'RUB';
 
+type ProductPage = { items: Product[]; total: number };
+
+/** What the catalog keeps in memory (ADR 13); absent: every read goes to the store. */
+export interface CatalogCaches {
+  products: ProductCache;
+  /** Which products each list page and search shows; its cards come from `products`. */
+  listings?: ListingCache;
+}
+
 export class CatalogService {
   constructor(
     private readonly store: CatalogStore,
     private readonly searchIndex: ProductSearchIndex,
     private readonly clock: Clock,
-    /** Product cards in memory (ADR 13); absent: every read goes to the store. */
-    private readonly cache?: ProductCache,
-  ) {}
+    caches?: CatalogCaches,
+  ) {
+    this.cache = caches?.products;
+    this.listings = caches?.listings;
+  }
+
+  private readonly cache: ProductCache | undefined;
+  private readonly listings: ListingCache | undefined;
 
   async create(caller: Principal, input: NewProduct): Promise<Product> {
     requireAdmin(caller, 'change the catalog');
@@ -66,6 +81,7 @@ export class CatalogService {
       updated_at: now,
     };
     await this.store.insert(product);
+    this.listings?.forgetAll();
     return product;
   }
 
@@ -85,7 +101,10 @@ export class CatalogService {
   ): Promise<Product> {
     requireAdmin(caller, 'change the catalog');
     const outcome = await this.store.update(id, changes, expectedVersion, this.clock.now());
-    if ('product' in outcome) this.cache?.forget(id, outcome.product.version);
+    if ('product' in outcome) {
+      this.cache?.forget(id, outcome.product.version);
+      this.listings?.forgetAll();
+    }
     if ('missing' in outcome) throw notFound('Product');
     if ('stale' in outcome) {
       throw new AppError(
@@ -100,9 +119,10 @@ export class CatalogService {
     requireAdmin(caller, 'change the catalog');
     if (!(await this.store.softDelete(id, this.clock.now()))) throw notFound('Product');
     this.cache?.forget(id, 'gone');
+    this.listings?.forgetAll();
   }
 
-  async list(params: ProductListParams): Promise<{ items: Product[]; total: number }> {
+  async list(params: ProductListParams): Promise<ProductPage> {
     const filter: ProductFilter = {};
     if (params.category !== undefined) filter.category = params.category;
     if (params.min_price !== undefined) filter.minPrice = params.min_price;
@@ -125,16 +145,39 @@ export class CatalogService {
       }
       const sort = params.sort ?? 'created_at';
       const order = params.sort_order ?? defaultOrder(sort);
-      return this.store.list({ filter, sort, order, limit: params.limit, offset });
+      const query = { filter, sort, order, limit: params.limit, offset };
+      return this.page(['list', JSON.stringify(query)], () => this.store.list(query));
     }
     const sort = params.sort ?? 'relevance';
     const order = params.sort_order ?? defaultOrder(sort);
-    const hits = await this.searchIndex.search({ text, filter, sort, order, limit: params.limit, offset });
-    if (hits.ids.length === 0) return { items: [], total: hits.total };
-    const byId = new Map((await this.store.findMany(hits.ids)).map((p) => [p.id, p]));
-    const items = hits.ids.map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
-    return { items, total: hits.total };
+    const request = { text, filter, sort, order, limit: params.limit, offset };
+    return this.page(['search', JSON.stringify(request)], async () => {
+      const hits = await this.searchIndex.search(request);
+      if (hits.ids.length === 0) return { items: [], total: hits.total };
+      return { items: inOrder(hits.ids, await this.store.findMany(hits.ids)), total: hits.total };
+    });
   }
+
+  /** A page from the listing cache and the product cache when both have it, else as `read` finds it. */
+  private async page(key: string[], read: () => Promise<ProductPage>): Promise<ProductPage> {
+    if (!this.listings || !this.cache) return read();
+    const cacheKey = key.join(' ');
+    const listing = this.listings.find(cacheKey);
+    if (listing) {
+      const cards = await this.cache.getMany(listing.ids, (ids) => this.store.findMany(ids));
+      return { items: inOrder(listing.ids, [...cards.values()]), total: listing.total };
+    }
+    const mark = this.listings.mark();
+    const page = await read();
+    this.listings.keep(cacheKey, { ids: page.items.map((p) => p.id), total: page.total }, mark);
+    return page;
+  }
+}
+
+/** The products of `ids` in that order; ids no product answers for are left out. */
+function inOrder(ids: readonly string[], products: readonly Product[]): Product[] {
+  const byId = new Map(products.map((p) => [p.id, p]));
+  return ids.map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
 }
 
 export function defaultOrder(sort: SearchSort): SortOrder {

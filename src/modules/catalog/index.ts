@@ -3,7 +3,9 @@ export { registerCatalogRoutes } from './catalog.routes.js';
 export type * from './catalog.ports.js';
 export {
   ProductCache,
+  toEvery,
   type ProductCacheObserver,
   type ProductChangeFeed,
   type ProductChangeListener,
 } from './product-cache.js';
+export { ListingCache, type Listing, type ListingCacheObserver } from './listing-cache.js';

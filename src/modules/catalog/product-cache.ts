@@ -12,8 +12,12 @@ export interface ProductCacheObserver {
 
 /** What the cache is told by the change feed (ADR 13). */
 export interface ProductChangeListener {
-  /** A product changed somewhere (another instance, an order, the expiry job) to this version. */
-  changed(productId: string, version: number): void;
+  /**
+   * A product changed somewhere (another instance, an order, the expiry job) to this version.
+   * `listing`: the change may move it between list pages or searches (created, deleted, or
+   * anything besides its stock changed); false for stock moved by an order.
+   */
+  changed(productId: string, version: number, listing: boolean): void;
   /** The feed may be missing changes from now on. */
   down(): void;
   /** The feed delivers every change again (those missed meanwhile are unknown). */
@@ -92,6 +96,36 @@ export class ProductCache implements ProductChangeListener {
   }
 
   /**
+   * Cards of several products (a page): those cached, and the rest read in one call to the store,
+   * each kept under the same rule as `get`. Products the store no longer has are absent.
+   */
+  async getMany(
+    ids: readonly string[],
+    load: (ids: readonly string[]) => Promise<Product[]>,
+  ): Promise<Map<string, Product>> {
+    const found = new Map<string, Product>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const cached = this.feedUp ? this.entries.get(id) : undefined;
+      if (cached) {
+        this.options.observer?.hit();
+        found.set(id, cached);
+      } else {
+        this.options.observer?.miss();
+        missing.push(id);
+      }
+    }
+    if (missing.length === 0) return found;
+    const epoch = this.epoch;
+    for (const product of await load(missing)) {
+      found.set(product.id, product);
+      if (this.feedUp && this.epoch === epoch && product.version >= (this.floors.get(product.id) ?? 0))
+        this.entries.set(product.id, product);
+    }
+    return found;
+  }
+
+  /**
    * Drops a product's card now because it changed here: to `version` when known, or deleted
    * (`'gone'`), or by an amount unknown (stock moved by an order: the feed tells the version).
    */
@@ -102,7 +136,7 @@ export class ProductCache implements ProductChangeListener {
     else this.epoch++;
   }
 
-  changed(productId: string, version: number): void {
+  changed(productId: string, version: number, _listing: boolean): void {
     this.entries.delete(productId);
     this.raiseFloor(productId, version);
   }
@@ -131,4 +165,13 @@ export class ProductCache implements ProductChangeListener {
     this.epoch++;
     this.entries.clear();
   }
+}
+
+/** One feed, several caches: each is told every change and every state of the feed. */
+export function toEvery(...listeners: ProductChangeListener[]): ProductChangeListener {
+  return {
+    changed: (id, version, listing) => listeners.forEach((l) => l.changed(id, version, listing)),
+    down: () => listeners.forEach((l) => l.down()),
+    up: () => listeners.forEach((l) => l.up()),
+  };
 }
