@@ -1,5 +1,6 @@
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
+import { createProgress } from '../platform/progress.js';
 import { Lifecycle } from '../platform/lifecycle.js';
 import { seedDemoData } from '../seed/seeder.js';
 import { openApp } from './open-app.js';
@@ -18,7 +19,7 @@ export async function seed(flags: SeedFlags): Promise<void> {
   const { app, close } = await openApp(config, logger, lifecycle);
   try {
     const started = Date.now();
-    const result = await seedDemoData(app.stores, flags, logger);
+    const result = await seedDemoData(app.stores, flags, createProgress(logger));
     process.stdout.write(
       `seeded ${result.productsAdded} new products and ${result.usersAdded} new customers ` +
         `(seed ${flags.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s on Node.js ${process.version}\n`,

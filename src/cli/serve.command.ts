@@ -1,6 +1,7 @@
 import { loadConfig, type ServeFlags } from '../config/config.js';
 import { openApp } from './open-app.js';
 import { createLogger } from '../platform/logger.js';
+import { createProgress } from '../platform/progress.js';
 import { Lifecycle } from '../platform/lifecycle.js';
 import { seedDemoData } from '../seed/seeder.js';
 import { DEMO_CUSTOMER_PASSWORD, demoCustomerEmail } from '../seed/demo-data.js';
@@ -31,7 +32,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
       await seedDemoData(
         app.stores,
         { products: config.seedProducts, users: config.seedUsers, seed: config.seed },
-        logger,
+        createProgress(logger),
       );
     }
 

@@ -27,10 +27,13 @@ export function maxConnections(t: Topology): number {
   return t.pgpool * pgpoolChildren(t) + 40;
 }
 
+/** Connections of each API instance's pool, spread over the pgpool-II instances. */
+export const API_POOL_SIZE = 16;
+
 export function pgpoolChildren(t: Topology): number {
-  // Each API instance spreads its pool (16) over the pgpools; a client beyond num_init_children
+  // Each API instance spreads its pool over the pgpools; a client beyond num_init_children
   // would block without an error, so leave generous headroom.
-  return Math.max(32, t.api * Math.ceil(16 / t.pgpool) + 16);
+  return Math.max(32, t.api * Math.ceil(API_POOL_SIZE / t.pgpool) + 16);
 }
 
 export function dataDir(t: Topology, i: number): string {

@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseDuration } from '../platform/duration.js';
 import { parseRedisSettings, type RedisSettings } from './redis-settings.js';
@@ -180,7 +180,15 @@ export function loadConfig(
     host,
     port,
     databaseUrl: pick(flags.databaseUrl, 'DATABASE_URL'),
-    databasePoolSize: int(nonEmpty(env.DATABASE_POOL_SIZE), 'DATABASE_POOL_SIZE', 16, 1, 200),
+    // Twice the cores (PostgreSQL's rule of thumb for a server on this machine): fewer backends
+    // than requests in flight cost PostgreSQL less CPU per statement (bench: 4 against 16 here).
+    databasePoolSize: int(
+      nonEmpty(env.DATABASE_POOL_SIZE),
+      'DATABASE_POOL_SIZE',
+      Math.max(4, 2 * availableParallelism()),
+      1,
+      200,
+    ),
     // Behind a DATABASE_URL of unknown kind, the careful choice: statement replication's rules
     // are correct on any PostgreSQL too, at the cost of a transaction per write.
     databaseReplication: oneOf(

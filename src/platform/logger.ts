@@ -1,7 +1,36 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger };
 
-export function createLogger(level: string, name = 'bazaar'): Logger {
-  return pino({ name, level, base: { pid: process.pid } });
+export interface LogOutput {
+  /** Readable lines instead of JSON; by default when stdout is a terminal. */
+  terminal?: boolean;
+  /** Where lines go (stdout by default). */
+  destination?: NodeJS.WritableStream;
+}
+
+/**
+ * One JSON line per event, for collectors; on a terminal the same events as readable lines
+ * (pino-pretty, written synchronously so they interleave with the CLI's own output).
+ */
+export function createLogger(level: string, name = 'bazaar', output: LogOutput = {}): Logger {
+  const options = { name, level, base: { pid: process.pid } };
+  const terminal = output.terminal ?? process.stdout.isTTY === true;
+  if (!terminal) {
+    return output.destination
+      ? pino(options, output.destination as unknown as DestinationStream)
+      : pino(options);
+  }
+  return pino(
+    options,
+    PinoPretty({
+      sync: true,
+      colorize: output.destination === undefined,
+      singleLine: true,
+      translateTime: 'HH:MM:ss.l',
+      ignore: 'pid,hostname,name',
+      ...(output.destination ? { destination: output.destination } : {}),
+    }),
+  );
 }

@@ -9,6 +9,7 @@ import {
   writePgpoolConfig,
 } from '../pgpool.js';
 import { postgresVersion, systemBinary, type Requirement } from '../requirements.js';
+import { API_POOL_SIZE } from '../postgres-backend.js';
 
 /** Debian's package of pgpool's recovery functions is named after the PostgreSQL major version. */
 const recoveryPackage = () => {
@@ -57,5 +58,7 @@ export const pgpoolKind: ServerKind = {
     DATABASE_URL: clusterDatabaseUrl(t),
     BAZAAR_CHANGE_FEED_URL: backendsUrl(t),
     BAZAAR_DATABASE_REPLICATION: t.mode === 'native' ? 'statement' : 'streaming',
+    // Spread over the pgpool-II instances, whose children are sized for it (pgpoolChildren).
+    DATABASE_POOL_SIZE: String(API_POOL_SIZE),
   }),
 };

@@ -6,7 +6,7 @@ import { createLogger } from '../../platform/logger.js';
 import { prepareFixtures } from './fixtures.js';
 import { startApi } from './instances.js';
 import { measure, type Load } from './measure.js';
-import { scenarios } from './scenarios.js';
+import { scenarios, UNCACHED } from './scenarios.js';
 import { StatementStats, type StatementCost } from './statements.js';
 import { summariseProfile, type CpuProfile, type Cost, type ProfileSummary } from './cpu-profile.js';
 
@@ -48,11 +48,11 @@ export async function profileOperations(
     const requests = scenarios(fixtures);
     const runs = [
       ...Object.entries(requests).map(([operation, request]) => ({ operation, request, env: {} })),
-      {
-        operation: 'product.get (no cache)',
-        request: requests['product.get']!,
+      ...UNCACHED.map((operation) => ({
+        operation: `${operation} (no cache)`,
+        request: requests[operation]!,
         env: { BAZAAR_PRODUCT_CACHE_TTL: '0' },
-      },
+      })),
     ];
     for (const { operation, request, env } of runs) {
       say(`profiling ${operation}`);

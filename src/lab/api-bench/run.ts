@@ -3,7 +3,7 @@ import { loadApiBenchSettings } from '../../config/lab-settings.js';
 import { startEmbeddedPostgres } from '../../adapters/postgres/embedded.js';
 import { createLogger } from '../../platform/logger.js';
 import type { Started } from '../../platform/processes.js';
-import { scenarios } from './scenarios.js';
+import { scenarios, UNCACHED } from './scenarios.js';
 import { measureFirstStart, startApi, startBareServer } from './instances.js';
 import { adminToken, json, prepareFixtures } from './fixtures.js';
 import { measureBroadcastWindow, type BroadcastWindow } from './broadcast-window.js';
@@ -66,14 +66,16 @@ async function main(): Promise<void> {
       say(operation);
       figures.push(await measure(operation, api.url, request, LOAD, sides));
     }
-    say('product.get without the product cache (a second instance, BAZAAR_PRODUCT_CACHE_TTL=0)');
+    say('the reads again without the caches (a second instance, BAZAAR_PRODUCT_CACHE_TTL=0)');
     const uncached = await start('bench-no-cache', { BAZAAR_PRODUCT_CACHE_TTL: '0' });
-    figures.push(
-      await measure('product.get (no cache)', uncached.url, requests['product.get']!, LOAD, {
-        serverPid: uncached.pid,
-        databasePid: database.pid,
-      }),
-    );
+    for (const operation of UNCACHED) {
+      figures.push(
+        await measure(`${operation} (no cache)`, uncached.url, requests[operation]!, LOAD, {
+          serverPid: uncached.pid,
+          databasePid: database.pid,
+        }),
+      );
+    }
     await uncached.stop();
 
     say('the broadcast window: a price changed on one instance, read back on another');

@@ -24,6 +24,9 @@ const SEARCHES = [
 
 const CART_SIZE = 8;
 
+/** The reads the caches serve, measured once more on an instance without them. */
+export const UNCACHED = ['product.get', 'product.list', 'product.list_category', 'product.search'] as const;
+
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)]!;
 
 /** One autocannon request per measured operation; each call draws fresh random inputs. */
