@@ -203,6 +203,24 @@ for (const [offset, mode] of MODES.filter(
         stock = (await api0!.get(path)).body.stock;
       }
       assert.equal(stock, 6);
+      // A list page kept by api:1 (the listing cache) shows a product created through api:0.
+      const category = `Кэш ${mode}`;
+      const listPath = `/api/v1/products?category=${encodeURIComponent(category)}`;
+      assert.equal((await api1!.get(listPath)).body.total, 0);
+      const created = await api0!.post('/api/v1/products', {
+        token: admin,
+        body: { sku: `listing-${mode}`, name: 'Listed', category, price: 100, stock: 1 },
+      });
+      assert.equal(created.status, 201);
+      let listed = (await api1!.get(listPath)).body;
+      while (listed.total !== 1 && Date.now() < deadline + 40_000) {
+        await new Promise((r) => setTimeout(r, 20));
+        listed = (await api1!.get(listPath)).body;
+      }
+      assert.deepEqual(
+        listed.items.map((p: { id: string }) => p.id),
+        [created.body.id],
+      );
     });
 
     test('racing checkouts through both nginx, then verify passes', async () => {
