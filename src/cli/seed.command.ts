@@ -20,6 +20,7 @@ export async function seed(flags: SeedFlags): Promise<void> {
   try {
     const started = Date.now();
     const result = await seedDemoData(app.stores, flags, createProgress(logger));
+    await app.db.analyze(['products', 'users']);
     process.stdout.write(
       `seeded ${result.productsAdded} new products and ${result.usersAdded} new customers ` +
         `(seed ${flags.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s on Node.js ${process.version}\n`,

@@ -34,6 +34,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
         { products: config.seedProducts, users: config.seedUsers, seed: config.seed },
         createProgress(logger),
       );
+      await app.db.analyze(['products', 'users']);
     }
 
     await app.http.listen({ host: config.host, port: config.port });

@@ -1,8 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ApiBenchSettings } from '../../config/lab-settings.js';
-import { startEmbeddedPostgres } from '../../adapters/postgres/embedded.js';
-import { createLogger } from '../../platform/logger.js';
+import { freshBenchDatabase } from './bench-database.js';
 import { prepareFixtures } from './fixtures.js';
 import { startApi } from './instances.js';
 import { measure, type Load } from './measure.js';
@@ -35,7 +34,7 @@ export async function profileOperations(
 ): Promise<void> {
   await rm(OUT_DIR, { recursive: true, force: true });
   await mkdir(OUT_DIR, { recursive: true });
-  const database = await startEmbeddedPostgres(settings.stateDir, createLogger('warn'), {
+  const database = await freshBenchDatabase(settings.stateDir, {
     shared_preload_libraries: 'pg_stat_statements',
   });
   const stats = await StatementStats.open(database.url);

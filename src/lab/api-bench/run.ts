@@ -1,7 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadApiBenchSettings } from '../../config/lab-settings.js';
-import { startEmbeddedPostgres } from '../../adapters/postgres/embedded.js';
-import { createLogger } from '../../platform/logger.js';
+import { freshBenchDatabase } from './bench-database.js';
 import type { Started } from '../../platform/processes.js';
 import { scenarios, UNCACHED } from './scenarios.js';
 import { measureFirstStart, startApi, startBareServer } from './instances.js';
@@ -40,8 +39,8 @@ async function main(): Promise<void> {
   say(
     `first start (empty state folder: embedded PostgreSQL, migrations, demo data) ready in ${(firstStartMs / 1000).toFixed(1)} s`,
   );
-  say(`the embedded PostgreSQL in ${SETTINGS.stateDir} (the first run seeds it)`);
-  const database = await startEmbeddedPostgres(SETTINGS.stateDir, createLogger('warn'));
+  say(`a new embedded PostgreSQL in ${SETTINGS.stateDir}, seeded by the first instance`);
+  const database = await freshBenchDatabase(SETTINGS.stateDir);
   const started: Started[] = [];
   const start = async (name: string, env: Record<string, string> = {}) => {
     const api = await startApi(name, database.url, SETTINGS.baseEnv, env);
