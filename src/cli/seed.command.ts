@@ -1,6 +1,7 @@
 import { loadConfig } from '../config/config.js';
 import { createLogger } from '../platform/logger.js';
 import { createProgress } from '../platform/progress.js';
+import { analyzeSeededTables } from '../adapters/postgres/statistics.js';
 import { Lifecycle } from '../platform/lifecycle.js';
 import { seedDemoData } from '../seed/seeder.js';
 import { openApp } from './open-app.js';
@@ -20,7 +21,7 @@ export async function seed(flags: SeedFlags): Promise<void> {
   try {
     const started = Date.now();
     const result = await seedDemoData(app.stores, flags, createProgress(logger));
-    await app.db.analyze(['products', 'users']);
+    await analyzeSeededTables(app.db);
     process.stdout.write(
       `seeded ${result.productsAdded} new products and ${result.usersAdded} new customers ` +
         `(seed ${flags.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s on Node.js ${process.version}\n`,

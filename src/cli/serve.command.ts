@@ -2,6 +2,7 @@ import { loadConfig, type ServeFlags } from '../config/config.js';
 import { openApp } from './open-app.js';
 import { createLogger } from '../platform/logger.js';
 import { createProgress } from '../platform/progress.js';
+import { analyzeSeededTables } from '../adapters/postgres/statistics.js';
 import { Lifecycle } from '../platform/lifecycle.js';
 import { seedDemoData } from '../seed/seeder.js';
 import { DEMO_CUSTOMER_PASSWORD, demoCustomerEmail } from '../seed/demo-data.js';
@@ -34,7 +35,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
         { products: config.seedProducts, users: config.seedUsers, seed: config.seed },
         createProgress(logger),
       );
-      await app.db.analyze(['products', 'users']);
+      await analyzeSeededTables(app.db);
     }
 
     await app.http.listen({ host: config.host, port: config.port });

@@ -275,17 +275,6 @@ export class Database implements Queryable {
   }
 
   /** True when at least one endpoint answers a trivial query. */
-  /**
-   * Refreshes the planner's statistics after a bulk load: until autovacuum gets to it (a minute or
-   * more), plans are made for empty tables, and a cart priced from freshly seeded products read
-   * 20 times the pages it needs (bench:profile on a new database). Only the tables loaded: a table
-   * analyzed while empty is planned as empty (sequential scans) until analyzed again, whereas one
-   * never analyzed is planned as if it had some rows, which suits a table about to grow.
-   */
-  async analyze(tables: readonly ('products' | 'users')[]): Promise<void> {
-    await this.query({ name: `analyze ${tables.join(',')}`, text: `ANALYZE ${tables.join(', ')}` });
-  }
-
   async ping(): Promise<boolean> {
     try {
       await this.query({ name: 'ping', text: 'SELECT 1' });
