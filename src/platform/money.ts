@@ -26,3 +26,11 @@ export function commonCurrency(currencies: readonly string[], fallback: string):
   if (distinct.size > 1) throw new RangeError(`mixed currencies: ${[...distinct].join(', ')}`);
   return currencies[0] ?? fallback;
 }
+
+/** An amount in minor units as a reader expects it in `locale` (e.g. "1 234,50 ₽", "RUB 1,234.50"). */
+export function formatMoney(minorUnits: number, currency: string, locale: string): string {
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  // For display only: the division is exact enough for any amount a shop shows.
+  return format.format(minorUnits / 10 ** digits);
+}

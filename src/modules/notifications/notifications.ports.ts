@@ -1,0 +1,60 @@
+import type { OrderStatus } from '../orders/order-status.js';
+
+/** Who moved an order to its status (a cancellation may be the customer's, an admin's or the expiry job's). */
+export type OrderEventCause = 'customer' | 'admin' | 'expiry';
+
+/**
+ * One status change of one order, as the outbox records it in the change's own transaction and the
+ * relay delivers it: at least once, in order per order within its partition, possibly repeated.
+ */
+export interface OrderEvent {
+  /** UUIDv7, unique per change: a repeated delivery carries the same id. */
+  id: string;
+  order_id: string;
+  user_id: string;
+  /** 1 for the order's creation, then one more per status change. */
+  seq: number;
+  status: OrderStatus;
+  cause: OrderEventCause;
+  total: number;
+  currency: string;
+  occurred_at: string;
+}
+
+export interface Notification {
+  id: string;
+  user_id: string;
+  order_id: string;
+  event_id: string;
+  seq: number;
+  status: OrderStatus;
+  text_ru: string;
+  text_en: string;
+  created_at: string;
+}
+
+/** One order's notification state, inside one transaction of the store (its row locked first). */
+export interface OrderInbox {
+  /** Whether this event was applied or is held already. */
+  knows(eventId: string): Promise<boolean>;
+  /** The highest sequence number applied for the order (0: none). */
+  lastApplied(): Promise<number>;
+  /** Keeps an event that arrived before its predecessor. */
+  hold(event: OrderEvent): Promise<void>;
+  /** Removes and returns the held event with this sequence number, if one is held. */
+  takeHeld(seq: number): Promise<OrderEvent | undefined>;
+  /** Writes the notification and records the event (and its sequence number) as applied. */
+  apply(event: OrderEvent, notification: Notification): Promise<void>;
+}
+
+export interface NotificationPage {
+  items: Notification[];
+  total: number;
+}
+
+export interface NotificationStore {
+  /** Runs `work` in one transaction over the order's inbox; the order's row is locked for it. */
+  forOrder<T>(orderId: string, work: (inbox: OrderInbox) => Promise<T>): Promise<T>;
+  /** A user's notifications, newest first. */
+  list(userId: string, limit: number, offset: number): Promise<NotificationPage>;
+}
