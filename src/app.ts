@@ -36,7 +36,21 @@ import {
   type CatalogStore,
 } from './modules/catalog/index.js';
 import { CartsService, registerCartRoutes } from './modules/carts/index.js';
-import { OrderExpiryJob, OrdersService, PlaceOrder, registerOrderRoutes } from './modules/orders/index.js';
+import {
+  OrderExpiryJob,
+  OrdersService,
+  OutboxRelay,
+  PlaceOrder,
+  registerOrderRoutes,
+} from './modules/orders/index.js';
+import {
+  LocalDelivery,
+  NotificationsService,
+  Notifier,
+  registerNotificationRoutes,
+} from './modules/notifications/index.js';
+import { PostgresNotificationStore } from './adapters/postgres/notifications.repository.js';
+import { PostgresOrderOutbox } from './adapters/postgres/order-outbox.repository.js';
 import { registerSystemRoutes } from './modules/system/index.js';
 import { CachedProductSearch } from './modules/search/index.js';
 import { VERSION } from './version.js';
@@ -162,6 +176,16 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     stockMoved,
   );
   const expiry = new OrderExpiryJob(orders, Math.min(5_000, Math.max(250, config.orderTtlMs / 4)), logger);
+  // Order events: the outbox the order statements write, published by one relay at a time; without
+  // Kafka they go to the notifier in this process.
+  const notificationStore = new PostgresNotificationStore(db);
+  const relay = new OutboxRelay(
+    new PostgresOrderOutbox(db),
+    new LocalDelivery(new Notifier(notificationStore, clock)),
+    clock,
+    logger,
+    { holder: config.instanceId, periodMs: 200, leaseMs: 5_000 },
+  );
 
   let draining = false;
   const http = await createHttpServer({
@@ -186,6 +210,10 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   registerCatalogRoutes(http, { catalog, authenticate });
   registerCartRoutes(http, { carts, authenticate });
   registerOrderRoutes(http, { orders, placeOrder, authenticate });
+  registerNotificationRoutes(http, {
+    notifications: new NotificationsService(notificationStore),
+    authenticate,
+  });
   await http.ready();
 
   return {
@@ -194,11 +222,15 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     users,
     stores: { catalog: catalogStore, users: userStore },
     expiry,
-    startJobs: () => expiry.start(),
+    startJobs: () => {
+      expiry.start();
+      relay.start();
+    },
     close: async () => {
       draining = true;
       await http.close();
       await expiry.stop();
+      await relay.stop();
       await changeFeed?.stop();
       await db.close();
       await redis?.close();

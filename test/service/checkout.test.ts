@@ -110,6 +110,7 @@ describe('checkout of the cart', () => {
     // The other request commits between this one's look-up and its own place().
     const winner = await orders.place({
       userId: anna.id,
+      cause: 'customer',
       idempotencyKey: 'k1',
       requestHash: 'not-the-same-body',
       lines: body.items,

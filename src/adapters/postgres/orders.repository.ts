@@ -9,6 +9,7 @@ import type {
 } from '../../modules/orders/index.js';
 import { onPrimary, type Database, type Queryable } from './database.js';
 import { isUniqueViolation } from './errors.js';
+import { newId } from '../../platform/ids.js';
 
 // Items are aggregated into the order row so that one query returns whole orders (no N+1).
 const ORDER_SELECT = `SELECT o.id, o.user_id, o.status, o.total, o.currency, o.shipping_address, o.created_at,
@@ -57,18 +58,29 @@ const SQL = {
     name: 'orders.insert',
     text: `WITH inserted AS (
              INSERT INTO orders (id, user_id, status, total, currency, shipping_address, idempotency_key,
-               request_hash, created_at, updated_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id)
+               request_hash, created_at, updated_at, expires_at, events)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) RETURNING id),
+           event AS (
+             INSERT INTO order_events (id, order_id, user_id, seq, status, cause, total, currency, occurred_at)
+             SELECT $17, inserted.id, $2, 1, $3, $18, $4, $5, $9 FROM inserted)
            INSERT INTO order_items (order_id, line_no, product_id, name, unit_price, quantity, line_total)
            SELECT inserted.id, t.n, t.product_id, t.name, t.unit_price, t.quantity, t.line_total
            FROM inserted, unnest($12::uuid[], $13::text[], $14::bigint[], $15::int[], $16::bigint[])
              WITH ORDINALITY AS t(product_id, name, unit_price, quantity, line_total, n)`,
   },
+  // A status change writes its event (the outbox, migration 008) in the same statement; an
+  // address change alone writes none.
   change: {
     name: 'orders.change',
-    text: `UPDATE orders SET status = COALESCE($3, status), shipping_address = COALESCE($4, shipping_address),
-             updated_at = $5
-           WHERE id = $1 AND status = $2 AND deleted_at IS NULL RETURNING id`,
+    text: `WITH changed AS (
+             UPDATE orders SET status = COALESCE($3, status), shipping_address = COALESCE($4, shipping_address),
+               updated_at = $5, events = events + (CASE WHEN $3::text IS NULL THEN 0 ELSE 1 END)
+             WHERE id = $1 AND status = $2 AND deleted_at IS NULL
+             RETURNING id, user_id, status, total, currency, events),
+           event AS (
+             INSERT INTO order_events (id, order_id, user_id, seq, status, cause, total, currency, occurred_at)
+             SELECT $6, id, user_id, events, status, $7, total, currency, $5 FROM changed WHERE $3::text IS NOT NULL)
+           SELECT id FROM changed`,
   },
   // Before stock goes back: the products locked in id order, as checkout locks them, so a
   // cancellation and a checkout of the same products wait for each other instead of deadlocking.
@@ -98,10 +110,18 @@ const SQL = {
     name: 'orders.lock_due',
     text: `SELECT id FROM orders WHERE id = ANY($1::uuid[]) AND status = 'pending_payment' ORDER BY id FOR UPDATE`,
   },
+  // Each cancelled order's event takes the id given beside it ($3 pairs with $1).
   expire: {
     name: 'orders.expire',
-    text: `UPDATE orders SET status = 'cancelled', updated_at = $2
-           WHERE id = ANY($1::uuid[]) AND status = 'pending_payment' RETURNING id`,
+    text: `WITH expired AS (
+             UPDATE orders SET status = 'cancelled', updated_at = $2, events = events + 1
+             WHERE id = ANY($1::uuid[]) AND status = 'pending_payment'
+             RETURNING id, user_id, status, total, currency, events),
+           event AS (
+             INSERT INTO order_events (id, order_id, user_id, seq, status, cause, total, currency, occurred_at)
+             SELECT e.event_id, x.id, x.user_id, x.events, x.status, 'expiry', x.total, x.currency, $2
+             FROM expired x JOIN unnest($1::uuid[], $3::uuid[]) AS e(order_id, event_id) ON e.order_id = x.id)
+           SELECT id FROM expired`,
   },
 };
 
@@ -196,6 +216,8 @@ export class PostgresOrderStore implements OrderStore {
       items.map((i) => i.unit_price),
       items.map((i) => i.quantity),
       items.map((i) => i.line_total),
+      newId(),
+      request.cause,
     ]);
   }
 
@@ -222,6 +244,8 @@ export class PostgresOrderStore implements OrderStore {
         change.to ?? null,
         change.shippingAddress === undefined ? null : JSON.stringify(change.shippingAddress),
         change.at,
+        newId(),
+        change.cause,
       ]);
       if (rowCount === 0) return false;
       // Same transaction as the status guard above: the stock goes back exactly once.
@@ -240,7 +264,10 @@ export class PostgresOrderStore implements OrderStore {
     if (due.length === 0) return [];
     return this.db.transaction(async (tx) => {
       await tx.query(SQL.lockDue, [due]);
-      const cancelled = (await tx.query<{ id: string }>(SQL.expire, [due, now])).rows.map((r) => r.id);
+      const eventIds = due.map(() => newId());
+      const cancelled = (await tx.query<{ id: string }>(SQL.expire, [due, now, eventIds])).rows.map(
+        (r) => r.id,
+      );
       if (cancelled.length > 0) await this.release(tx, cancelled, now);
       return cancelled;
     });

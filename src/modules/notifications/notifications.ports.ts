@@ -1,25 +1,7 @@
 import type { OrderStatus } from '../orders/order-status.js';
+import type { OrderEvent } from '../orders/orders.ports.js';
 
-/** Who moved an order to its status (a cancellation may be the customer's, an admin's or the expiry job's). */
-export type OrderEventCause = 'customer' | 'admin' | 'expiry';
-
-/**
- * One status change of one order, as the outbox records it in the change's own transaction and the
- * relay delivers it: at least once, in order per order within its partition, possibly repeated.
- */
-export interface OrderEvent {
-  /** UUIDv7, unique per change: a repeated delivery carries the same id. */
-  id: string;
-  order_id: string;
-  user_id: string;
-  /** 1 for the order's creation, then one more per status change. */
-  seq: number;
-  status: OrderStatus;
-  cause: OrderEventCause;
-  total: number;
-  currency: string;
-  occurred_at: string;
-}
+export type { OrderEvent };
 
 export interface Notification {
   id: string;

@@ -46,8 +46,12 @@ export interface ProductSnapshot {
   stock: number;
 }
 
+/** Who made a status change: the order's event says it (a notification says who cancelled). */
+export type ChangeCause = 'customer' | 'admin' | 'expiry';
+
 export interface PlaceOrderRequest {
   userId: string;
+  cause: ChangeCause;
   idempotencyKey: string;
   requestHash: string;
   lines: OrderLine[];
@@ -62,6 +66,7 @@ export type PlaceOutcome = { placed: Order } | { replay: { order: Order; request
 
 export interface StatusChange {
   from: OrderStatus;
+  cause: ChangeCause;
   to?: OrderStatus;
   shippingAddress?: ShippingAddress;
   at: Date;
@@ -93,4 +98,37 @@ export interface OrderStore {
 /** Whether a user exists (an admin may order on behalf of one). */
 export interface UserDirectory {
   exists(userId: string): Promise<boolean>;
+}
+
+/**
+ * One status change of one order, as the outbox records it in the change's own statement and the
+ * relay delivers it: at least once, in order per order, possibly repeated.
+ */
+export interface OrderEvent {
+  /** UUIDv7, unique per change: a repeated delivery carries the same id. */
+  id: string;
+  order_id: string;
+  user_id: string;
+  /** 1 for the order's creation, then one more per status change. */
+  seq: number;
+  status: OrderStatus;
+  cause: ChangeCause;
+  total: number;
+  currency: string;
+  occurred_at: string;
+}
+
+/** The outbox's side the relay uses: who publishes, and what is left to publish. */
+export interface OrderOutbox {
+  /** Takes or renews the relay's lease until `until`; false while another holder's lease runs. */
+  lease(holder: string, now: Date, until: Date): Promise<boolean>;
+  /** Events not yet published, oldest first. */
+  unpublished(limit: number): Promise<OrderEvent[]>;
+  markPublished(ids: readonly string[], at: Date): Promise<void>;
+}
+
+/** Where the relay sends events: Kafka, or the notifier in this process (the embedded default). */
+export interface OrderEventPublisher {
+  /** Resolves once every event is acknowledged (by the broker, or applied in process). */
+  publish(events: readonly OrderEvent[]): Promise<void>;
 }

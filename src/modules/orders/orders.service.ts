@@ -39,7 +39,11 @@ export class OrdersService {
 
   async update(caller: Principal, id: string, patch: OrderPatch): Promise<Order> {
     const order = await this.get(caller, id);
-    const change: StatusChange = { from: order.status, at: this.clock.now() };
+    const change: StatusChange = {
+      from: order.status,
+      cause: caller.role === 'admin' ? 'admin' : 'customer',
+      at: this.clock.now(),
+    };
     if (patch.status !== undefined) {
       const verdict = judgeTransition(order.status, patch.status, caller.role);
       if (verdict === 'invalid') {

@@ -59,6 +59,7 @@ export class PlaceOrder {
     const now = this.clock.now();
     const outcome = await this.orders.place({
       userId,
+      cause: userId === caller.id ? 'customer' : 'admin',
       idempotencyKey,
       requestHash: hash,
       lines,
