@@ -7,9 +7,13 @@ import type {
 import { onPrimary, type Database, type Queryable } from './database.js';
 
 // The notifier's state (migration 008). Each event is handled in one transaction that first locks
-// the order's progress row, so two consumers handling events of one order take turns, on every
-// backend in the same order (ADR 11).
+// its order's row, as a cart change locks its user's: two consumers handling events of one order
+// take turns, on every backend in the same order (ADR 11), before the progress row may be created.
 const SQL = {
+  lockOrder: {
+    name: 'notifications.lock_order',
+    text: 'SELECT id FROM orders WHERE id = $1 FOR NO KEY UPDATE',
+  },
   start: {
     name: 'notifications.start',
     text: `INSERT INTO notification_progress (order_id, last_applied) VALUES ($1, 0)
@@ -62,6 +66,7 @@ export class PostgresNotificationStore implements NotificationStore {
 
   forOrder<T>(orderId: string, work: (inbox: OrderInbox) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
+      await tx.query(SQL.lockOrder, [orderId]);
       await tx.query(SQL.start, [orderId]);
       const last = (await tx.query<{ last_applied: number }>(SQL.lock, [orderId])).rows[0]!.last_applied;
       return work(this.inbox(tx, orderId, last));
