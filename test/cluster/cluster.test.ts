@@ -250,6 +250,27 @@ for (const [offset, mode] of MODES.filter(
       registerTortureTests(() => ({ entrypoints: status.entrypoints, admin, dir }));
     });
 
+    /** Whether a pgpool-II reports backend `node` down within 30 s (SHOW POOL_NODES). */
+    const backendDown = async (pgpool: string, node: number): Promise<boolean> => {
+      const [host, port] = status.components.find((c) => c.name === pgpool)!.address.split(':');
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline) {
+        const client = new pg.Client({ host, port: Number(port), user: 'postgres', database: 'bazaar' });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          const { rows } = await client.query<{ node_id: string; status: string }>('SHOW POOL_NODES');
+          if (rows.find((r) => r.node_id === String(node))?.status === 'down') return true;
+        } catch {
+          // not answering yet: try again
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      return false;
+    };
+
     test('kill postgres:1, pgpool:0, api:0, nginx:0 under traffic: nothing acknowledged is lost', async () => {
       const api = new Client(status.entrypoints[1]!);
       const product = (
@@ -275,6 +296,16 @@ for (const [offset, mode] of MODES.filter(
         await cli('kill', victim);
         killedAt.push(`${victim} at ${((Date.now() - started) / 1000).toFixed(1)} s`);
         await pause(2500);
+        // One failure after another: two pgpool-II instances detach a backend only together (a
+        // majority, ADR 12), so a pgpool killed before both had detached the dead backend would
+        // leave the other one unable to ever detach it. The next kill waits for the detach.
+        if (victim === 'postgres:1') {
+          const detachedBy = await Promise.all(['pgpool:0', 'pgpool:1'].map((p) => backendDown(p, 1)));
+          killedAt.push(
+            `postgres:1 detached by both pgpools at ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          );
+          assert.deepEqual(detachedBy, [true, true], 'both pgpool-II instances detached the dead backend');
+        }
       }
       process.stdout.write(`# ${mode}: killed ${killedAt.join(', ')}\n`);
       const report = await traffic.stop();
