@@ -1,4 +1,5 @@
 import type { Logger } from '../../platform/logger.js';
+import { Periodic } from '../../platform/periodic.js';
 import type { OrdersService } from './orders.service.js';
 
 /**
@@ -7,25 +8,27 @@ import type { OrdersService } from './orders.service.js';
  * The period is jittered so that instances do not sweep in lock-step.
  */
 export class OrderExpiryJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly periodic: Periodic;
 
   constructor(
     private readonly orders: OrdersService,
-    private readonly periodMs: number,
+    periodMs: number,
     private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule();
+  ) {
+    this.periodic = new Periodic(
+      () => this.sweep(),
+      () => periodMs * (0.75 + Math.random() * 0.5),
+      logger,
+      'order expiry sweep failed; will retry',
+    );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Sweeps until nothing is due (one batch at a time). */
@@ -36,22 +39,7 @@ export class OrderExpiryJob {
       total += cancelled.length;
       if (cancelled.length > 0)
         this.logger.info({ count: cancelled.length }, 'expired unpaid orders cancelled');
-      if (cancelled.length < 100 || this.stopped) return total;
+      if (cancelled.length < 100 || this.periodic.isStopped) return total;
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    const delay = this.periodMs * (0.75 + Math.random() * 0.5);
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'order expiry sweep failed; will retry'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, delay);
-    this.timer.unref();
   }
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import { Periodic } from '../../platform/periodic.js';
 import type { OrderEventPublisher, OrderOutbox } from './orders.ports.js';
 
 export interface OutboxRelayOptions {
@@ -20,27 +21,29 @@ export interface OutboxRelayOptions {
  * between publishing and marking publishes again: the notifier drops the repeats.
  */
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly periodic: Periodic;
 
   constructor(
     private readonly outbox: OrderOutbox,
     private readonly publisher: OrderEventPublisher,
     private readonly clock: Clock,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: OutboxRelayOptions,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule();
+  ) {
+    this.periodic = new Periodic(
+      () => this.drain(),
+      () => options.periodMs,
+      logger,
+      'order event relay failed; will retry',
+    );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  start(): void {
+    this.periodic.start();
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   /** Publishes while this relay holds the lease and events are waiting; returns how many. */
@@ -60,21 +63,7 @@ export class OutboxRelay {
         this.clock.now(),
       );
       published += events.length;
-      if (events.length < batch || this.stopped) return published;
+      if (events.length < batch || this.periodic.isStopped) return published;
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.drain()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'order event relay failed; will retry'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.options.periodMs);
-    this.timer.unref();
   }
 }
