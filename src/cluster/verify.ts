@@ -45,13 +45,12 @@ async function digest(address: Address): Promise<TableDigest[]> {
 }
 
 /**
- * Compares every table across the PostgreSQL backends. Standbys (streaming mode) may trail the
- * primary by a moment, so a difference is looked at again for a few seconds before it counts.
+ * Compares every table across the PostgreSQL backends. Backends are read one after the other, and
+ * writes go on after the traffic stops (the order-event relay and the notifier work through what
+ * is left; standbys in streaming mode trail the primary by a moment), so a difference is looked at
+ * again until the writes settle, for up to 30 s, before it counts.
  */
-export async function verifyBackends(
-  t: Topology,
-  settleMs = t.mode === 'streaming' ? 10_000 : 0,
-): Promise<BackendComparison> {
+export async function verifyBackends(t: Topology, settleMs = 30_000): Promise<BackendComparison> {
   const deadline = Date.now() + settleMs;
   for (;;) {
     const result = await compareOnce(t);

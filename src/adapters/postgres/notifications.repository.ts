@@ -14,19 +14,13 @@ const SQL = {
     name: 'notifications.lock_order',
     text: 'SELECT id FROM orders WHERE id = $1 FOR NO KEY UPDATE',
   },
-  start: {
-    name: 'notifications.start',
+  // Creates the order's progress row or takes the one there, in one statement whose answer is the
+  // row it writes (the order's row is locked first, so every backend serializes it alike).
+  progress: {
+    name: 'notifications.progress',
     text: `INSERT INTO notification_progress (order_id, last_applied) VALUES ($1, 0)
-           ON CONFLICT (order_id) DO NOTHING`,
-  },
-  lock: {
-    name: 'notifications.lock',
-    text: 'SELECT last_applied FROM notification_progress WHERE order_id = $1 FOR UPDATE',
-  },
-  knows: {
-    name: 'notifications.knows',
-    text: onPrimary(`SELECT EXISTS (SELECT 1 FROM notifications WHERE event_id = $1)
-             OR EXISTS (SELECT 1 FROM notification_held WHERE event_id = $1) AS known`),
+           ON CONFLICT (order_id) DO UPDATE SET last_applied = notification_progress.last_applied
+           RETURNING last_applied`,
   },
   hold: {
     name: 'notifications.hold',
@@ -67,15 +61,13 @@ export class PostgresNotificationStore implements NotificationStore {
   forOrder<T>(orderId: string, work: (inbox: OrderInbox) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
       await tx.query(SQL.lockOrder, [orderId]);
-      await tx.query(SQL.start, [orderId]);
-      const last = (await tx.query<{ last_applied: number }>(SQL.lock, [orderId])).rows[0]!.last_applied;
+      const last = (await tx.query<{ last_applied: number }>(SQL.progress, [orderId])).rows[0]!.last_applied;
       return work(this.inbox(tx, orderId, last));
     });
   }
 
   private inbox(tx: Queryable, orderId: string, last: number): OrderInbox {
     return {
-      knows: async (eventId) => (await tx.query<{ known: boolean }>(SQL.knows, [eventId])).rows[0]!.known,
       lastApplied: async () => last,
       hold: async (event) => {
         await tx.query(SQL.hold, [event.id, orderId, event.seq, JSON.stringify(event)]);

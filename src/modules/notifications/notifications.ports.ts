@@ -17,11 +17,9 @@ export interface Notification {
 
 /** One order's notification state, inside one transaction of the store (its row locked first). */
 export interface OrderInbox {
-  /** Whether this event was applied or is held already. */
-  knows(eventId: string): Promise<boolean>;
   /** The highest sequence number applied for the order (0: none). */
   lastApplied(): Promise<number>;
-  /** Keeps an event that arrived before its predecessor. */
+  /** Keeps an event that arrived before its predecessor (kept once however often it comes). */
   hold(event: OrderEvent): Promise<void>;
   /** Removes and returns the held event with this sequence number, if one is held. */
   takeHeld(seq: number): Promise<OrderEvent | undefined>;

@@ -9,8 +9,8 @@ export type Outcome = 'applied' | 'duplicate' | 'held';
 /**
  * Turns order events into notifications, each exactly once and in order per order, whatever the
  * delivery does (repeats after a crash between publish and acknowledgement, an event overtaking
- * its predecessor). Per event, in one transaction of the store: an event seen before is skipped;
- * one that arrives before its predecessor is held, never applied out of order; one that is next
+ * its predecessor). Per event, in one transaction of the store: an event applied before is skipped;
+ * one that arrives before its predecessor is held (once), never applied out of order; one that is next
  * is applied, and then every held event that now follows. The consumer commits its offset only
  * after this returns, so a crash repeats the delivery rather than losing it.
  */
@@ -22,9 +22,9 @@ export class Notifier {
 
   handle(event: OrderEvent): Promise<Outcome> {
     return this.store.forOrder(event.order_id, async (inbox) => {
-      if (await inbox.knows(event.id)) return 'duplicate';
+      // One event per sequence number (the outbox's key): one at or below the last applied is a
+      // repeat of an applied change.
       const last = await inbox.lastApplied();
-      // A different id with a sequence number already applied is a copy of an applied change.
       if (event.seq <= last) return 'duplicate';
       if (event.seq > last + 1) {
         await inbox.hold(event);
