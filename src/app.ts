@@ -16,7 +16,7 @@ import { PostgresLoginFailureStore } from './adapters/postgres/login-failures.re
 import { migrate } from './adapters/postgres/migrator.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
-import { Metrics } from './platform/metrics.js';
+import { Metrics, notifierObserver } from './platform/metrics.js';
 import { TokenService } from './platform/tokens.js';
 import { createHttpServer, type HttpServer } from './platform/http/server.js';
 import {
@@ -51,6 +51,7 @@ import {
 } from './modules/notifications/index.js';
 import { PostgresNotificationStore } from './adapters/postgres/notifications.repository.js';
 import { PostgresOrderOutbox } from './adapters/postgres/order-outbox.repository.js';
+import { KafkaOrderEventPublisher } from './adapters/kafka/order-event-publisher.js';
 import { registerSystemRoutes } from './modules/system/index.js';
 import { CachedProductSearch } from './modules/search/index.js';
 import { VERSION } from './version.js';
@@ -176,16 +177,25 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     stockMoved,
   );
   const expiry = new OrderExpiryJob(orders, Math.min(5_000, Math.max(250, config.orderTtlMs / 4)), logger);
-  // Order events: the outbox the order statements write, published by one relay at a time; without
-  // Kafka they go to the notifier in this process.
+  // Order events: the outbox the order statements write, published by one relay at a time to
+  // Kafka (KAFKA_BROKERS), or without it to the notifier in this process (ADR 15).
   const notificationStore = new PostgresNotificationStore(db);
+  const kafkaPublisher = config.kafkaBrokers
+    ? new KafkaOrderEventPublisher(config.kafkaBrokers, `bazaar-relay-${config.instanceId}`)
+    : undefined;
   const relay = new OutboxRelay(
     new PostgresOrderOutbox(db),
-    new LocalDelivery(new Notifier(notificationStore, clock)),
+    kafkaPublisher ?? new LocalDelivery(new Notifier(notificationStore, clock, notifierObserver(metrics))),
     clock,
     logger,
-    { holder: config.instanceId, periodMs: 200, leaseMs: 5_000 },
+    {
+      holder: config.instanceId,
+      periodMs: 200,
+      leaseMs: 5_000,
+      onPublished: (n) => metrics.orderEvents.published.inc(n),
+    },
   );
+  metrics.setRelayLagSource(() => relay.lagSeconds());
 
   let draining = false;
   const http = await createHttpServer({
@@ -231,6 +241,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       await http.close();
       await expiry.stop();
       await relay.stop();
+      await kafkaPublisher?.close();
       await changeFeed?.stop();
       await db.close();
       await redis?.close();

@@ -85,7 +85,7 @@ export function clusterCommand(): Command {
   const up = cluster
     .command('up')
     .description(
-      'Start PostgreSQL backends, pgpool-II, Redis with Sentinel (--redis), Cassandra (--cassandra), API instances and nginx, and print the table',
+      'Start PostgreSQL backends, pgpool-II, Redis with Sentinel (--redis), Cassandra (--cassandra), Kafka and notifiers (--kafka), API instances and nginx, and print the table',
     )
     .option('--pg <n>', 'PostgreSQL backends, 1..5', bounded('--pg', LIMITS.pg), 2)
     .option('--pgpool <n>', 'pgpool-II instances, 1..4', bounded('--pgpool', LIMITS.pgpool), 2)
@@ -140,11 +140,15 @@ export function clusterCommand(): Command {
         seedUsers: o.seedUsers,
         redis: o.redis,
         cassandra: o.cassandra,
+        kafka: o.kafka,
+        notifiers: o.notifiers ?? (o.kafka > 0 ? 1 : 0),
         placement: o.placement,
         ...(o.hostCpu ? { hostCpu: o.hostCpu } : {}),
         ...(o.linkRate ? { linkRate: o.linkRate } : {}),
         ...(o.linkDelay !== undefined ? { linkDelayMs: o.linkDelay } : {}),
       };
+      if (o.notifiers > 0 && o.kafka === 0)
+        throw new Error('--notifiers needs --kafka: without Kafka each API instance delivers its own events');
       if ((o.linkRate || o.linkDelay !== undefined) && o.placement !== 'hosts')
         throw new Error('--link-rate and --link-delay need --placement hosts');
       // A shaping the kernel cannot do is refused, never silently left out.
@@ -188,7 +192,7 @@ export function clusterCommand(): Command {
     cluster
       .command(`${verb} <name>`)
       .description(
-        `${description}; names look like postgres:0, pgpool:1, api:0, nginx:1, redis:0, sentinel:2, cassandra:2`,
+        `${description}; names look like postgres:0, pgpool:1, api:0, nginx:1, redis:0, sentinel:2, cassandra:2, kafka:1, notifier:0`,
       )
       .addOption(dirOption())
       .action(async (name: string, o) => {

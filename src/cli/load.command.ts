@@ -160,7 +160,14 @@ export function loadCommand(): Command {
         o.arrival !== undefined
           ? { type: 'open', arrival_per_s: o.arrival, max_sessions: o.maxSessions, think_ms: o.think }
           : { type: 'closed', users: o.users ?? 32, think_ms: o.think };
-      const scenario = await loadScenario(o.scenario);
+      const loaded = await loadScenario(o.scenario);
+      // A cluster seeded with fewer customers than the scenario names: sessions log in only as
+      // customers that exist (the others would be refused, and counted as the store's errors).
+      const seeded = cluster?.topology.seedUsers ?? Infinity;
+      const scenario =
+        seeded < loaded.customers.count
+          ? { ...loaded, customers: { ...loaded.customers, count: Math.max(1, seeded) } }
+          : loaded;
       say(
         `load: ${describe(model)}, ${o.workers} worker(s), scenario ${scenario.name}, targets ${targets.join(' ')}`,
       );

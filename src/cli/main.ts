@@ -5,6 +5,7 @@ import { serve } from './serve.command.js';
 import { seed } from './seed.command.js';
 import { reindex } from './reindex.command.js';
 import { clusterCommand } from './cluster.command.js';
+import { notifier } from './notifier.command.js';
 import { loadCommand } from './load.command.js';
 import { benchCommand } from './bench.command.js';
 
@@ -58,6 +59,17 @@ program
     'Rebuild the search index (and, with the catalog in Cassandra, its PostgreSQL rows) from the catalog store',
   )
   .action(async () => reindex());
+
+program
+  .command('notifier')
+  .description(
+    'Turn order events from Kafka into notifications (a member of the notifier consumer group; needs DATABASE_URL and KAFKA_BROKERS)',
+  )
+  .option('--port <port>', 'metrics and health port (env PORT, default 9100)')
+  .option('--host <host>', 'metrics listen address (env HOST, default 127.0.0.1)')
+  .option('--instance-id <id>', 'names this member in logs and in the group (env INSTANCE_ID)')
+  .option('--log-level <level>', 'pino level (env LOG_LEVEL, default info)')
+  .action(async (options) => notifier(options));
 
 program.addCommand(clusterCommand());
 program.addCommand(loadCommand());

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { at, componentDir, type Topology } from './layout.js';
 import { placed } from './hosts.js';
-import { startDaemon, waitUntil } from '../platform/processes.js';
+import { startDaemon, waitReady } from '../platform/processes.js';
 
 /** The `bazaar` entry point: API instances and the seeder run it on this process's Node.js. */
 export const BAZAAR_BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
@@ -27,7 +27,8 @@ export async function startApi(t: Topology, i: number, env: NodeJS.ProcessEnv): 
     logFile: join(dir, 'api.log'),
     env: { ...env, BAZAAR_STATE_DIR: dir },
   });
-  await waitUntil(
+  await waitReady(
+    pid,
     () =>
       fetch(`http://${host}:${port}/ready`).then(
         (r) => r.ok,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { at, componentDir, hostPort, type Topology } from './layout.js';
 import { placed } from './hosts.js';
-import { startDaemon, waitUntil } from '../platform/processes.js';
+import { startDaemon, waitReady, waitUntil } from '../platform/processes.js';
 
 /**
  * The JVM options of the Cassandra 5.0 distribution for Java 17 (conf/jvm-server.options and
@@ -151,7 +151,7 @@ export async function startCassandraNode(t: Topology, i: number, lib: string): P
     'org.apache.cassandra.service.CassandraDaemon',
   ]);
   const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'cassandra.log'), cwd: dir });
-  await waitUntil(() => nodeAnswers(t, i), 180_000, `cassandra:${i} accepting CQL`);
+  await waitReady(pid, () => nodeAnswers(t, i), 180_000, `cassandra:${i} accepting CQL`);
   return pid;
 }
 

@@ -30,6 +30,8 @@ export const DEFAULT_BUDGETS: Record<string, HostBudget> = {
   redis: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
   sentinel: { cpu: 0.02, memoryBytes: 64 * 2 ** 20 },
   cassandra: { cpu: 0.3, memoryBytes: 1536 * 2 ** 20 },
+  kafka: { cpu: 0.2, memoryBytes: 1024 * 2 ** 20 },
+  notifier: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
   // A load client worker: what the topology leaves of two cores.
   client: { cpu: 0.5, memoryBytes: 1024 * 2 ** 20 },
 };
@@ -48,6 +50,8 @@ const KIND_CODES: Record<string, string> = {
   redis: 'rd',
   sentinel: 'sn',
   cassandra: 'cs',
+  kafka: 'kf',
+  notifier: 'nt',
   client: 'cl',
 };
 

@@ -44,7 +44,8 @@ export interface CountOption {
   readonly description: string;
   readonly min: number;
   readonly max: number;
-  readonly default: number;
+  /** Absent: the command decides from the other counts (notifiers follow Kafka). */
+  readonly default?: number;
   /** A value in range that is still refused, with why (e.g. --cassandra 2). */
   refuse?(n: number): string | undefined;
 }

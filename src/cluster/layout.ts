@@ -28,6 +28,10 @@ export interface Topology {
   redis?: number;
   /** Cassandra nodes for the catalog (0 or absent: catalog in PostgreSQL). */
   cassandra?: number;
+  /** Kafka brokers for the order events (0 or absent: events delivered inside the API). */
+  kafka?: number;
+  /** `bazaar notifier` processes in the consumer group (0 or absent without Kafka). */
+  notifiers?: number;
   /** Absent: loopback. */
   placement?: Placement;
   /** In host placement: each kind's CPU quota, in cores (0.25 = a quarter of one core). */
@@ -50,7 +54,8 @@ export interface Address {
  * base+50+i, nginx at base+80+i, PostgreSQL at base+100+i, pcp at base+200+i, watchdog at
  * base+300+i, heartbeat at base+400+i, Redis at base+500+i, Sentinel at base+520+i; Cassandra node
  * i listens on 127.0.0.2+i with the ring's shared ports (CQL base+600, gossip base+601) and JMX at
- * base+610+i. On simulated hosts every server has an address of its own and its standard port.
+ * base+610+i; Kafka broker i at base+700+i (its controller at base+710+i), notifier i's metrics at
+ * base+720+i. On simulated hosts every server has an address of its own and its standard port.
  */
 const SERVICES = {
   pgpool: { kind: 'pgpool', offset: 10, standard: 9999 },
@@ -65,6 +70,9 @@ const SERVICES = {
   cassandra: { kind: 'cassandra', offset: 600, standard: 9042, shared: true },
   cassandraStorage: { kind: 'cassandra', offset: 601, standard: 7000, shared: true },
   cassandraJmx: { kind: 'cassandra', offset: 610, standard: 7199 },
+  kafka: { kind: 'kafka', offset: 700, standard: 9092 },
+  kafkaController: { kind: 'kafka', offset: 710, standard: 9093 },
+  notifier: { kind: 'notifier', offset: 720, standard: 9100 },
 } as const;
 
 export type Service = keyof typeof SERVICES;
@@ -78,6 +86,8 @@ const HOST_BLOCKS: Record<string, number> = {
   redis: 50,
   sentinel: 60,
   cassandra: 70,
+  kafka: 80,
+  notifier: 90,
   client: 100,
 };
 

@@ -2,7 +2,7 @@ import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { at, componentDir, hostPort, type Topology } from './layout.js';
 import { placed } from './hosts.js';
-import { portAnswers, startDaemon, waitUntil } from '../platform/processes.js';
+import { portAnswers, startDaemon, waitReady } from '../platform/processes.js';
 import { requireBinary } from './requirements.js';
 
 /**
@@ -103,6 +103,6 @@ export async function startNginx(t: Topology, i: number): Promise<number> {
   ]);
   const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'nginx.out') });
   const { host, port } = at(t, 'nginx', i);
-  await waitUntil(() => portAnswers(port, host), 30_000, `nginx:${i} listening`);
+  await waitReady(pid, () => portAnswers(port, host), 30_000, `nginx:${i} listening`);
   return pid;
 }

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { at, componentDir, hostNetwork, hostPort, isHosts, type Topology } from './layout.js';
 import { placed } from './hosts.js';
 import { dataDir, pgpoolChildren, PG_USER, DATABASE } from './postgres-backend.js';
-import { portAnswers, run, startDaemon, waitUntil } from '../platform/processes.js';
+import { portAnswers, run, startDaemon, waitReady, waitUntil } from '../platform/processes.js';
 import { childEnv } from '../config/child-env.js';
 import { requireBinary } from './requirements.js';
 
@@ -149,7 +149,7 @@ export async function startPgpool(t: Topology, i: number): Promise<number> {
   ]);
   const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'pgpool.log'), cwd: dir });
   const { host, port } = at(t, 'pgpool', i);
-  await waitUntil(() => portAnswers(port, host), 60_000, `pgpool:${i} listening`);
+  await waitReady(pid, () => portAnswers(port, host), 60_000, `pgpool:${i} listening`);
   return pid;
 }
 

@@ -2,6 +2,8 @@ import type { ServerKind, Stage } from './kind.js';
 import { isServerKind } from './kind.js';
 import { apiKind } from './kinds/api.kind.js';
 import { cassandraKind } from './kinds/cassandra.kind.js';
+import { kafkaKind } from './kinds/kafka.kind.js';
+import { notifierKind } from './kinds/notifier.kind.js';
 import { nginxKind } from './kinds/nginx.kind.js';
 import { pgpoolKind } from './kinds/pgpool.kind.js';
 import { postgresKind } from './kinds/postgres.kind.js';
@@ -18,10 +20,12 @@ export const STAGES: readonly Stage[] = [
   postgresKind,
   pgpoolKind,
   cassandraKind,
+  kafkaKind,
   redisKind,
   sentinelKind,
   seedStage,
   apiKind,
+  notifierKind,
   nginxKind,
 ];
 

@@ -2,6 +2,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseDuration } from '../platform/duration.js';
 import { parseRedisSettings, type RedisSettings } from './redis-settings.js';
+import { parseKafkaBrokers } from './kafka-settings.js';
 import { parseCassandraSettings, type CassandraSettings } from './cassandra-settings.js';
 
 /** Everything `bazaar serve` needs, read once: explicit flag > environment > default. */
@@ -44,6 +45,8 @@ export interface AppConfig {
   readonly productCacheSize: number;
   /** List pages and searches whose product ids the instance keeps (0: none), under the product cache's TTL. */
   readonly listingCacheSize: number;
+  /** KAFKA_BROKERS: order events go through Kafka; absent, they are delivered inside this process. */
+  readonly kafkaBrokers: readonly string[] | undefined;
   /** Where the product change feed listens (the PostgreSQL servers, never pgpool-II); default DATABASE_URL. */
   readonly changeFeedUrl: string | undefined;
   readonly instanceId: string;
@@ -176,6 +179,8 @@ export function loadConfig(
     if (typeof parsed === 'string') problems.push(parsed);
     else cassandra = parsed;
   }
+  const kafkaBrokers = parseKafkaBrokers(nonEmpty(env.KAFKA_BROKERS));
+  if (typeof kafkaBrokers === 'string') problems.push(kafkaBrokers);
   const config: AppConfig = {
     host,
     port,
@@ -228,6 +233,7 @@ export function loadConfig(
       0,
       10_000_000,
     ),
+    kafkaBrokers: typeof kafkaBrokers === 'string' ? undefined : kafkaBrokers,
     changeFeedUrl: nonEmpty(env.BAZAAR_CHANGE_FEED_URL),
     instanceId: pick(flags.instanceId, 'INSTANCE_ID') ?? `${hostname()}:${port}`,
     logLevel,

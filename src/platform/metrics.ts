@@ -9,6 +9,16 @@ export class Metrics {
   readonly redisWaitShort: Counter;
   readonly productCache: { hits: Counter; misses: Counter; evictions: Counter; bypassing: Gauge };
   readonly listingCache: { hits: Counter; misses: Counter };
+  readonly orderEvents: {
+    published: Counter;
+    /** Age of the oldest event not yet published; set by a collect callback (relayLagSource). */
+    relayLag: Gauge;
+    outcomes: Counter<'outcome'>;
+    /** From a status change to its notification. */
+    delay: Histogram;
+    /** Records of the topic not yet handled by this notifier's group, set by the consumer. */
+    consumerLag: Gauge;
+  };
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -55,7 +65,42 @@ export class Metrics {
       hits: counter('bazaar_listing_cache_hits_total', 'List pages and searches whose products were known'),
       misses: counter('bazaar_listing_cache_misses_total', 'List pages and searches read from the store'),
     };
+    let relayLag: () => Promise<number> = async () => 0;
+    this.orderEvents = {
+      published: counter('bazaar_order_events_published_total', 'Order events the relay published'),
+      relayLag: new Gauge({
+        name: 'bazaar_order_events_relay_lag_seconds',
+        help: 'Age of the oldest order event not yet published (0: none waiting)',
+        registers: [this.registry],
+        async collect() {
+          this.set(await relayLag().catch(() => -1));
+        },
+      }),
+      outcomes: new Counter({
+        name: 'bazaar_notifier_events_total',
+        help: 'Order events the notifier handled, by outcome (applied, duplicate skipped, held out of order, invalid)',
+        labelNames: ['outcome'],
+        registers: [this.registry],
+      }),
+      delay: new Histogram({
+        name: 'bazaar_notification_delay_seconds',
+        help: 'From an order status change to its notification being written',
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+        registers: [this.registry],
+      }),
+      consumerLag: new Gauge({
+        name: 'bazaar_notifier_consumer_lag',
+        help: "Order events on the topic not yet handled by the notifier group (this member's partitions)",
+        registers: [this.registry],
+      }),
+    };
+    this.setRelayLagSource = (source) => {
+      relayLag = source;
+    };
   }
+
+  /** Where the relay lag gauge reads the oldest unsent event's age from (seconds). */
+  readonly setRelayLagSource: (source: () => Promise<number>) => void;
 
   /** Times one store call; the operation name is the statement's name, never its text. */
   async timeStore<T>(store: string, operation: string, work: () => Promise<T>): Promise<T> {
@@ -69,4 +114,16 @@ export class Metrics {
       throw error;
     }
   }
+}
+
+/** The notifier's outcomes and delays, counted in these metrics. */
+export function notifierObserver(metrics: Metrics): {
+  handled(outcome: string): void;
+  applied(event: { occurred_at: string }, at: Date): void;
+} {
+  return {
+    handled: (outcome) => metrics.orderEvents.outcomes.inc({ outcome }),
+    applied: (event, at) =>
+      metrics.orderEvents.delay.observe(Math.max(0, (at.getTime() - Date.parse(event.occurred_at)) / 1000)),
+  };
 }

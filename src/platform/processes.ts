@@ -75,6 +75,31 @@ export async function waitUntil(
   throw new Error(`${what} did not happen within ${Math.round(timeoutMs / 1000)} s`);
 }
 
+/**
+ * Waits until a server just started answers; one that does not in time is killed (its group, by
+ * pid) before the error is thrown, so a failed start leaves nothing running that no one recorded.
+ */
+export async function waitReady(
+  pid: number,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  try {
+    await waitUntil(
+      async () => {
+        if (!isAlive(pid)) throw new Error(`${what}: the process (pid ${pid}) exited`);
+        return check();
+      },
+      timeoutMs,
+      what,
+    );
+  } catch (error) {
+    signalGroup(pid, 'SIGKILL');
+    throw error;
+  }
+}
+
 /** Stops a process group by pid: `signal` first, SIGKILL after the grace period. */
 export async function stopGroup(
   pid: number | undefined,

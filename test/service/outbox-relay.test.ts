@@ -39,6 +39,10 @@ class FakeOutbox implements OrderOutbox {
   async markPublished(ids: readonly string[]) {
     for (const e of this.events) if (ids.includes(e.id)) e.published = true;
   }
+  async oldestUnpublished() {
+    const first = this.events.find((e) => !e.published);
+    return first ? new Date(first.occurred_at) : undefined;
+  }
 }
 
 /** A publisher that keeps what it got, and can fail once after "sending" (a crash before the mark). */
@@ -108,4 +112,15 @@ test('an idle outbox costs the relay no lease', async () => {
   const r = relay(outbox, new RecordingPublisher(), new ManualClock(), 'a');
   assert.equal(await r.drain(), 0);
   assert.equal(outbox.held.holder, '', 'the lease row was not written');
+});
+
+test('the relay lag is the age of the oldest event still waiting, and 0 once all are published', async () => {
+  const outbox = new FakeOutbox();
+  const clock = new ManualClock(new Date('2026-01-01T00:00:07.500Z'));
+  const r = relay(outbox, new RecordingPublisher(), clock, 'a');
+  assert.equal(await r.lagSeconds(), 0);
+  outbox.add(2);
+  assert.equal(await r.lagSeconds(), 7.5);
+  await r.drain();
+  assert.equal(await r.lagSeconds(), 0);
 });

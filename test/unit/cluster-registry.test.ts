@@ -18,6 +18,8 @@ const everything: Topology = {
   seedProducts: 0,
   redis: 5,
   cassandra: 3,
+  kafka: 3,
+  notifiers: 4,
 };
 
 test('every stage depends only on stages listed before it: the registry is in dependency order', () => {
@@ -47,12 +49,12 @@ test('no two instances of any kinds share an address, at the largest topology', 
 });
 
 test('only the kinds a topology uses are counted: a plain cluster needs no Java', () => {
-  const plain: Topology = { ...everything, redis: 0, cassandra: 0 };
+  const plain: Topology = { ...everything, redis: 0, cassandra: 0, kafka: 0, notifiers: 0 };
   const settings = loadClusterSettings({ HOME: '/root' });
   const needed = KINDS.filter((k) => k.count(plain) > 0).flatMap((k) =>
     k.requirements(settings).map((r) => r.name),
   );
-  assert.ok(!needed.some((n) => /Java|Maven|Cassandra/.test(n)), needed.join(', '));
+  assert.ok(!needed.some((n) => /Java|Maven|Cassandra|Kafka/.test(n)), needed.join(', '));
   assert.ok(needed.includes('pgpool-II') && needed.includes('nginx'));
 });
 

@@ -57,3 +57,13 @@ test('the product cache: 5 s and 10,000 cards by default, 0 turns it off, bad va
       error.problems.some((p) => p.startsWith('BAZAAR_PRODUCT_CACHE_SIZE')),
   );
 });
+
+test('KAFKA_BROKERS: a list of host:port switches order events to Kafka; absent, they stay in process', () => {
+  assert.equal(loadConfig({}, {}).kafkaBrokers, undefined);
+  assert.deepEqual(loadConfig({}, { KAFKA_BROKERS: '127.0.0.1:9092, kafka-2:9092' }).kafkaBrokers, [
+    '127.0.0.1:9092',
+    'kafka-2:9092',
+  ]);
+  for (const bad of ['127.0.0.1', 'a:b', ',', 'host:9092;other:9092'])
+    assert.throws(() => loadConfig({}, { KAFKA_BROKERS: bad }), /KAFKA_BROKERS must be host:port/, bad);
+});

@@ -9,18 +9,18 @@ import { onPrimary, type Database, type Queryable } from './database.js';
 // The notifier's state (migration 008). Each event is handled in one transaction that first locks
 // its order's row, as a cart change locks its user's: two consumers handling events of one order
 // take turns, on every backend in the same order (ADR 11), before the progress row may be created.
+// The common case (the next event, nothing held) is four round trips: BEGIN, the progress row,
+// the notification with its progress, COMMIT.
 const SQL = {
-  lockOrder: {
-    name: 'notifications.lock_order',
-    text: 'SELECT id FROM orders WHERE id = $1 FOR NO KEY UPDATE',
-  },
-  // Creates the order's progress row or takes the one there, in one statement whose answer is the
-  // row it writes (the order's row is locked first, so every backend serializes it alike).
+  // Locks the order's row, then creates its progress row or takes the one there, in one statement
+  // whose answer is the row it writes, and says whether any event of the order is held (held rows
+  // are written only under the order's lock, so every backend answers alike).
   progress: {
     name: 'notifications.progress',
-    text: `INSERT INTO notification_progress (order_id, last_applied) VALUES ($1, 0)
+    text: `WITH locked AS (SELECT id FROM orders WHERE id = $1 FOR NO KEY UPDATE)
+           INSERT INTO notification_progress (order_id, last_applied) SELECT id, 0 FROM locked
            ON CONFLICT (order_id) DO UPDATE SET last_applied = notification_progress.last_applied
-           RETURNING last_applied`,
+           RETURNING last_applied, EXISTS (SELECT 1 FROM notification_held h WHERE h.order_id = $1) AS held`,
   },
   hold: {
     name: 'notifications.hold',
@@ -31,14 +31,13 @@ const SQL = {
     name: 'notifications.take_held',
     text: 'DELETE FROM notification_held WHERE order_id = $1 AND seq = $2 RETURNING event',
   },
-  insert: {
-    name: 'notifications.insert',
-    text: `INSERT INTO notifications (id, user_id, order_id, event_id, seq, status, text_ru, text_en, created_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-  },
-  advance: {
-    name: 'notifications.advance',
-    text: 'UPDATE notification_progress SET last_applied = $2 WHERE order_id = $1',
+  // The notification and the order's progress, in one statement.
+  apply: {
+    name: 'notifications.apply',
+    text: `WITH written AS (
+             INSERT INTO notifications (id, user_id, order_id, event_id, seq, status, text_ru, text_en, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))
+           UPDATE notification_progress SET last_applied = $5 WHERE order_id = $3`,
   },
   page: {
     name: 'notifications.page',
@@ -60,22 +59,26 @@ export class PostgresNotificationStore implements NotificationStore {
 
   forOrder<T>(orderId: string, work: (inbox: OrderInbox) => Promise<T>): Promise<T> {
     return this.db.transaction(async (tx) => {
-      await tx.query(SQL.lockOrder, [orderId]);
-      const last = (await tx.query<{ last_applied: number }>(SQL.progress, [orderId])).rows[0]!.last_applied;
-      return work(this.inbox(tx, orderId, last));
+      const row = (await tx.query<{ last_applied: number; held: boolean }>(SQL.progress, [orderId])).rows[0];
+      // Every event's order exists (the outbox references it): no row means a broken store.
+      if (!row) throw new Error(`order ${orderId} of an order event does not exist`);
+      return work(this.inbox(tx, orderId, row.last_applied, row.held));
     });
   }
 
-  private inbox(tx: Queryable, orderId: string, last: number): OrderInbox {
+  private inbox(tx: Queryable, orderId: string, last: number, held: boolean): OrderInbox {
     return {
       lastApplied: async () => last,
       hold: async (event) => {
         await tx.query(SQL.hold, [event.id, orderId, event.seq, JSON.stringify(event)]);
       },
+      // Nothing held for the order when the transaction began: nothing to look for.
       takeHeld: async (seq) =>
-        (await tx.query<{ event: OrderEvent }>(SQL.takeHeld, [orderId, seq])).rows[0]?.event,
+        held
+          ? (await tx.query<{ event: OrderEvent }>(SQL.takeHeld, [orderId, seq])).rows[0]?.event
+          : undefined,
       apply: async (event, n) => {
-        await tx.query(SQL.insert, [
+        await tx.query(SQL.apply, [
           n.id,
           n.user_id,
           n.order_id,
@@ -86,7 +89,6 @@ export class PostgresNotificationStore implements NotificationStore {
           n.text_en,
           n.created_at,
         ]);
-        await tx.query(SQL.advance, [orderId, event.seq]);
         last = event.seq;
       },
     };

@@ -15,6 +15,11 @@ const SQL = {
     text: onPrimary(`SELECT id, order_id, user_id, seq, status, cause, total, currency, occurred_at
            FROM order_events WHERE published_at IS NULL ORDER BY id LIMIT $1`),
   },
+  // The partial index's first entry: ids are UUIDv7, in the order the events happened.
+  oldestUnpublished: {
+    name: 'outbox.oldest_unpublished',
+    text: 'SELECT occurred_at FROM order_events WHERE published_at IS NULL ORDER BY id LIMIT 1',
+  },
   markPublished: {
     name: 'outbox.mark_published',
     text: 'UPDATE order_events SET published_at = $2 WHERE id = ANY($1::uuid[]) AND published_at IS NULL',
@@ -42,6 +47,10 @@ export class PostgresOrderOutbox implements OrderOutbox {
       currency: r.currency.trim(),
       occurred_at: r.occurred_at.toISOString(),
     }));
+  }
+
+  async oldestUnpublished(): Promise<Date | undefined> {
+    return (await this.db.query<{ occurred_at: Date }>(SQL.oldestUnpublished)).rows[0]?.occurred_at;
   }
 
   async markPublished(ids: readonly string[], at: Date): Promise<void> {

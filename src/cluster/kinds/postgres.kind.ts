@@ -20,6 +20,7 @@ import {
 import { recoverNode } from '../pgpool.js';
 import { postgresPaths, postgresVersion } from '../requirements.js';
 import { verifyBackends } from '../verify.js';
+import { verifyOrderEvents } from '../events-verify.js';
 
 /** As root, PostgreSQL runs as the postgres OS user (Debian's package creates it). */
 async function serverOwner(): Promise<Owner | undefined> {
@@ -106,13 +107,17 @@ export const postgresKind: ServerKind = {
     await this.restart!(ctx, i);
   },
 
+  // The order events are checked first: their delivery goes on after the traffic stops, and the
+  // backends are compared once it is done.
   async verify(ctx) {
+    const events = await verifyOrderEvents(ctx.topology);
     const result = await verifyBackends(ctx.topology);
+    const delivered = events.delivery ? `, ${events.delivery.events} order events each notified once` : '';
     return {
       key: 'backends',
       details: result.backends,
-      summary: `${ctx.topology.pg} PostgreSQL backends`,
-      differences: result.differences,
+      summary: `${ctx.topology.pg} PostgreSQL backends${delivered}`,
+      differences: [...events.differences, ...result.differences],
     };
   },
 };

@@ -6,6 +6,13 @@ import type { Notification, NotificationStore, OrderEvent, OrderInbox } from './
 /** What became of one delivered event. */
 export type Outcome = 'applied' | 'duplicate' | 'held';
 
+/** Told of each outcome and of each notification written (metrics). */
+export interface NotifierObserver {
+  handled(outcome: Outcome): void;
+  /** An event became a notification (`event.occurred_at` to now is its delay). */
+  applied(event: OrderEvent, at: Date): void;
+}
+
 /**
  * Turns order events into notifications, each exactly once and in order per order, whatever the
  * delivery does (repeats after a crash between publish and acknowledgement, an event overtaking
@@ -18,10 +25,13 @@ export class Notifier {
   constructor(
     private readonly store: NotificationStore,
     private readonly clock: Clock,
+    private readonly observer?: NotifierObserver,
   ) {}
 
-  handle(event: OrderEvent): Promise<Outcome> {
-    return this.store.forOrder(event.order_id, async (inbox) => {
+  async handle(event: OrderEvent): Promise<Outcome> {
+    const applied: OrderEvent[] = [];
+    const outcome = await this.store.forOrder(event.order_id, async (inbox) => {
+      applied.length = 0; // a retried transaction starts over
       // One event per sequence number (the outbox's key): one at or below the last applied is a
       // repeat of an applied change.
       const last = await inbox.lastApplied();
@@ -31,13 +41,22 @@ export class Notifier {
         return 'held';
       }
       await this.apply(inbox, event);
+      applied.push(event);
       for (let next = event.seq + 1; ; next++) {
         const held = await inbox.takeHeld(next);
         if (!held) break;
         await this.apply(inbox, held);
+        applied.push(held);
       }
-      return 'applied';
+      return 'applied' as const;
     });
+    // Told only once the transaction committed.
+    if (this.observer) {
+      this.observer.handled(outcome);
+      const now = this.clock.now();
+      for (const e of applied) this.observer.applied(e, now);
+    }
+    return outcome;
   }
 
   private async apply(inbox: OrderInbox, event: OrderEvent): Promise<void> {

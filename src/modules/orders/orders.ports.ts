@@ -125,6 +125,8 @@ export interface OrderOutbox {
   /** Events not yet published, oldest first. */
   unpublished(limit: number): Promise<OrderEvent[]>;
   markPublished(ids: readonly string[], at: Date): Promise<void>;
+  /** When the oldest event not yet published happened (undefined: none waiting). */
+  oldestUnpublished(): Promise<Date | undefined>;
 }
 
 /** Where the relay sends events: Kafka, or the notifier in this process (the embedded default). */

@@ -11,6 +11,8 @@ export interface OutboxRelayOptions {
   /** How long a lease lasts without renewal: another instance takes over after it lapses. */
   leaseMs: number;
   batch?: number;
+  /** Told how many events each publish delivered (metrics). */
+  onPublished?: (count: number) => void;
 }
 
 /**
@@ -46,6 +48,12 @@ export class OutboxRelay {
     return this.periodic.stop();
   }
 
+  /** Seconds since the oldest event still waiting happened (0: none waits). */
+  async lagSeconds(): Promise<number> {
+    const oldest = await this.outbox.oldestUnpublished();
+    return oldest ? Math.max(0, (this.clock.now().getTime() - oldest.getTime()) / 1000) : 0;
+  }
+
   /** Publishes while this relay holds the lease and events are waiting; returns how many. */
   async drain(): Promise<number> {
     const batch = this.options.batch ?? 100;
@@ -63,6 +71,7 @@ export class OutboxRelay {
         this.clock.now(),
       );
       published += events.length;
+      this.options.onPublished?.(events.length);
       if (events.length < batch || this.periodic.isStopped) return published;
     }
   }

@@ -1,0 +1,55 @@
+import { rm } from 'node:fs/promises';
+import { kafkaEnv, newKafkaCluster, prepareOrderEventsTopic, startKafkaNode } from '../kafka.js';
+import { KAFKA_VERSION, fetchKafka, kafkaFetched, kafkaLib } from '../kafka-software.js';
+import { range, startAll, type ServerKind } from '../kind.js';
+import { at, componentDir } from '../layout.js';
+import { debianProgram } from '../requirements.js';
+import { verifyKafka } from '../kafka-verify.js';
+
+/** The brokers order events travel through (KRaft: each node is broker and controller; ADR 16). */
+export const kafkaKind: ServerKind = {
+  name: 'kafka',
+  title: 'Kafka',
+  // JVMs: they start beside PostgreSQL, like Cassandra's.
+  dependsOn: [],
+  countOption: {
+    flag: '--kafka <n>',
+    description: 'Kafka brokers for order events (0: events delivered inside each API instance)',
+    min: 0,
+    max: 3,
+    default: 0,
+    refuse: (n) =>
+      n === 2
+        ? '--kafka must be 1 or 3: a KRaft quorum of 2 controllers stops when either is down'
+        : undefined,
+  },
+  count: (t) => t.kafka ?? 0,
+  address: (t, i) => at(t, 'kafka', i),
+  requirements: (settings) => [
+    debianProgram('Java runtime', 'java', 'default-jre-headless'),
+    debianProgram('Maven', 'mvn', 'maven'),
+    {
+      name: `Apache Kafka ${KAFKA_VERSION} jars`,
+      packages: () => [],
+      find: () => (kafkaFetched(settings.cacheDir) ? kafkaLib(settings.cacheDir) : undefined),
+      fetch: (say) => fetchKafka(settings.cacheDir, say),
+    },
+  ],
+  async up(ctx) {
+    const t = ctx.topology;
+    const n = this.count(t);
+    ctx.step(`Kafka x${n} (starting in the background)`);
+    for (const i of range(n)) await rm(componentDir(t, 'kafka', i), { recursive: true, force: true });
+    await newKafkaCluster(t);
+    // The controllers need a quorum before any of them serves: they start together.
+    await startAll(ctx, this);
+    await prepareOrderEventsTopic(t);
+    ctx.step(`Kafka: ${n} brokers, topic order-events ready`);
+  },
+  start: (ctx, i) => startKafkaNode(ctx.topology, i, kafkaLib(ctx.settings.cacheDir)),
+  // SIGTERM: a controlled shutdown moves its partitions' leadership first.
+  stopSignal: 'SIGTERM',
+  stopGraceMs: 30_000,
+  appEnv: (t) => kafkaEnv(t),
+  verify: (ctx) => verifyKafka(ctx.topology),
+};
