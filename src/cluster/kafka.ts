@@ -83,6 +83,9 @@ function serverProperties(t: Topology, i: number): string {
     'unclean.leader.election.enable=false',
     // Topics are made on purpose (ensureOrderEventsTopic), never by a typo in a client.
     'auto.create.topics.enable=false',
+    // A crashed broker is declared dead (and its partitions' leadership moved) within 3 s, not 9.
+    'broker.heartbeat.interval.ms=500',
+    'broker.session.timeout.ms=3000',
     // A consumer group forms at once instead of waiting 3 s for more members.
     'group.initial.rebalance.delay.ms=0',
     'num.network.threads=2',

@@ -26,7 +26,7 @@ export interface ConsumerOptions {
  * event that never became a notification.
  */
 export class KafkaOrderEventConsumer {
-  private readonly consumer: Consumer<string, string, string, string>;
+  private consumer: Consumer<string, string, string, string> | undefined;
   private stream: MessagesStream<string, string, string, string> | undefined;
   private readonly chains = new Map<number, Promise<void>>();
   private inFlight = 0;
@@ -38,16 +38,19 @@ export class KafkaOrderEventConsumer {
   private readonly toCommit = new Map<number, EventMessage>();
   private readonly committing = new Map<number, Promise<void>>();
 
-  constructor(private readonly options: ConsumerOptions) {
-    this.consumer = new Consumer({
-      groupId: options.groupId,
-      clientId: options.clientId,
-      bootstrapBrokers: [...options.brokers],
+  constructor(private readonly options: ConsumerOptions) {}
+
+  private newConsumer(): Consumer<string, string, string, string> {
+    return new Consumer({
+      groupId: this.options.groupId,
+      clientId: this.options.clientId,
+      bootstrapBrokers: [...this.options.brokers],
       deserializers: stringDeserializers,
-      // A member that dies is noticed within 10 s and its partitions given to the others.
-      sessionTimeout: 10_000,
+      // A member that dies is noticed within 6 s (the brokers' least) and its partitions given
+      // to the others.
+      sessionTimeout: 6_000,
       heartbeatInterval: 1_000,
-      rebalanceTimeout: 20_000,
+      rebalanceTimeout: 15_000,
       timeout: 5_000,
       retries: 10,
       retryDelay: 500,
@@ -55,8 +58,27 @@ export class KafkaOrderEventConsumer {
     });
   }
 
+  /** Joins the group and starts reading; resolves once the first join succeeded. */
   async start(): Promise<void> {
     await ensureOrderEventsTopic(this.options.brokers, this.options.clientId);
+    await this.open();
+    this.loop = this.run();
+    if (this.options.onLag) {
+      const onLag = this.options.onLag;
+      this.lagTimer = setInterval(() => {
+        this.consumer
+          ?.getLag({ topics: [ORDER_EVENTS_TOPIC] })
+          .then((lag) =>
+            onLag((lag.get(ORDER_EVENTS_TOPIC) ?? []).reduce((sum, n) => sum + (n > 0n ? Number(n) : 0), 0)),
+          )
+          .catch(() => undefined);
+      }, 2_000);
+      this.lagTimer.unref();
+    }
+  }
+
+  private async open(): Promise<void> {
+    this.consumer = this.newConsumer();
     this.stream = await this.consumer.consume({
       topics: [ORDER_EVENTS_TOPIC],
       autocommit: false,
@@ -64,21 +86,37 @@ export class KafkaOrderEventConsumer {
       mode: 'committed',
       fallbackMode: 'earliest',
     });
-    this.stream.on('error', (error) =>
-      this.options.logger.error({ err: error }, 'order events stream failed'),
-    );
-    this.loop = this.read(this.stream);
-    if (this.options.onLag) {
-      const onLag = this.options.onLag;
-      this.lagTimer = setInterval(() => {
-        this.consumer
-          .getLag({ topics: [ORDER_EVENTS_TOPIC] })
-          .then((lag) =>
-            onLag((lag.get(ORDER_EVENTS_TOPIC) ?? []).reduce((sum, n) => sum + (n > 0n ? Number(n) : 0), 0)),
-          )
-          .catch(() => undefined);
-      }, 2_000);
-      this.lagTimer.unref();
+    // Reported by the reading loop, which starts over.
+    this.stream.on('error', () => undefined);
+  }
+
+  /**
+   * Reads until stopped. A stream that fails (a broker gone longer than the client's retries, the
+   * group coordinator moving) is dropped with its client once the events in hand are handled, and a
+   * new member joins: it resumes from the committed offsets, so nothing is skipped.
+   */
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.read(this.stream!);
+        if (this.stopped) return;
+        throw new Error('the order events stream ended');
+      } catch (error) {
+        if (this.stopped) return;
+        this.options.logger.warn({ err: error }, 'order events stream failed; joining the group again');
+        await Promise.allSettled([...this.chains.values()]);
+        await this.stream?.close().catch(() => undefined);
+        await this.consumer?.close(true).catch(() => undefined);
+        for (let attempt = 1; !this.stopped; attempt++) {
+          try {
+            await this.open();
+            break;
+          } catch (reopen) {
+            this.options.logger.warn({ err: reopen, attempt }, 'could not join the notifier group; retrying');
+            await sleep(Math.min(5_000, 500 * attempt));
+          }
+        }
+      }
     }
   }
 
@@ -159,6 +197,6 @@ export class KafkaOrderEventConsumer {
     await Promise.allSettled([...this.committing.values()]);
     await this.stream?.close().catch(() => undefined);
     await this.loop?.catch(() => undefined);
-    await this.consumer.close(true).catch(() => undefined);
+    await this.consumer?.close(true).catch(() => undefined);
   }
 }
