@@ -34,21 +34,39 @@ const QUERY = `SELECT
      ON a.order_id = b.order_id AND a.seq < b.seq AND a.created_at > b.created_at) AS reordered,
   (SELECT count(*)::int FROM notification_held) AS held`;
 
-async function readDelivery(t: Topology): Promise<EventDelivery> {
+async function onFirstBackend<T extends pg.QueryResultRow>(t: Topology, text: string): Promise<T> {
   const { host, port } = at(t, 'postgres', 0);
-  const client = new pg.Client({
-    host,
-    port,
-    user: PG_USER,
-    database: DATABASE,
-    connectionTimeoutMillis: 3000,
-  });
+  const client = new pg.Client({ host, port, user: PG_USER, database: DATABASE, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
-    return (await client.query<EventDelivery>(QUERY)).rows[0]!;
+    return (await client.query<T>(text)).rows[0]!;
   } finally {
     await client.end();
   }
+}
+
+function readDelivery(t: Topology): Promise<EventDelivery> {
+  return onFirstBackend<EventDelivery>(t, QUERY);
+}
+
+/** How long status changes took to become notifications, over every event in the store. */
+export interface NotificationDelays {
+  events: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+}
+
+export function notificationDelays(t: Topology): Promise<NotificationDelays> {
+  const delay = 'extract(epoch FROM n.created_at - e.occurred_at) * 1000';
+  return onFirstBackend<NotificationDelays>(
+    t,
+    `SELECT count(*)::int AS events,
+            coalesce(round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ${delay})), 0)::float8 AS p50_ms,
+            coalesce(round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ${delay})), 0)::float8 AS p99_ms,
+            coalesce(round(max(${delay})), 0)::float8 AS max_ms
+     FROM notifications n JOIN order_events e ON e.id = n.event_id`,
+  );
 }
 
 function problems(d: EventDelivery): string[] {

@@ -9,8 +9,9 @@ import { bazaar, type CliResult } from '../support/cli.js';
 import { ensureChromium, headless } from '../support/chromium.js';
 import type { BenchResults } from '../../src/lab/report/bench-results.js';
 
-// `bazaar bench --quick`: three real clusters a few seconds each (api 1, api 2, and api 1 with the
-// catalog on a one-node Cassandra), and the report opened in headless Chromium.
+// `bazaar bench --quick`: four real clusters a few seconds each (api 1, api 2, api 1 with the
+// catalog on a one-node Cassandra, and that with order events through one Kafka broker), and the
+// report opened in headless Chromium.
 const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000) + 2000;
 let dir: string;
 let run: CliResult;
@@ -35,12 +36,13 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('every configuration ran end to end, the storage stage with the catalog in Cassandra too', () => {
+test('every configuration ran end to end, the storage stages with the catalog in Cassandra and events through Kafka too', () => {
   const byId = Object.fromEntries(results.runs.map((r) => [r.configuration.id, r]));
   assert.deepEqual(Object.keys(byId), [
     'pg1-pgpool1-api1-nginx1',
     'pg1-pgpool1-api2-nginx1',
     'pg1-pgpool1-api1-nginx1-cassandra1',
+    'pg1-pgpool1-api1-nginx1-cassandra1-kafka1',
   ]);
   for (const id of Object.keys(byId)) {
     const r = byId[id]!;
@@ -73,6 +75,9 @@ test('every configuration ran end to end, the storage stage with the catalog in 
     // What the API instances counted in /metrics is exactly what the client sent, route by route.
     assert.ok(Object.keys(r.server_counts!.server).length >= 8);
     assert.deepEqual(r.server_counts!.server, r.server_counts!.client);
+    // Every order status change became a notification, in process or through Kafka, with its delay.
+    const n = r.notifications!;
+    assert.ok(n.events > 0 && n.p50_ms >= 0 && n.p99_ms >= n.p50_ms && n.max_ms >= n.p99_ms, JSON.stringify(n));
   }
   // On hosts the client's own ceiling is measured under its quota, for the headroom column.
   if (results.placement.used === 'hosts') {

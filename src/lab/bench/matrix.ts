@@ -16,6 +16,8 @@ const Knobs = {
   mode: Type.Optional(Type.Union([Type.Literal('native'), Type.Literal('streaming')])),
   redis: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
   cassandra: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
+  /** Kafka brokers for the order events (with one notifier); 0: delivered inside the API. */
+  kafka: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(3)])),
 };
 const Duration = Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h)?$' });
 
@@ -82,6 +84,7 @@ export interface Configuration {
   mode: PgMode;
   redis: number;
   cassandra: number;
+  kafka: number;
 }
 
 /** A chart's worth of runs: one factor's values, or the storage stages, with their labels. */
@@ -125,8 +128,9 @@ function configuration(knobs: Partial<Omit<Configuration, 'id'>>): Configuration
     mode: knobs.mode ?? 'native',
     redis: knobs.redis ?? 0,
     cassandra: knobs.cassandra ?? 0,
+    kafka: knobs.kafka ?? 0,
   };
-  const stores = `${c.redis ? `-redis${c.redis}` : ''}${c.cassandra ? `-cassandra${c.cassandra}` : ''}`;
+  const stores = `${c.redis ? `-redis${c.redis}` : ''}${c.cassandra ? `-cassandra${c.cassandra}` : ''}${c.kafka ? `-kafka${c.kafka}` : ''}`;
   const mode = c.mode === 'native' ? '' : `-${c.mode}`;
   return { id: `pg${c.pg}-pgpool${c.pgpool}-api${c.api}-nginx${c.nginx}${mode}${stores}`, ...c };
 }

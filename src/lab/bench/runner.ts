@@ -1,4 +1,5 @@
 import type { ClusterSettings } from '../../config/cluster-settings.js';
+import { notificationDelays, type NotificationDelays } from '../../cluster/events-verify.js';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cluster } from '../../cluster/cluster.js';
@@ -51,6 +52,8 @@ export interface RunRecord {
   server_counts?: { server: RouteCounts; client: RouteCounts; equal: boolean };
   /** With carts in Redis: cart writes acknowledged before every replica confirmed them (ADR 8). */
   redis_wait_short?: number;
+  /** From each order status change to its notification, over every event of the configuration. */
+  notifications?: NotificationDelays;
 }
 
 export interface BenchContext {
@@ -131,6 +134,8 @@ export function configurationTopology(
     seedUsers: ctx.matrix.seed.customers,
     redis: c.redis,
     cassandra: c.cassandra,
+    kafka: c.kafka ?? 0,
+    notifiers: (c.kafka ?? 0) > 0 ? 1 : 0,
     placement: ctx.placement,
   };
 }
@@ -222,6 +227,8 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
     const verify: VerifyResult = await timed(record.seconds, 'verify', () => cluster!.verify());
     record.verify = { ok: verify.ok, differences: verify.differences };
     if (!verify.ok) throw new Error(`backends differ: ${verify.differences.join('; ')}`);
+    // Read once verify saw every event delivered.
+    record.notifications = await notificationDelays(topology);
     record.status = 'ok';
   } catch (error) {
     record.failed_at = step;

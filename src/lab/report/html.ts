@@ -98,6 +98,7 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
       'client quota reached (% of periods, max)',
       'client headroom',
       'client = server counts',
+      'status change → notification p50 / p99 ms (events)',
       'verify',
       'note',
     ],
@@ -117,6 +118,9 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
       r.client ? `${Math.max(...r.client.throttled_pct)} %` : '',
       headroom(results, r.closed?.map((x) => x.totals.rps) ?? []),
       r.server_counts ? (r.server_counts.equal ? 'yes' : 'NO') : '',
+      r.notifications
+        ? `${r.notifications.p50_ms} / ${r.notifications.p99_ms} (${r.notifications.events}${r.configuration.kafka ? ', Kafka' : ', in process'})`
+        : '',
       r.verify ? (r.verify.ok ? 'backends agree' : 'DIFFER') : '',
       r.note ?? '',
     ]),
