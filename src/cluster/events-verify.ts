@@ -36,7 +36,13 @@ const QUERY = `SELECT
 
 async function onFirstBackend<T extends pg.QueryResultRow>(t: Topology, text: string): Promise<T> {
   const { host, port } = at(t, 'postgres', 0);
-  const client = new pg.Client({ host, port, user: PG_USER, database: DATABASE, connectionTimeoutMillis: 3000 });
+  const client = new pg.Client({
+    host,
+    port,
+    user: PG_USER,
+    database: DATABASE,
+    connectionTimeoutMillis: 3000,
+  });
   await client.connect();
   try {
     return (await client.query<T>(text)).rows[0]!;

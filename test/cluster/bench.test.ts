@@ -77,7 +77,10 @@ test('every configuration ran end to end, the storage stages with the catalog in
     assert.deepEqual(r.server_counts!.server, r.server_counts!.client);
     // Every order status change became a notification, in process or through Kafka, with its delay.
     const n = r.notifications!;
-    assert.ok(n.events > 0 && n.p50_ms >= 0 && n.p99_ms >= n.p50_ms && n.max_ms >= n.p99_ms, JSON.stringify(n));
+    assert.ok(
+      n.events > 0 && n.p50_ms >= 0 && n.p99_ms >= n.p50_ms && n.max_ms >= n.p99_ms,
+      JSON.stringify(n),
+    );
   }
   // On hosts the client's own ceiling is measured under its quota, for the headroom column.
   if (results.placement.used === 'hosts') {
