@@ -1,3 +1,6 @@
+import { loadState } from '../cluster/state.js';
+import { latestAlerts, readReceivedAlerts } from '../cluster/alert-receiver.js';
+import { alertsFile } from '../cluster/kinds/receiver.kind.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Cluster, type ClusterStatus } from '../cluster/cluster.js';
 import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
@@ -119,6 +122,10 @@ export function clusterCommand(): Command {
     const o = kind.countOption;
     if (o) up.option(o.flag, o.description, bounded(o.flag.split(' ')[0]!, [o.min, o.max]), o.default);
   }
+  up.option(
+    '--observability',
+    'Prometheus, Alertmanager (alerts to a receiver: `cluster alerts`) and the node exporter',
+  );
   up.option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
     .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
     .option('--seed-users <n>', 'demo customers', bounded('--seed-users', [0, 100_000]), 1_000)
@@ -142,6 +149,7 @@ export function clusterCommand(): Command {
         cassandra: o.cassandra,
         kafka: o.kafka,
         notifiers: o.notifiers ?? (o.kafka > 0 ? 1 : 0),
+        observability: o.observability === true,
         placement: o.placement,
         ...(o.hostCpu ? { hostCpu: o.hostCpu } : {}),
         ...(o.linkRate ? { linkRate: o.linkRate } : {}),
@@ -216,6 +224,28 @@ export function clusterCommand(): Command {
       else if (result.ok) process.stdout.write(`backends agree (${result.summaries.join(', ')})\n`);
       else process.stdout.write(`backends differ:\n  ${result.differences.join('\n  ')}\n`);
       if (!result.ok) process.exitCode = 1;
+    });
+
+  cluster
+    .command('alerts')
+    .description(
+      "Alerts Alertmanager sent to the cluster's receiver (`up --observability`): firing first, then resolved",
+    )
+    .option('--json', 'machine-readable output')
+    .addOption(dirOption())
+    .action(async (o) => {
+      const state = await loadState(o.dir);
+      if (!state) throw new Error(`no cluster in ${o.dir}: run \`bazaar cluster up\` first`);
+      if (!state.topology.observability)
+        throw new Error('this cluster has no Alertmanager: `bazaar cluster up --observability`');
+      const alerts = latestAlerts(await readReceivedAlerts(alertsFile(state.topology)));
+      if (o.json) process.stdout.write(`${JSON.stringify(alerts, null, 2)}\n`);
+      else if (alerts.length === 0) process.stdout.write('no alerts\n');
+      else
+        for (const a of alerts)
+          process.stdout.write(
+            `${a.status.padEnd(8)} ${a.alertname.padEnd(22)} ${(a.component || '-').padEnd(12)} since ${a.starts_at}${a.status === 'resolved' ? ` until ${a.ends_at}` : ''}  ${a.summary}\n`,
+          );
     });
 
   cluster

@@ -6,6 +6,7 @@ import { seed } from './seed.command.js';
 import { reindex } from './reindex.command.js';
 import { clusterCommand } from './cluster.command.js';
 import { notifier } from './notifier.command.js';
+import { serveAlertReceiver } from '../cluster/alert-receiver.js';
 import { loadCommand } from './load.command.js';
 import { benchCommand } from './bench.command.js';
 
@@ -70,6 +71,17 @@ program
   .option('--instance-id <id>', 'names this member in logs and in the group (env INSTANCE_ID)')
   .option('--log-level <level>', 'pino level (env LOG_LEVEL, default info)')
   .action(async (options) => notifier(options));
+
+program
+  .command('alert-receiver', { hidden: true })
+  .description("The cluster's webhook receiver for Alertmanager (started by `cluster up --observability`)")
+  .requiredOption('--host <host>', 'listen address')
+  .requiredOption('--port <port>', 'listen port', integer(1, 65535))
+  .requiredOption('--file <file>', 'where each alert is appended as a JSON line')
+  .action(async (o: { host: string; port: number; file: string }) => {
+    await serveAlertReceiver(o.host, o.port, o.file);
+    process.stdout.write(`alert receiver on http://${o.host}:${o.port}/alerts, writing ${o.file}\n`);
+  });
 
 program.addCommand(clusterCommand());
 program.addCommand(loadCommand());

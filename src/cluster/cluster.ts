@@ -10,33 +10,12 @@ import { runStages } from './stages.js';
 import { KINDS, kindNamed, STAGES } from './registry.js';
 import { installMissing } from './requirements.js';
 import { loadState, saveState, stateFile, type ClusterState } from './state.js';
+import type { ClusterStatus, ComponentStatus, VerifyResult } from './results.js';
 
-export interface ComponentStatus {
-  name: string;
-  kind: string;
-  index: number;
-  /** `loopback`, or the simulated host (its network namespace) in host placement. */
-  host: string;
-  pid: number | null;
-  address: string;
-  state: 'up' | 'down';
-}
+export type { ClusterStatus, ComponentStatus, VerifyResult } from './results.js';
 
-export interface ClusterStatus {
-  entrypoints: string[];
-  components: ComponentStatus[];
-}
-
-/** `cluster verify`: every part agrees, else the differences; each kind's details under its key. */
-export interface VerifyResult {
-  ok: boolean;
-  differences: string[];
-  summaries: string[];
-  [part: string]: unknown;
-}
-
-/** The kind whose instances are the cluster's entrypoints (the last stage: what clients reach). */
-const ENTRYPOINT_KIND = KINDS[KINDS.length - 1]!;
+/** The kind whose instances are the cluster's entrypoints (what clients reach). */
+const ENTRYPOINT_KIND = KINDS.find((k) => k.entrypoint)!;
 
 /**
  * The replicated topology as local processes: started, inspected, broken and repaired by name.
@@ -57,6 +36,9 @@ export class Cluster {
       settings,
       secrets: { secret: state.secret, adminPassword: state.adminPassword },
       pids: state.pids,
+      get stopped() {
+        return new Set(state.stopped ?? []);
+      },
       say,
       step: (line) => say(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`),
       appEnv: (extra) => this.appEnv(extra),
@@ -146,7 +128,7 @@ export class Cluster {
   private async startInstance(kind: ServerKind, i: number): Promise<void> {
     let pid: number;
     try {
-      if (isHosts(this.topology)) await this.ensureHost(kind.name, i);
+      if (isHosts(this.topology) && !kind.sidecarOf) await this.ensureHost(kind.name, i);
       pid = await kind.start(this.context, i);
     } catch (error) {
       const where = componentDir(this.topology, kind.name, i);
@@ -187,7 +169,9 @@ export class Cluster {
           name: componentName(kind.name, i),
           kind: kind.name,
           index: i,
-          host: isHosts(this.topology) ? hostNames(this.topology, kind.name, i).namespace : 'loopback',
+          host: isHosts(this.topology)
+            ? hostNames(this.topology, kind.sidecarOf ?? kind.name, i).namespace
+            : 'loopback',
           pid: pid ?? null,
           address: this.addressOf(kind, i),
           state: (await this.answers(kind, i)) ? 'up' : 'down',
@@ -211,10 +195,20 @@ export class Cluster {
     await waitUntil(() => !isAlive(this.pidOf(kind, index)), 10_000, `${name} gone`);
   }
 
-  /** A graceful stop. */
+  /** A graceful stop: the component is meant to be down (its scrape target goes too). */
   async stop(name: string): Promise<void> {
     const { kind, index } = this.resolve(name);
     await this.stopInstance(kind, index);
+    this.state.stopped = [...new Set([...(this.state.stopped ?? []), name])];
+    await this.save();
+    await this.componentsChanged();
+  }
+
+  /** Every kind that keeps something of the others (scrape targets) hears of a start or a stop. */
+  private async componentsChanged(): Promise<void> {
+    for (const kind of KINDS)
+      if (kind.componentsChanged && kind.count(this.topology) > 0)
+        await kind.componentsChanged(this.context, this.context.stopped);
   }
 
   private async stopInstance(kind: ServerKind, i: number): Promise<void> {
@@ -228,6 +222,11 @@ export class Cluster {
     if (await this.answers(kind, index)) throw new Error(`${name} is already running`);
     if (kind.restart) await kind.restart(this.context, index);
     else await this.startInstance(kind, index);
+    if (this.state.stopped?.includes(name)) {
+      this.state.stopped = this.state.stopped.filter((n) => n !== name);
+      await this.save();
+      await this.componentsChanged();
+    }
   }
 
   /** Every kind that can compare its copies does: PostgreSQL backends, Redis replicas. */
@@ -251,7 +250,8 @@ export class Cluster {
     }
     if (isHosts(this.topology)) {
       for (const kind of KINDS)
-        for (const i of range(kind.count(this.topology))) await removeHost(this.topology, kind.name, i);
+        if (!kind.sidecarOf)
+          for (const i of range(kind.count(this.topology))) await removeHost(this.topology, kind.name, i);
       await removeNetwork(this.topology);
     }
     await rm(stateFile(this.topology.dir), { force: true });

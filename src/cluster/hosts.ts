@@ -32,6 +32,11 @@ export const DEFAULT_BUDGETS: Record<string, HostBudget> = {
   cassandra: { cpu: 0.3, memoryBytes: 1536 * 2 ** 20 },
   kafka: { cpu: 0.2, memoryBytes: 1024 * 2 ** 20 },
   notifier: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
+  prometheus: { cpu: 0.1, memoryBytes: 512 * 2 ** 20 },
+  alertmanager: { cpu: 0.05, memoryBytes: 128 * 2 ** 20 },
+  // A Node.js process: its start alone needs ~130 MB and most of a core-second.
+  receiver: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
+  'node-exporter': { cpu: 0.02, memoryBytes: 64 * 2 ** 20 },
   // A load client worker: what the topology leaves of two cores.
   client: { cpu: 0.5, memoryBytes: 1024 * 2 ** 20 },
 };
@@ -52,6 +57,10 @@ const KIND_CODES: Record<string, string> = {
   cassandra: 'cs',
   kafka: 'kf',
   notifier: 'nt',
+  prometheus: 'pm',
+  alertmanager: 'am',
+  receiver: 'rc',
+  'node-exporter': 'ne',
   client: 'cl',
 };
 

@@ -10,6 +10,8 @@ export interface KindContext {
   readonly secrets: { readonly secret: string; readonly adminPassword: string };
   /** Pids recorded by `start`, by component name (`redis:0`). */
   readonly pids: Readonly<Record<string, number>>;
+  /** Components stopped on purpose (`cluster stop`), by name. */
+  readonly stopped: ReadonlySet<string>;
   /** The environment an application process (API instance, seeder) gets: every kind's share. */
   appEnv(extra?: Record<string, string>): NodeJS.ProcessEnv;
   say(line: string): void;
@@ -84,6 +86,21 @@ export interface ServerKind extends Stage {
    * quarantined every backend it could no longer see).
    */
   readonly restartOnHeal?: boolean;
+  /**
+   * Instance i runs beside instance i of this other kind, on its host (an exporter beside its
+   * server): no host of its own in host placement.
+   */
+  readonly sidecarOf?: string;
+  /** Its instances are the cluster's entrypoints (nginx): what clients and the load lab reach. */
+  readonly entrypoint?: boolean;
+  /** Where Prometheus scrapes each instance, at its address (absent: not scraped directly). */
+  readonly metricsPath?: string;
+  /**
+   * A component was started or stopped on purpose (`cluster start|stop`): what this kind keeps of
+   * the others is brought up to date (Prometheus's scrape targets). `stopped` names every
+   * component stopped on purpose; a crashed one (`kill`) is not among them: it is missed.
+   */
+  componentsChanged?(ctx: KindContext, stopped: ReadonlySet<string>): Promise<void>;
   /** Settings this kind gives each API instance and the seeder (DATABASE_URL, CART_STORE...). */
   appEnv?(t: Topology): Record<string, string>;
   verify?(ctx: KindContext): Promise<VerifyPart>;

@@ -32,6 +32,8 @@ export interface Topology {
   kafka?: number;
   /** `bazaar notifier` processes in the consumer group (0 or absent without Kafka). */
   notifiers?: number;
+  /** Prometheus, Alertmanager, its webhook receiver and the exporters (absent: none). */
+  observability?: boolean;
   /** Absent: loopback. */
   placement?: Placement;
   /** In host placement: each kind's CPU quota, in cores (0.25 = a quarter of one core). */
@@ -55,7 +57,9 @@ export interface Address {
  * base+300+i, heartbeat at base+400+i, Redis at base+500+i, Sentinel at base+520+i; Cassandra node
  * i listens on 127.0.0.2+i with the ring's shared ports (CQL base+600, gossip base+601) and JMX at
  * base+610+i; Kafka broker i at base+700+i (its controller at base+710+i), notifier i's metrics at
- * base+720+i. On simulated hosts every server has an address of its own and its standard port.
+ * base+720+i; Prometheus at base+730, Alertmanager at base+740, the alert receiver at base+750, the
+ * node exporter at base+760, exporters beside PostgreSQL i, Redis i and nginx i at base+770+i,
+ * base+780+i and base+800+i (nginx's status page at base+790+i). On simulated hosts every server has an address of its own and its standard port.
  */
 const SERVICES = {
   pgpool: { kind: 'pgpool', offset: 10, standard: 9999 },
@@ -73,6 +77,15 @@ const SERVICES = {
   kafka: { kind: 'kafka', offset: 700, standard: 9092 },
   kafkaController: { kind: 'kafka', offset: 710, standard: 9093 },
   notifier: { kind: 'notifier', offset: 720, standard: 9100 },
+  prometheus: { kind: 'prometheus', offset: 730, standard: 9090 },
+  alertmanager: { kind: 'alertmanager', offset: 740, standard: 9093 },
+  receiver: { kind: 'receiver', offset: 750, standard: 9095 },
+  nodeExporter: { kind: 'node-exporter', offset: 760, standard: 9100 },
+  // Exporters run beside their servers, on their hosts.
+  postgresExporter: { kind: 'postgres', offset: 770, standard: 9187 },
+  redisExporter: { kind: 'redis', offset: 780, standard: 9121 },
+  nginxStatus: { kind: 'nginx', offset: 790, standard: 8081 },
+  nginxExporter: { kind: 'nginx', offset: 800, standard: 9113 },
 } as const;
 
 export type Service = keyof typeof SERVICES;
@@ -88,6 +101,10 @@ const HOST_BLOCKS: Record<string, number> = {
   cassandra: 70,
   kafka: 80,
   notifier: 90,
+  prometheus: 200,
+  alertmanager: 205,
+  receiver: 210,
+  'node-exporter': 215,
   client: 100,
 };
 

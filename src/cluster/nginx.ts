@@ -44,7 +44,18 @@ ${upstreams}
     keepalive 64;
     keepalive_timeout 4s;
   }
+${
+  t.observability
+    ? `  # Its status page, for the exporter beside it: a listener of its own, never the entrypoint.
   server {
+    listen ${hostPort(at(t, 'nginxStatus', i))};
+    access_log off;
+    location = /stub_status { stub_status; }
+    location / { return 404; }
+  }
+`
+    : ''
+}  server {
     listen ${hostPort(at(t, 'nginx', i))};
     # What nginx answers itself is a problem document too, never an HTML page.
     error_page 413 = @too_large;

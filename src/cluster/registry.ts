@@ -4,6 +4,13 @@ import { apiKind } from './kinds/api.kind.js';
 import { cassandraKind } from './kinds/cassandra.kind.js';
 import { kafkaKind } from './kinds/kafka.kind.js';
 import { notifierKind } from './kinds/notifier.kind.js';
+import { nodeExporterKind } from './kinds/node-exporter.kind.js';
+import { receiverKind } from './kinds/receiver.kind.js';
+import { alertmanagerKind } from './kinds/alertmanager.kind.js';
+import { prometheusKind } from './kinds/prometheus.kind.js';
+import { postgresExporterKind } from './kinds/postgres-exporter.kind.js';
+import { redisExporterKind } from './kinds/redis-exporter.kind.js';
+import { nginxExporterKind } from './kinds/nginx-exporter.kind.js';
 import { nginxKind } from './kinds/nginx.kind.js';
 import { pgpoolKind } from './kinds/pgpool.kind.js';
 import { postgresKind } from './kinds/postgres.kind.js';
@@ -27,6 +34,13 @@ export const STAGES: readonly Stage[] = [
   apiKind,
   notifierKind,
   nginxKind,
+  nodeExporterKind,
+  postgresExporterKind,
+  redisExporterKind,
+  nginxExporterKind,
+  receiverKind,
+  alertmanagerKind,
+  prometheusKind,
 ];
 
 export const KINDS: readonly ServerKind[] = STAGES.filter(isServerKind);

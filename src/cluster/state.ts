@@ -9,6 +9,8 @@ export interface ClusterState {
   /** The admin password every API instance ensures (BAZAAR_ADMIN_PASSWORD, or generated). */
   adminPassword: string;
   pids: Record<string, number>;
+  /** Components stopped on purpose (`cluster stop`) and not started since. */
+  stopped?: string[];
   startedAt: string;
   /** In host placement: each component's simulated host, address and budget. */
   hosts?: Record<string, HostRecord>;

@@ -95,6 +95,32 @@ abstract class Traffic {
   protected client(): Client {
     return new Client(this.entrypoints[this.next++ % this.entrypoints.length]!);
   }
+
+  /**
+   * One unit of a product ordered under one Idempotency-Key, sent again (to the next entrypoint)
+   * until its fate is known: the order's id, `conflict` (409: out of stock), or `unresolved` after
+   * 40 attempts (about 10 s).
+   */
+  protected async checkoutOnce(
+    token: string,
+    key: string,
+    productId: string,
+  ): Promise<string | 'conflict' | 'unresolved'> {
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const outcome = await timedAttempt(this.report, () =>
+        this.client().post('/api/v1/orders', {
+          token,
+          headers: { 'idempotency-key': key },
+          body: { items: [{ product_id: productId, quantity: 1 }] },
+        }),
+      );
+      if (outcome.status === 201) return outcome.body.id as string;
+      if (outcome.status === 409) return 'conflict';
+      await countFailure(this.report, this.started, outcome);
+    }
+    this.report.unresolved++;
+    return 'unresolved';
+  }
 }
 
 /**
@@ -124,26 +150,8 @@ export class CheckoutTraffic extends Traffic {
       const shopper = this.shoppers[worker % this.shoppers.length]!;
       // Unique across traffic runs: a key used again by the same shopper replays that order.
       const key = `traffic-${this.run}-${worker}-${this.keyCounter++}`;
-      let resolved = false;
-      // Bounded: a key is retried at most 40 times (about 10 s), then counted as unresolved.
-      for (let attempt = 0; attempt < 40 && !resolved; attempt++) {
-        const outcome = await timedAttempt(this.report, () =>
-          this.client().post('/api/v1/orders', {
-            token: shopper.token,
-            headers: { 'idempotency-key': key },
-            body: { items: [{ product_id: this.productId, quantity: 1 }] },
-          }),
-        );
-        if (outcome.status === 201) {
-          this.report.acknowledged.set(key, outcome.body.id);
-          resolved = true;
-        } else if (outcome.status === 409) {
-          resolved = true; // out of stock: a definite answer
-        } else {
-          await countFailure(this.report, this.started, outcome);
-        }
-      }
-      if (!resolved) this.report.unresolved++;
+      const outcome = await this.checkoutOnce(shopper.token, key, this.productId);
+      if (outcome !== 'conflict' && outcome !== 'unresolved') this.report.acknowledged.set(key, outcome);
     }
   }
 }
@@ -256,22 +264,10 @@ export class OrderLifecycleTraffic extends Traffic {
   }
 
   private async checkout(shopper: Shopper, key: string): Promise<string | undefined> {
-    for (let attempt = 0; attempt < 40 && !this.stopped; attempt++) {
-      const outcome = await timedAttempt(this.report, () =>
-        this.client().post('/api/v1/orders', {
-          token: shopper.token,
-          headers: { 'idempotency-key': key },
-          body: { items: [{ product_id: this.productId, quantity: 1 }] },
-        }),
-      );
-      if (outcome.status === 201) {
-        this.statuses.set(outcome.body.id, ['pending_payment']);
-        return outcome.body.id as string;
-      }
-      await countFailure(this.report, this.started, outcome);
-    }
-    this.report.unresolved++;
-    return undefined;
+    const outcome = await this.checkoutOnce(shopper.token, key, this.productId);
+    if (outcome === 'conflict' || outcome === 'unresolved') return undefined;
+    this.statuses.set(outcome, ['pending_payment']);
+    return outcome;
   }
 
   private async change(id: string, status: string, token: string): Promise<boolean> {

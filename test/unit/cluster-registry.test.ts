@@ -20,6 +20,7 @@ const everything: Topology = {
   cassandra: 3,
   kafka: 3,
   notifiers: 4,
+  observability: true,
 };
 
 test('every stage depends only on stages listed before it: the registry is in dependency order', () => {
@@ -49,7 +50,14 @@ test('no two instances of any kinds share an address, at the largest topology', 
 });
 
 test('only the kinds a topology uses are counted: a plain cluster needs no Java', () => {
-  const plain: Topology = { ...everything, redis: 0, cassandra: 0, kafka: 0, notifiers: 0 };
+  const plain: Topology = {
+    ...everything,
+    redis: 0,
+    cassandra: 0,
+    kafka: 0,
+    notifiers: 0,
+    observability: false,
+  };
   const settings = loadClusterSettings({ HOME: '/root' });
   const needed = KINDS.filter((k) => k.count(plain) > 0).flatMap((k) =>
     k.requirements(settings).map((r) => r.name),

@@ -10,6 +10,7 @@ export const apiKind: ServerKind = {
   dependsOn: ['seed'],
   count: (t) => t.api,
   address: (t, i) => at(t, 'api', i),
+  metricsPath: '/metrics',
   // Runs on the Node.js this command runs on: nothing to install.
   requirements: () => [],
   async up(ctx) {

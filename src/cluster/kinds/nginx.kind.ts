@@ -10,6 +10,7 @@ export const nginxKind: ServerKind = {
   name: 'nginx',
   title: 'nginx',
   dependsOn: ['api'],
+  entrypoint: true,
   count: (t) => t.nginx,
   address: (t, i) => at(t, 'nginx', i),
   requirements: () => [debianProgram('nginx', 'nginx', 'nginx')],

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { range, startAll, type ServerKind } from '../kind.js';
 import { at, componentDir } from '../layout.js';
-import { startNotifier } from '../notifier-instance.js';
+import { startBazaarProcess } from '../api-instance.js';
 
 /** `bazaar notifier` processes: one consumer group over the order events topic (ADR 15). */
 export const notifierKind: ServerKind = {
@@ -16,6 +16,7 @@ export const notifierKind: ServerKind = {
   },
   count: (t) => t.notifiers ?? 0,
   address: (t, i) => at(t, 'notifier', i),
+  metricsPath: '/metrics',
   // Runs on the Node.js this command runs on: nothing to install.
   requirements: () => [],
   async up(ctx) {
@@ -25,7 +26,7 @@ export const notifierKind: ServerKind = {
       await rm(componentDir(t, 'notifier', i), { recursive: true, force: true });
     await startAll(ctx, this);
   },
-  start: (ctx, i) => startNotifier(ctx.topology, i, ctx.appEnv()),
+  start: (ctx, i) => startBazaarProcess(ctx.topology, 'notifier', i, 'notifier', ctx.appEnv(), '/health'),
   // SIGTERM: finishes the events in hand and leaves the group (its partitions move at once).
   stopSignal: 'SIGTERM',
 };

@@ -1,0 +1,36 @@
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startSimpleServer } from '../simple-server.js';
+import { startAll, type ServerKind } from '../kind.js';
+import { at, componentDir, hostPort } from '../layout.js';
+import { alertmanagerConfig } from '../observability.js';
+import { debianProgram, requireBinary } from '../requirements.js';
+
+/** Alertmanager (Debian's): groups Prometheus's alerts and sends them to the launcher's receiver. */
+export const alertmanagerKind: ServerKind = {
+  name: 'alertmanager',
+  title: 'Alertmanager',
+  dependsOn: ['receiver'],
+  count: (t) => (t.observability ? 1 : 0),
+  address: (t, i) => at(t, 'alertmanager', i),
+  metricsPath: '/metrics',
+  requirements: () => [
+    debianProgram('Prometheus Alertmanager', 'prometheus-alertmanager', 'prometheus-alertmanager'),
+  ],
+  async up(ctx) {
+    await startAll(ctx, this);
+  },
+  async start(ctx, i) {
+    const t = ctx.topology;
+    const dir = componentDir(t, 'alertmanager', i);
+    await mkdir(join(dir, 'data'), { recursive: true });
+    await writeFile(join(dir, 'alertmanager.yml'), alertmanagerConfig(t));
+    return startSimpleServer(t, alertmanagerKind, i, requireBinary('prometheus-alertmanager'), [
+      `--config.file=${join(dir, 'alertmanager.yml')}`,
+      `--storage.path=${join(dir, 'data')}`,
+      `--web.listen-address=${hostPort(at(t, 'alertmanager', i))}`,
+      // One instance: no gossip cluster to form (and no port of its own to take).
+      '--cluster.listen-address=',
+    ]);
+  },
+};

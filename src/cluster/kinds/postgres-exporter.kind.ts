@@ -1,0 +1,18 @@
+import { exporterKind } from '../exporter.js';
+import { at } from '../layout.js';
+import { DATABASE, PG_USER } from '../postgres-backend.js';
+
+/** Each PostgreSQL backend's own figures (connections, transactions, locks, replication). */
+export const postgresExporterKind = exporterKind({
+  of: 'postgres',
+  title: 'PostgreSQL exporter',
+  service: 'postgresExporter',
+  pkg: 'prometheus-postgres-exporter',
+  program: 'prometheus-postgres-exporter',
+  count: (t) => t.pg,
+  args: () => [],
+  env: (t, i) => {
+    const { host, port } = at(t, 'postgres', i);
+    return { DATA_SOURCE_NAME: `postgresql://${PG_USER}@${host}:${port}/${DATABASE}?sslmode=disable` };
+  },
+});

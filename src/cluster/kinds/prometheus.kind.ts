@@ -1,0 +1,47 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startSimpleServer } from '../simple-server.js';
+// The registry lists this kind too: read only when called, long after both modules loaded.
+import { KINDS } from '../registry.js';
+import { startAll, type ServerKind } from '../kind.js';
+import { at, hostPort } from '../layout.js';
+import { prometheusConfig, prometheusDir, prometheusRules, writeScrapeTargets } from '../observability.js';
+import { debianProgram, requireBinary } from '../requirements.js';
+
+/**
+ * Prometheus (Debian's): scrapes every API instance, notifier and exporter, the targets following
+ * `cluster start|stop` (file-based discovery rewritten by the launcher), and evaluates the alert
+ * rules every 2 s (ADR 17).
+ */
+export const prometheusKind: ServerKind = {
+  name: 'prometheus',
+  title: 'Prometheus',
+  // Last: every target it is told of exists.
+  dependsOn: ['nginx', 'alertmanager'],
+  count: (t) => (t.observability ? 1 : 0),
+  address: (t, i) => at(t, 'prometheus', i),
+  metricsPath: '/metrics',
+  requirements: () => [debianProgram('Prometheus', 'prometheus', 'prometheus')],
+  async up(ctx) {
+    ctx.step('Prometheus, Alertmanager and exporters');
+    await rm(prometheusDir(ctx.topology), { recursive: true, force: true });
+    await startAll(ctx, this);
+  },
+  async start(ctx, i) {
+    const t = ctx.topology;
+    const dir = prometheusDir(t);
+    await mkdir(join(dir, 'data'), { recursive: true });
+    await writeFile(join(dir, 'prometheus.yml'), prometheusConfig(t, KINDS));
+    await writeFile(join(dir, 'rules.yml'), prometheusRules(t));
+    await writeScrapeTargets(t, KINDS, ctx.stopped);
+    return startSimpleServer(t, prometheusKind, i, requireBinary('prometheus'), [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=${hostPort(at(t, 'prometheus', i))}`,
+      '--web.console.templates=/usr/share/prometheus/consoles',
+      '--web.console.libraries=/usr/share/prometheus/console_libraries',
+      '--storage.tsdb.retention.time=7d',
+    ]);
+  },
+  componentsChanged: (ctx, stopped) => writeScrapeTargets(ctx.topology, KINDS, stopped),
+};

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { BAZAAR_BIN } from '../api-instance.js';
+import { startSimpleServer } from '../simple-server.js';
+import { startAll, type ServerKind } from '../kind.js';
+import { at, componentDir, type Topology } from '../layout.js';
+
+/** Where the receiver keeps every alert it was sent (`cluster alerts` reads it). */
+export function alertsFile(t: Topology): string {
+  return join(componentDir(t, 'receiver', 0), 'alerts.jsonl');
+}
+
+/** The launcher's webhook receiver: Alertmanager's alerts, firing and resolved, kept in a file. */
+export const receiverKind: ServerKind = {
+  name: 'receiver',
+  title: 'alert receiver',
+  dependsOn: [],
+  count: (t) => (t.observability ? 1 : 0),
+  address: (t, i) => at(t, 'receiver', i),
+  // Runs on the Node.js this command runs on: nothing to install.
+  requirements: () => [],
+  async up(ctx) {
+    await startAll(ctx, this);
+  },
+  start: (ctx, i) => {
+    const { host, port } = at(ctx.topology, 'receiver', i);
+    return startSimpleServer(
+      ctx.topology,
+      receiverKind,
+      i,
+      process.execPath,
+      [
+        BAZAAR_BIN,
+        'alert-receiver',
+        '--host',
+        host,
+        '--port',
+        String(port),
+        '--file',
+        alertsFile(ctx.topology),
+      ],
+      { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+    );
+  },
+};

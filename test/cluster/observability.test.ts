@@ -1,0 +1,126 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bazaar, bazaarOk } from '../support/cli.js';
+
+// Prometheus and Alertmanager over a small cluster: every target scraped, a crashed API instance
+// alerted on and resolved once it is back, a stopped one no longer scraped (and not alerted on).
+const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000) + 7000;
+let dir: string;
+let prometheus: string;
+const cli = (...args: string[]) => bazaarOk(['cluster', ...args, '--dir', dir]);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Status {
+  components: Array<{ name: string; kind: string; address: string; state: string }>;
+}
+interface Target {
+  labels: Record<string, string>;
+  health: string;
+}
+interface Alert {
+  status: string;
+  alertname: string;
+  component: string;
+}
+
+async function targets(): Promise<Target[]> {
+  const body = (await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()) as {
+    data: { activeTargets: Target[] };
+  };
+  return body.data.activeTargets;
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await probe().catch(() => undefined);
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await sleep(500);
+  }
+}
+
+const alerts = async (): Promise<Alert[]> => JSON.parse(await cli('alerts', '--json')) as Alert[];
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bazaar-cluster-observability-'));
+  await cli(
+    'up',
+    '--pg',
+    '1',
+    '--pgpool',
+    '1',
+    '--api',
+    '2',
+    '--nginx',
+    '1',
+    '--observability',
+    '--base-port',
+    String(BASE_PORT),
+    '--seed-products',
+    '50',
+    '--seed-users',
+    '5',
+  );
+  const status = JSON.parse(await cli('status', '--json')) as Status;
+  prometheus = `http://${status.components.find((c) => c.name === 'prometheus:0')!.address}`;
+});
+after(async () => {
+  await bazaar(['cluster', 'down', '--dir', dir]);
+  if (!process.env.BAZAAR_TEST_KEEP) await rm(dir, { recursive: true, force: true });
+});
+
+test('up --observability: Prometheus scrapes every API instance, the exporters, Alertmanager and itself', async () => {
+  const up = await until('every target up', 30_000, async () => {
+    const all = await targets();
+    return all.length > 0 && all.every((t) => t.health === 'up') ? all : undefined;
+  });
+  assert.deepEqual(up.map((t) => t.labels.component).sort(), [
+    'alertmanager:0',
+    'api:0',
+    'api:1',
+    'nginx-exporter:0',
+    'node-exporter:0',
+    'postgres-exporter:0',
+    'prometheus:0',
+  ]);
+  assert.deepEqual(await alerts(), []);
+});
+
+test('kill api:0: InstanceDown fires for it, and resolves once it is started again', async (t) => {
+  const killed = Date.now();
+  await cli('kill', 'api:0');
+  await until('InstanceDown firing for api:0', 60_000, async () =>
+    (await alerts()).find(
+      (a) => a.alertname === 'InstanceDown' && a.component === 'api:0' && a.status === 'firing',
+    ),
+  );
+  const fired = Date.now();
+  await cli('start', 'api:0');
+  const started = Date.now();
+  await until('InstanceDown resolved for api:0', 90_000, async () =>
+    (await alerts()).find(
+      (a) => a.alertname === 'InstanceDown' && a.component === 'api:0' && a.status === 'resolved',
+    ),
+  );
+  t.diagnostic(
+    `kill → alert received ${((fired - killed) / 1000).toFixed(1)} s; start → resolved received ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  assert.ok(!(await alerts()).some((a) => a.status === 'firing'), 'nothing else fires');
+});
+
+test('stop api:1: no longer scraped and not alerted on; start: scraped again', async () => {
+  await cli('stop', 'api:1');
+  await until('api:1 gone from the targets', 20_000, async () =>
+    (await targets()).some((t) => t.labels.component === 'api:1') ? undefined : true,
+  );
+  await sleep(10_000); // longer than InstanceDown's 6 s
+  assert.ok(!(await alerts()).some((a) => a.component === 'api:1'), 'a stop on purpose is not an incident');
+  await cli('start', 'api:1');
+  await until('api:1 scraped and up again', 30_000, async () =>
+    (await targets()).some((t) => t.labels.component === 'api:1' && t.health === 'up') ? true : undefined,
+  );
+});
