@@ -7,6 +7,7 @@ import { reindex } from './reindex.command.js';
 import { clusterCommand } from './cluster.command.js';
 import { notifier } from './notifier.command.js';
 import { serveAlertReceiver } from '../cluster/alert-receiver.js';
+import { writeDashboards } from './dashboards.command.js';
 import { loadCommand } from './load.command.js';
 import { benchCommand } from './bench.command.js';
 
@@ -82,6 +83,14 @@ program
     await serveAlertReceiver(o.host, o.port, o.file);
     process.stdout.write(`alert receiver on http://${o.host}:${o.port}/alerts, writing ${o.file}\n`);
   });
+
+program
+  .command('dashboards')
+  .description(
+    'Write the Grafana dashboards and provisioning files (the panels of the cluster console pages)',
+  )
+  .option('--out <dir>', 'output folder', 'observability/grafana')
+  .action(async (o: { out: string }) => writeDashboards(o.out));
 
 program.addCommand(clusterCommand());
 program.addCommand(loadCommand());

@@ -198,10 +198,11 @@ export class Cluster {
   /** A graceful stop: the component is meant to be down (its scrape target goes too). */
   async stop(name: string): Promise<void> {
     const { kind, index } = this.resolve(name);
-    await this.stopInstance(kind, index);
+    // Told first: a scrape target gone before its server goes is not an instance down.
     this.state.stopped = [...new Set([...(this.state.stopped ?? []), name])];
     await this.save();
     await this.componentsChanged();
+    await this.stopInstance(kind, index);
   }
 
   /** Every kind that keeps something of the others (scrape targets) hears of a start or a stop. */

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { bazaar, bazaarOk } from '../support/cli.js';
+import { Client } from '../support/http.js';
+import { newCustomer, newProduct } from '../support/app.js';
+import { DASHBOARDS, panelsFor } from '../../src/cluster/dashboards.js';
+import { ensureChromium, headless } from '../support/chromium.js';
+import type { Topology } from '../../src/cluster/layout.js';
 
 // Prometheus and Alertmanager over a small cluster: every target scraped, a crashed API instance
 // alerted on and resolved once it is back, a stopped one no longer scraped (and not alerted on).
@@ -88,6 +94,63 @@ test('up --observability: Prometheus scrapes every API instance, the exporters, 
     'prometheus:0',
   ]);
   assert.deepEqual(await alerts(), []);
+});
+
+test('after traffic, every dashboard panel query returns series, and each console page renders', async (t) => {
+  const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
+  const topology = state.topology as Topology;
+  const status = JSON.parse(await cli('status', '--json')) as Status & { entrypoints: string[] };
+  const api = new Client(status.entrypoints[0]!);
+  const admin = (
+    await api.post('/api/v1/auth/token', {
+      body: { email: 'admin@bazaar.local', password: state.adminPassword },
+    })
+  ).body.token;
+  const product = await newProduct(api, admin, { stock: 100 });
+  const shopper = await newCustomer(api);
+  for (let n = 0; n < 5; n++) {
+    await api.get(`/api/v1/products/${product.id}`);
+    await api.get('/api/v1/products?limit=5');
+    const order = await api.post('/api/v1/orders', {
+      token: shopper.token,
+      headers: { 'idempotency-key': `dash-${n}` },
+      body: { items: [{ product_id: product.id, quantity: 1 }] },
+    });
+    assert.equal(order.status, 201);
+    await api.patch(`/api/v1/orders/${order.body.id}`, { token: shopper.token, body: { status: 'paid' } });
+  }
+  let panels = 0;
+  for (const dashboard of DASHBOARDS) {
+    for (const panel of panelsFor(topology, dashboard)) {
+      await until(`"${panel.title}" (${panel.expr}) returns series`, 40_000, async () => {
+        const reply = (await (
+          await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(panel.expr)}`)
+        ).json()) as { status: string; data: { result: unknown[] } };
+        assert.equal(reply.status, 'success', panel.expr);
+        return reply.data.result.length > 0 ? true : undefined;
+      });
+      panels++;
+    }
+    const page = await fetch(`${prometheus}/consoles/${dashboard.name}.html`);
+    const html = await page.text();
+    assert.equal(page.status, 200, html.slice(0, 300));
+    for (const panel of panelsFor(topology, dashboard)) assert.ok(html.includes(panel.title), panel.title);
+  }
+  // The page as a browser shows it: every graph drawn from the live data.
+  const browser = await ensureChromium();
+  const dom = await headless(browser, ['--dump-dom'], `${prometheus}/consoles/store.html`);
+  const store = panelsFor(
+    topology,
+    DASHBOARDS.find((d) => d.name === 'store')!,
+  );
+  // Each graph's own stretch of the page: from its node to the next panel's heading.
+  const stretches = dom
+    .split(/id="panel\d+"/)
+    .slice(1)
+    .map((part) => part.split('<h3>')[0]!);
+  const drawn = store.filter((_, i) => /<svg/.test(stretches[i] ?? ''));
+  assert.equal(drawn.length, store.length, `graphs drawn: ${drawn.map((p) => p.title).join(', ')}`);
+  t.diagnostic(`${panels} panels answered`);
 });
 
 test('kill api:0: InstanceDown fires for it, and resolves once it is started again', async (t) => {

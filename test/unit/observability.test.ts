@@ -8,6 +8,8 @@ import { latestAlerts, type ReceivedAlert } from '../../src/cluster/alert-receiv
 import type { Topology } from '../../src/cluster/layout.js';
 import { KINDS } from '../../src/cluster/registry.js';
 import { prometheusConfig, prometheusDir, writeScrapeTargets } from '../../src/cluster/observability.js';
+import { DASHBOARDS, consolePage } from '../../src/cluster/dashboards.js';
+import { grafanaFiles } from '../../src/cli/dashboards.command.js';
 
 async function topology(): Promise<Topology> {
   return {
@@ -71,4 +73,31 @@ test('cluster alerts: each alert by its latest word, firing ones first', () => {
       ['api:0', 'resolved'],
     ],
   );
+});
+
+test('the Grafana files in observability/grafana are the ones `bazaar dashboards` writes from the same panels', async () => {
+  for (const [path, text] of Object.entries(grafanaFiles()))
+    assert.equal(
+      await readFile(join('observability', 'grafana', path), 'utf8'),
+      text,
+      `${path} is out of date: run \`npx bazaar dashboards\``,
+    );
+  const store = JSON.parse(
+    await readFile(join('observability', 'grafana', 'dashboards', 'store.json'), 'utf8'),
+  );
+  assert.equal(store.panels.length, DASHBOARDS.find((d) => d.name === 'store')!.panels.length);
+  assert.ok(store.panels.every((p: { targets: Array<{ expr: string }> }) => p.targets[0]!.expr.length > 0));
+});
+
+test('a console page holds a graph per panel the topology can fill, and no template braces of its own', async () => {
+  const t = await topology();
+  const events = DASHBOARDS.find((d) => d.name === 'events')!;
+  const page = consolePage({ ...t, kafka: 0 }, events);
+  assert.equal(
+    (page.match(/new PromConsole.Graph/g) ?? []).length,
+    events.panels.length - 1,
+    'no consumer lag without Kafka',
+  );
+  const ownText = page.replace(/\{\{ template "[a-z_]+" \.? ?\}\}/g, '');
+  assert.doesNotMatch(ownText, /\{\{|\}\}/);
 });

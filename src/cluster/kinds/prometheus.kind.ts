@@ -7,6 +7,11 @@ import { startAll, type ServerKind } from '../kind.js';
 import { at, hostPort } from '../layout.js';
 import { prometheusConfig, prometheusDir, prometheusRules, writeScrapeTargets } from '../observability.js';
 import { debianProgram, requireBinary } from '../requirements.js';
+import { sleep } from '../../platform/processes.js';
+import { DASHBOARDS, consolePage } from '../dashboards.js';
+
+/** The console libraries (menu, graphs) Debian's package ships among its examples. */
+const CONSOLE_LIBRARIES = '/usr/share/doc/prometheus/examples/console_libraries';
 
 /**
  * Prometheus (Debian's): scrapes every API instance, notifier and exporter, the targets following
@@ -34,14 +39,23 @@ export const prometheusKind: ServerKind = {
     await writeFile(join(dir, 'prometheus.yml'), prometheusConfig(t, KINDS));
     await writeFile(join(dir, 'rules.yml'), prometheusRules(t));
     await writeScrapeTargets(t, KINDS, ctx.stopped);
+    await mkdir(join(dir, 'consoles'), { recursive: true });
+    for (const dashboard of DASHBOARDS)
+      await writeFile(join(dir, 'consoles', `${dashboard.name}.html`), consolePage(t, dashboard));
     return startSimpleServer(t, prometheusKind, i, requireBinary('prometheus'), [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=${hostPort(at(t, 'prometheus', i))}`,
-      '--web.console.templates=/usr/share/prometheus/consoles',
-      '--web.console.libraries=/usr/share/prometheus/console_libraries',
+      // The dashboards as console pages (/consoles/store.html), over the package's libraries.
+      `--web.console.templates=${join(dir, 'consoles')}`,
+      `--web.console.libraries=${CONSOLE_LIBRARIES}`,
       '--storage.tsdb.retention.time=7d',
     ]);
   },
-  componentsChanged: (ctx, stopped) => writeScrapeTargets(ctx.topology, KINDS, stopped),
+  // Returns once Prometheus has re-read the targets (every 2 s), so a stop that follows is not
+  // taken for a crash.
+  async componentsChanged(ctx, stopped) {
+    await writeScrapeTargets(ctx.topology, KINDS, stopped);
+    await sleep(2_500);
+  },
 };
