@@ -15,12 +15,11 @@ export interface NotifierFlags {
  * required). Its /metrics and /health listen on --host/--port.
  */
 export async function notifier(flags: NotifierFlags): Promise<void> {
-  const config = loadConfig({
-    host: flags.host,
-    port: flags.port ?? process.env.PORT ?? '9100',
-    instanceId: flags.instanceId,
-    logLevel: flags.logLevel,
-  });
+  const config = loadConfig(
+    { host: flags.host, port: flags.port, instanceId: flags.instanceId, logLevel: flags.logLevel },
+    undefined,
+    { port: 9100 },
+  );
   const logger = createLogger(config.logLevel, 'notifier');
   if (!config.databaseUrl)
     throw new Error('bazaar notifier needs DATABASE_URL (the store it writes notifications to)');

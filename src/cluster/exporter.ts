@@ -1,3 +1,4 @@
+import { serverEnv } from '../config/child-env.js';
 import { startSimpleServer } from './simple-server.js';
 import { startAll, type ServerKind } from './kind.js';
 import { at, hostPort, type Service, type Topology } from './layout.js';
@@ -43,7 +44,7 @@ export function exporterKind(spec: ExporterSpec): ServerKind {
           `${spec.listenFlag ?? '--web.listen-address'}=${hostPort(at(ctx.topology, spec.service, i))}`,
           ...spec.args(ctx.topology, i),
         ],
-        { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(spec.env?.(ctx.topology, i) ?? {}) },
+        serverEnv(spec.env?.(ctx.topology, i)),
       ),
   };
   return kind;

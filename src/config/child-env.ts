@@ -6,3 +6,11 @@
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...extra };
 }
+
+/**
+ * The environment of a server the launcher starts with settings of its own (an exporter, the alert
+ * receiver): PATH and HOME so that it runs, plus `extra`; nothing else of the caller's shell.
+ */
+export function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...extra };
+}

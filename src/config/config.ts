@@ -88,7 +88,7 @@ export type DatabaseReplication = (typeof DATABASE_REPLICATION)[number];
 export function loadConfig(
   flags: ServeFlags = {},
   env: NodeJS.ProcessEnv = process.env,
-  defaults: { logLevel?: string } = {},
+  defaults: { logLevel?: string; port?: number } = {},
 ): AppConfig {
   const problems: string[] = [];
   const pick = (flag: string | undefined, name: string): string | undefined => flag ?? nonEmpty(env[name]);
@@ -114,7 +114,7 @@ export function loadConfig(
     return fallback;
   };
 
-  const port = int(pick(flags.port, 'PORT'), 'PORT', 8080, 0, 65535);
+  const port = int(pick(flags.port, 'PORT'), 'PORT', defaults.port ?? 8080, 0, 65535);
   const host = pick(flags.host, 'HOST') ?? '127.0.0.1';
   let orderTtlMs = 10 * 60_000;
   const ttlRaw = nonEmpty(env.BAZAAR_ORDER_TTL);

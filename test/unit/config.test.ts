@@ -67,3 +67,10 @@ test('KAFKA_BROKERS: a list of host:port switches order events to Kafka; absent,
   for (const bad of ['127.0.0.1', 'a:b', ',', 'host:9092;other:9092'])
     assert.throws(() => loadConfig({}, { KAFKA_BROKERS: bad }), /KAFKA_BROKERS must be host:port/, bad);
 });
+
+test('a command with a port of its own (the notifier, 9100) keeps it unless PORT or a flag says otherwise', () => {
+  assert.equal(loadConfig({}, {}, { port: 9100 }).port, 9100);
+  assert.equal(loadConfig({}, { PORT: '9200' }, { port: 9100 }).port, 9200);
+  assert.equal(loadConfig({ port: '9300' }, { PORT: '9200' }, { port: 9100 }).port, 9300);
+  assert.equal(loadConfig({}, {}).port, 8080);
+});

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { serverEnv } from '../../config/child-env.js';
 import { BAZAAR_BIN } from '../api-instance.js';
 import { startSimpleServer } from '../simple-server.js';
 import { startAll, type ServerKind } from '../kind.js';
@@ -38,7 +39,7 @@ export const receiverKind: ServerKind = {
         '--file',
         alertsFile(ctx.topology),
       ],
-      { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root' },
+      serverEnv(),
     );
   },
 };
