@@ -55,6 +55,7 @@ import { KafkaOrderEventPublisher } from './adapters/kafka/order-event-publisher
 import { registerSystemRoutes } from './modules/system/index.js';
 import { CachedProductSearch } from './modules/search/index.js';
 import { VERSION } from './version.js';
+import { startTracing } from './platform/tracing.js';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -198,6 +199,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   metrics.setRelayLagSource(() => relay.lagSeconds());
 
   let draining = false;
+  const tracing = startTracing(config.tracing, 'bazaar-api', config.instanceId);
   const http = await createHttpServer({
     instanceId: config.instanceId,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -205,6 +207,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     metrics,
     version: VERSION,
     trustedProxies: config.trustedProxies,
+    tracing: config.tracing.sampleRatio > 0,
   });
   registerSystemRoutes(http, {
     instanceId: config.instanceId,
@@ -246,6 +249,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
       await db.close();
       await redis?.close();
       await cassandra?.close();
+      await tracing.shutdown();
     },
   };
 }

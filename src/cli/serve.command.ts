@@ -12,7 +12,7 @@ import { stateSecret } from './state-files.js';
 export async function serve(flags: ServeFlags): Promise<void> {
   const started = Date.now();
   const config = loadConfig(flags);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, 'bazaar', { instance: config.instanceId });
   // From here on, a signal or an uncaught error stops whatever this process has started.
   const lifecycle = new Lifecycle(logger).install();
   const admin = config.adminPassword

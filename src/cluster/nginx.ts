@@ -4,6 +4,7 @@ import { at, componentDir, hostPort, type Topology } from './layout.js';
 import { placed } from './hosts.js';
 import { portAnswers, startDaemon, waitReady } from '../platform/processes.js';
 import { requireBinary } from './requirements.js';
+import { traceSample } from './kinds/api.kind.js';
 
 /**
  * nginx i balances over every API instance: upstream keepalive (kept below Node's 5 s so a reused
@@ -28,8 +29,10 @@ error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
   map $http_x_request_id $bazaar_request_id { default $http_x_request_id; "" $request_id; }
+${traceContext(traceSample(t))}
   log_format bazaar '$remote_addr [$time_iso8601] "$request" $status $body_bytes_sent '
-                    'rt=$request_time urt=$upstream_response_time ua=$upstream_addr rid=$bazaar_request_id';
+                    'rt=$request_time urt=$upstream_response_time ua=$upstream_addr rid=$bazaar_request_id '
+                    'trace=$bazaar_trace_id';
   access_log ${dir}/access.log bazaar buffer=64k flush=1s;
   client_body_temp_path ${dir}/tmp/body;
   proxy_temp_path ${dir}/tmp/proxy;
@@ -80,6 +83,7 @@ ${
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Request-Id $bazaar_request_id;
+      proxy_set_header traceparent $bazaar_traceparent;
       proxy_next_upstream error timeout http_502;
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 1s;
@@ -91,6 +95,25 @@ ${
   }
 }
 `;
+}
+
+/**
+ * W3C trace context: a client's \`traceparent\` passes through untouched; without one, nginx starts
+ * the trace, with its request id as the trace id and the cluster's share sampled (split_clients
+ * on that id), so the API follows nginx's decision. The trace id goes to the access log.
+ */
+function traceContext(sample: number): string {
+  const percent = Math.round(sample * 10_000) / 100;
+  const sampled = percent >= 100 ? '  * 01;' : percent > 0 ? `  ${percent}% 01;\n    * 00;` : '  * 00;';
+  return `  split_clients "$request_id" $bazaar_trace_flags {
+  ${sampled}
+  }
+  map $request_id $bazaar_parent_id { "~^(?<head>[0-9a-f]{16})" $head; }
+  map $http_traceparent $bazaar_traceparent {
+    "" "00-$request_id-$bazaar_parent_id-$bazaar_trace_flags";
+    default $http_traceparent;
+  }
+  map $bazaar_traceparent $bazaar_trace_id { "~^[0-9a-f]{2}-(?<id>[0-9a-f]{32})-" $id; default -; }`;
 }
 
 export async function writeNginxConfig(t: Topology, i: number): Promise<void> {

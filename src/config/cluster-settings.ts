@@ -13,7 +13,7 @@ export interface ClusterSettings {
    * cli.md asks, with PATH and HOME so that they run.
    */
   readonly passedEnv: Readonly<Record<string, string>>;
-  /** LOG_LEVEL of the API instances and the seeder (default warn: their logs are files). */
+  /** LOG_LEVEL of the API instances and the seeder (default info: a line per traced request, in their log files). */
   readonly appLogLevel: string;
   /** Where fetched server software is kept between runs (XDG_CACHE_HOME or ~/.cache). */
   readonly cacheDir: string;
@@ -36,7 +36,7 @@ export function loadClusterSettings(
     adminEmail: value('BAZAAR_ADMIN_EMAIL') ?? 'admin@bazaar.local',
     adminPassword,
     passedEnv: Object.freeze(passed),
-    appLogLevel: value('LOG_LEVEL') ?? 'warn',
+    appLogLevel: value('LOG_LEVEL') ?? 'info',
     cacheDir: join(value('XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'bazaar'),
   });
 }

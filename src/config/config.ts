@@ -4,6 +4,7 @@ import { parseDuration } from '../platform/duration.js';
 import { parseRedisSettings, type RedisSettings } from './redis-settings.js';
 import { parseKafkaBrokers } from './kafka-settings.js';
 import { parseCassandraSettings, type CassandraSettings } from './cassandra-settings.js';
+import { DEFAULT_TRACE_SAMPLE, parseTracingSettings, type TracingSettings } from './tracing-settings.js';
 
 /** Everything `bazaar serve` needs, read once: explicit flag > environment > default. */
 export interface AppConfig {
@@ -49,6 +50,7 @@ export interface AppConfig {
   readonly kafkaBrokers: readonly string[] | undefined;
   /** Where the product change feed listens (the PostgreSQL servers, never pgpool-II); default DATABASE_URL. */
   readonly changeFeedUrl: string | undefined;
+  readonly tracing: TracingSettings;
   readonly instanceId: string;
   readonly logLevel: string;
   readonly stateDir: string;
@@ -181,6 +183,8 @@ export function loadConfig(
   }
   const kafkaBrokers = parseKafkaBrokers(nonEmpty(env.KAFKA_BROKERS));
   if (typeof kafkaBrokers === 'string') problems.push(kafkaBrokers);
+  const tracing = parseTracingSettings(nonEmpty(env.BAZAAR_TRACE_SAMPLE), nonEmpty(env.BAZAAR_OTLP_ENDPOINT));
+  if (typeof tracing === 'string') problems.push(tracing);
   const config: AppConfig = {
     host,
     port,
@@ -235,6 +239,8 @@ export function loadConfig(
     ),
     kafkaBrokers: typeof kafkaBrokers === 'string' ? undefined : kafkaBrokers,
     changeFeedUrl: nonEmpty(env.BAZAAR_CHANGE_FEED_URL),
+    tracing:
+      typeof tracing === 'string' ? { sampleRatio: DEFAULT_TRACE_SAMPLE, otlpEndpoint: undefined } : tracing,
     instanceId: pick(flags.instanceId, 'INSTANCE_ID') ?? `${hostname()}:${port}`,
     logLevel,
     stateDir: resolve(nonEmpty(env.BAZAAR_STATE_DIR) ?? '.bazaar'),

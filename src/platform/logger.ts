@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { PinoPretty } from 'pino-pretty';
+import { activeTraceIds } from './trace-context.js';
 
 export type { Logger };
 
@@ -8,6 +9,8 @@ export interface LogOutput {
   terminal?: boolean;
   /** Where lines go (stdout by default). */
   destination?: NodeJS.WritableStream;
+  /** The instance's name (api:0), on every line. */
+  instance?: string;
 }
 
 /**
@@ -15,7 +18,13 @@ export interface LogOutput {
  * (pino-pretty, written synchronously so they interleave with the CLI's own output).
  */
 export function createLogger(level: string, name = 'bazaar', output: LogOutput = {}): Logger {
-  const options = { name, level, base: { pid: process.pid } };
+  const options = {
+    name,
+    level,
+    base: { pid: process.pid, ...(output.instance ? { instance: output.instance } : {}) },
+    // Lines written while a traced request runs carry its trace and span ids.
+    mixin: () => activeTraceIds() ?? {},
+  };
   const terminal = output.terminal ?? process.stdout.isTTY === true;
   if (!terminal) {
     return output.destination

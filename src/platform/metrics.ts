@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { addStoreTime } from './request-timing.js';
+import { inStoreSpan } from './trace-context.js';
 
 /** One registry per API instance: HTTP traffic, store client latency and process metrics. */
 export class Metrics {
@@ -6,6 +8,8 @@ export class Metrics {
   readonly httpRequests: Counter<'route' | 'method' | 'status'>;
   readonly httpDuration: Histogram<'route' | 'method' | 'status'>;
   readonly storeDuration: Histogram<'store' | 'operation' | 'outcome'>;
+  /** Per request: the time its store calls took, summed (what of its time the stores account for). */
+  readonly requestStoreTime: Histogram<'route' | 'method'>;
   readonly redisWaitShort: Counter;
   readonly productCache: { hits: Counter; misses: Counter; evictions: Counter; bypassing: Gauge };
   readonly listingCache: { hits: Counter; misses: Counter };
@@ -39,6 +43,13 @@ export class Metrics {
       name: 'bazaar_store_operation_duration_seconds',
       help: 'Store client latency by store and operation',
       labelNames: ['store', 'operation', 'outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [this.registry],
+    });
+    this.requestStoreTime = new Histogram({
+      name: 'bazaar_http_request_store_seconds',
+      help: "Time a request's store calls took, summed, by route and method",
+      labelNames: ['route', 'method'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers: [this.registry],
     });
@@ -102,17 +113,22 @@ export class Metrics {
   /** Where the relay lag gauge reads the oldest unsent event's age from (seconds). */
   readonly setRelayLagSource: (source: () => Promise<number>) => void;
 
-  /** Times one store call; the operation name is the statement's name, never its text. */
-  async timeStore<T>(store: string, operation: string, work: () => Promise<T>): Promise<T> {
-    const end = this.storeDuration.startTimer({ store, operation });
-    try {
-      const result = await work();
-      end({ outcome: 'ok' });
-      return result;
-    } catch (error) {
-      end({ outcome: 'error' });
-      throw error;
-    }
+  /**
+   * Times one store call (added to the request's store time too) and, in a recorded trace, makes
+   * it a span; the operation name is the statement's name, never its text.
+   */
+  timeStore<T>(store: string, operation: string, work: () => Promise<T>): Promise<T> {
+    return inStoreSpan(store, operation, async () => {
+      const end = this.storeDuration.startTimer({ store, operation });
+      let outcome = 'error';
+      try {
+        const result = await work();
+        outcome = 'ok';
+        return result;
+      } finally {
+        addStoreTime(end({ outcome }));
+      }
+    });
   }
 }
 

@@ -22,6 +22,8 @@ export function sendProblem(
     detail: app.status >= 500 && app.code !== 'unavailable' ? 'An unexpected error occurred' : app.message,
     instance: request.url.split('?')[0],
   };
+  // Quoted in a report, it finds the request's log lines and, when recorded, its trace.
+  if (request.traceId) body.trace_id = request.traceId;
   const { errors, retryAfterSeconds, ...extra } = app.extra;
   if (errors) body.errors = errors;
   Object.assign(body, extra);

@@ -3,12 +3,25 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
+import { TraceFlags, context, trace } from '@opentelemetry/api';
+import { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { AppError } from '../errors.js';
 import { Problem } from './common.schemas.js';
 import { sendProblem } from './problem.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
+import { withRequestTiming, type RequestTiming } from '../request-timing.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The request's trace id (absent with tracing off): in problems and log lines. */
+    traceId: string | undefined;
+    /** Whether its trace is recorded (sampled). */
+    traced: boolean;
+    storeTiming: RequestTiming;
+  }
+}
 
 export type HttpServer = FastifyInstance<
   import('node:http').Server,
@@ -26,6 +39,8 @@ export interface HttpServerOptions {
   version: string;
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs): the client's address is then the one they saw. */
   trustedProxies: readonly string[];
+  /** A server span per request and the trace context from `traceparent` (startTracing has run). */
+  tracing: boolean;
 }
 
 // Any visible ASCII up to 200 characters is echoed; anything else gets a fresh id.
@@ -59,24 +74,61 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   addSharedSchema(Problem);
   app.addSchema(Problem);
 
-  app.addHook('onRequest', async (request, reply) => {
+  if (options.tracing) {
+    // Before any route or hook: it wraps each as it is added. Hooks get no spans of their own
+    // (one per hook per request cost more than the request's store calls).
+    await app.register(new FastifyOtelInstrumentation({ instrumentHooks: false }).plugin());
+  }
+  app.decorateRequest('traceId', undefined);
+  app.decorateRequest('traced', false);
+  app.decorateRequest('storeTiming', undefined as unknown as RequestTiming);
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     reply.header('X-Served-By', options.instanceId);
+    const span = trace.getSpan(context.active());
+    if (span) {
+      const { traceId, traceFlags } = span.spanContext();
+      request.traceId = traceId;
+      request.traced = (traceFlags & TraceFlags.SAMPLED) !== 0;
+    }
+    request.storeTiming = { storeSeconds: 0 };
+    // The rest of the request runs with its own store timing (Metrics.timeStore adds to it).
+    withRequestTiming(request.storeTiming, done);
   });
   // One pair of labelled children per route, method and status, made once: prom-client would
   // otherwise hash a fresh label object twice per request.
-  const series = new Map<string, { count: { inc(): void }; time: { observe(v: number): void } }>();
+  type Observer = { observe(v: number): void };
+  const series = new Map<string, { count: { inc(): void }; time: Observer; store: Observer }>();
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const key = `${request.method} ${reply.statusCode} ${route}`;
     let found = series.get(key);
     if (!found) {
       const labels = { route, method: request.method, status: String(reply.statusCode) };
-      found = { count: metrics.httpRequests.labels(labels), time: metrics.httpDuration.labels(labels) };
+      found = {
+        count: metrics.httpRequests.labels(labels),
+        time: metrics.httpDuration.labels(labels),
+        store: metrics.requestStoreTime.labels({ route, method: request.method }),
+      };
       series.set(key, found);
     }
     found.count.inc();
     found.time.observe(reply.elapsedTime / 1000);
+    found.store.observe(request.storeTiming.storeSeconds);
+    // One line per recorded request (the sampled share): what ties nginx's log, this log and the
+    // trace together. Every request would cost more than the requests themselves.
+    if (request.traced)
+      request.log.info(
+        {
+          trace_id: request.traceId,
+          method: request.method,
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          store_ms: Math.round(request.storeTiming.storeSeconds * 10_000) / 10,
+        },
+        'request',
+      );
   });
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
   app.setNotFoundHandler((request, reply) =>
