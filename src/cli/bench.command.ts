@@ -13,6 +13,7 @@ import {
   type RunRecord,
 } from '../lab/bench/runner.js';
 import { choosePlacement } from '../lab/bench/placement.js';
+import { observabilityAvailable } from '../cluster/observability-default.js';
 import { measureClientCapacity } from '../lab/load/capacity.js';
 import type { LoadResult } from '../lab/load/summary.js';
 import { KINDS } from '../cluster/registry.js';
@@ -62,8 +63,18 @@ export function benchCommand(): Command {
       });
       // What any configuration needs is installed first, so the report can name every version.
       const { placement, reason } = await choosePlacement(matrix.placement ?? 'auto');
+      const where = { matrix, workDir: resolve(o.workDir), basePort: o.basePort, placement };
+      // Prometheus and the exporters run in every configuration when they can be had: the report's
+      // "where the time goes" is read from them.
+      const observability =
+        matrix.observability ??
+        (await observabilityAvailable(
+          configurationTopology(steps.configurations[0]!, { ...where, observability: true }),
+          settings,
+          say,
+        ));
       const topologies = steps.configurations.map((c) =>
-        configurationTopology(c, { matrix, workDir: resolve(o.workDir), basePort: o.basePort, placement }),
+        configurationTopology(c, { ...where, observability }),
       );
       const used = KINDS.filter((k) => topologies.some((t) => k.count(t) > 0));
       await installMissing(
@@ -158,6 +169,8 @@ export function benchCommand(): Command {
           settings,
           workDir: resolve(o.workDir),
           basePort: o.basePort,
+          observability,
+          keepMetricsIn: join(out, 'prometheus'),
           say,
           signal: abort.signal,
         });

@@ -1,24 +1,18 @@
 import { loadState } from '../cluster/state.js';
 import { latestAlerts, readReceivedAlerts } from '../cluster/alert-receiver.js';
 import { alertsFile } from '../cluster/kinds/receiver.kind.js';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { Cluster, type ClusterStatus } from '../cluster/cluster.js';
 import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
 import { KINDS } from '../cluster/registry.js';
 import { distinct } from '../cluster/requirements.js';
 import { hasQdisc, hostPlacementChecks } from '../cluster/hosts.js';
 import { loadClusterSettings } from '../config/cluster-settings.js';
+import { DEFAULT_TRACE_SAMPLE } from '../config/tracing-settings.js';
+import { observabilityAvailable } from '../cluster/observability-default.js';
+import { bounded, hostCpu, linkDelay, linkRate, ratio } from './cluster-options.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-
-function bounded(name: string, [min, max]: readonly [number, number]) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} must be an integer in ${min}..${max}`);
-    return n;
-  };
-}
 
 export function printStatus(status: ClusterStatus): void {
   const rows = status.components.map((c) => [
@@ -34,40 +28,6 @@ export function printStatus(status: ClusterStatus): void {
   process.stdout.write(
     `${line(header)}\n${rows.map(line).join('\n')}\n\nentrypoints: ${status.entrypoints.join(' ')}\n`,
   );
-}
-
-function linkRate(value: string): string {
-  if (!/^\d+(\.\d+)?(kbit|mbit|gbit)$/.test(value))
-    throw new InvalidArgumentError('a rate such as 100mbit, 512kbit or 1gbit');
-  return value;
-}
-
-function linkDelay(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 10_000) throw new InvalidArgumentError('milliseconds in 0..10000');
-  return n;
-}
-
-/** `0.2` for every host, or `api=0.25,postgres=0.3` per kind. */
-function hostCpu(value: string): Record<string, number> {
-  const quota = (raw: string, what: string) => {
-    const n = Number(raw);
-    if (!Number.isFinite(n) || n < 0.01 || n > 8)
-      throw new InvalidArgumentError(`${what} must be a number of cores in 0.01..8`);
-    return n;
-  };
-  if (!value.includes('=')) return { '*': quota(value, '--host-cpu') };
-  const kinds = new Set(KINDS.map((k) => k.name));
-  const result: Record<string, number> = {};
-  for (const part of value.split(',')) {
-    const [kind, raw] = part.split('=');
-    if (!kind || !kinds.has(kind) || raw === undefined)
-      throw new InvalidArgumentError(
-        `--host-cpu: "${part}" is not kind=cores (kinds: ${[...kinds].join(', ')})`,
-      );
-    result[kind] = quota(raw, `--host-cpu ${kind}`);
-  }
-  return result;
 }
 
 /** The key commander stores a flag's value under: `--seed-users <n>` -> seedUsers. */
@@ -124,7 +84,18 @@ export function clusterCommand(): Command {
   }
   up.option(
     '--observability',
-    'Prometheus, Alertmanager (alerts to a receiver: `cluster alerts`) and the node exporter',
+    'Prometheus, Alertmanager (alerts to a receiver: `cluster alerts`) and the exporters (default: when installed or installable)',
+  );
+  up.option('--no-observability', 'none of them');
+  up.option(
+    '--trace-sample <ratio>',
+    'share of requests traced, 0..1 (nginx starts the trace; 0: tracing off)',
+    ratio,
+    DEFAULT_TRACE_SAMPLE,
+  );
+  up.option(
+    '--otlp-endpoint <url>',
+    "where the API instances send their spans (an OTLP/HTTP collector's base URL)",
   );
   up.option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
     .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
@@ -149,7 +120,9 @@ export function clusterCommand(): Command {
         cassandra: o.cassandra,
         kafka: o.kafka,
         notifiers: o.notifiers ?? (o.kafka > 0 ? 1 : 0),
-        observability: o.observability === true,
+        observability: o.observability,
+        traceSample: o.traceSample,
+        ...(o.otlpEndpoint ? { otlpEndpoint: o.otlpEndpoint } : {}),
         placement: o.placement,
         ...(o.hostCpu ? { hostCpu: o.hostCpu } : {}),
         ...(o.linkRate ? { linkRate: o.linkRate } : {}),
@@ -173,6 +146,7 @@ export function clusterCommand(): Command {
       if (o.hostCpu && o.placement !== 'hosts') throw new Error('--host-cpu needs --placement hosts');
       const started = Date.now();
       const settings = loadClusterSettings();
+      topology.observability ??= await observabilityAvailable(topology, settings, say);
       const c = await Cluster.up(topology, settings, say);
       printStatus(await c.status());
       say(`admin: ${settings.adminEmail}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`);

@@ -7,6 +7,7 @@ import { reindex } from './reindex.command.js';
 import { clusterCommand } from './cluster.command.js';
 import { notifier } from './notifier.command.js';
 import { serveAlertReceiver } from '../cluster/alert-receiver.js';
+import { servePgpoolExporter } from '../cluster/pgpool-exporter.js';
 import { writeDashboards } from './dashboards.command.js';
 import { loadCommand } from './load.command.js';
 import { benchCommand } from './bench.command.js';
@@ -83,6 +84,41 @@ program
     await serveAlertReceiver(o.host, o.port, o.file);
     process.stdout.write(`alert receiver on http://${o.host}:${o.port}/alerts, writing ${o.file}\n`);
   });
+
+program
+  .command('pgpool-exporter', { hidden: true })
+  .description("pgpool-II's backend states as Prometheus metrics (started by `cluster up --observability`)")
+  .requiredOption('--host <host>', 'listen address')
+  .requiredOption('--port <port>', 'listen port', integer(1, 65535))
+  .requiredOption('--pgpools <list>', 'name=host:port of each pgpool-II, comma-separated')
+  .requiredOption('--database <name>', 'database')
+  .requiredOption('--user <name>', 'user')
+  .requiredOption('--backends <list>', 'name=host:port of each backend, in node order, comma-separated')
+  .option('--compare', "also compare the backends' row counts")
+  .action(
+    async (o: {
+      host: string;
+      port: number;
+      pgpools: string;
+      database: string;
+      user: string;
+      backends: string;
+      compare?: boolean;
+    }) => {
+      const named = (list: string) =>
+        list.split(',').map((b) => {
+          const [name, address] = b.split('=');
+          return { name: name!, address: address! };
+        });
+      await servePgpoolExporter({
+        ...o,
+        pgpools: named(o.pgpools),
+        backends: named(o.backends),
+        compare: o.compare === true,
+      });
+      process.stdout.write(`pgpool-II exporter on http://${o.host}:${o.port}/metrics for ${o.pgpools}\n`);
+    },
+  );
 
 program
   .command('dashboards')

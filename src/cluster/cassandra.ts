@@ -128,7 +128,12 @@ const LOGBACK = `<configuration>
 `;
 
 /** Starts node i with its data folder as it is (a restart keeps its data and catches up). */
-export async function startCassandraNode(t: Topology, i: number, lib: string): Promise<number> {
+export async function startCassandraNode(
+  t: Topology,
+  i: number,
+  lib: string,
+  agent: readonly string[] = [],
+): Promise<number> {
   const dir = componentDir(t, 'cassandra', i);
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'cassandra.yaml'), cassandraYaml(t, i));
@@ -137,6 +142,7 @@ export async function startCassandraNode(t: Topology, i: number, lib: string): P
     `-Xms${HEAP}`,
     `-Xmx${HEAP}`,
     ...JVM17_OPTIONS,
+    ...agent,
     `-Dcassandra.config=file://${join(dir, 'cassandra.yaml')}`,
     `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
     `-Dcassandra.logdir=${dir}`,

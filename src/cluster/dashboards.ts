@@ -59,6 +59,12 @@ export const DASHBOARDS: readonly Dashboard[] = [
         legend: '{{method}} {{route}}',
       },
       {
+        title: 'Mean time in the stores per request, by route',
+        expr: `${rate('bazaar_http_request_store_seconds_sum', 'method, route')} / ${rate('bazaar_http_request_store_seconds_count', 'method, route')}`,
+        unit: 's',
+        legend: '{{method}} {{route}}',
+      },
+      {
         title: 'p99 time of store operations',
         expr: p99('bazaar_store_operation_duration_seconds', 'store, operation'),
         unit: 's',
@@ -95,11 +101,31 @@ export const DASHBOARDS: readonly Dashboard[] = [
         legend: '{{component}}',
       },
       {
+        title: 'Backends in use, as each pgpool-II sees them',
+        expr: 'min by (backend) (bazaar_pgpool_backend_up)',
+        unit: 'short',
+        legend: '{{backend}}',
+      },
+      {
         title: 'Redis commands per second, per node',
         expr: rate('redis_commands_processed_total', 'component'),
         unit: 'ops',
         legend: '{{component}}',
         when: (t) => (t.redis ?? 0) > 0,
+      },
+      {
+        title: 'Cassandra coordinator requests per second',
+        expr: `sum by (scope) (rate(org_apache_cassandra_metrics_clientrequest_count{name="Latency"}[1m]))`,
+        unit: 'ops',
+        legend: '{{scope}}',
+        when: (t) => (t.cassandra ?? 0) > 0,
+      },
+      {
+        title: 'Cassandra nodes seen down, per node',
+        expr: 'max by (component) (org_apache_cassandra_net_failuredetector_downendpointcount)',
+        unit: 'short',
+        legend: '{{component}}',
+        when: (t) => (t.cassandra ?? 0) > 0,
       },
       {
         title: 'nginx requests per second',
@@ -148,6 +174,20 @@ export const DASHBOARDS: readonly Dashboard[] = [
         expr: 'histogram_quantile(0.99, sum by (le) (rate(bazaar_notification_delay_seconds_bucket[1m])))',
         unit: 's',
         legend: 'p99',
+      },
+      {
+        title: 'Kafka messages in per second, per broker',
+        expr: rate('kafka_server_brokertopicmetrics_count', 'component', 'name="MessagesInPerSec"'),
+        unit: 'ops',
+        legend: '{{component}}',
+        when: (t) => (t.kafka ?? 0) > 0,
+      },
+      {
+        title: 'Kafka under-replicated partitions, per broker',
+        expr: 'max by (component) (kafka_server_replicamanager_value{name="UnderReplicatedPartitions"})',
+        unit: 'short',
+        legend: '{{component}}',
+        when: (t) => (t.kafka ?? 0) > 0,
       },
       {
         title: 'Notifier consumer lag (records)',

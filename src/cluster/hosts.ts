@@ -37,6 +37,8 @@ export const DEFAULT_BUDGETS: Record<string, HostBudget> = {
   // A Node.js process: its start alone needs ~130 MB and most of a core-second.
   receiver: { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
   'node-exporter': { cpu: 0.02, memoryBytes: 64 * 2 ** 20 },
+  // A Node.js process too, asking each pgpool-II at every scrape.
+  'pgpool-exporter': { cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
   // A load client worker: what the topology leaves of two cores.
   client: { cpu: 0.5, memoryBytes: 1024 * 2 ** 20 },
 };
@@ -61,6 +63,7 @@ const KIND_CODES: Record<string, string> = {
   alertmanager: 'am',
   receiver: 'rc',
   'node-exporter': 'ne',
+  'pgpool-exporter': 'px',
   client: 'cl',
 };
 

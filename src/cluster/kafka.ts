@@ -117,7 +117,12 @@ async function clusterId(t: Topology): Promise<string> {
  * Starts node i. Its log folder is formatted once (a restart keeps its data and catches up from
  * the leaders); java itself is the child, so the recorded pid is the JVM's.
  */
-export async function startKafkaNode(t: Topology, i: number, lib: string): Promise<number> {
+export async function startKafkaNode(
+  t: Topology,
+  i: number,
+  lib: string,
+  agent: readonly string[] = [],
+): Promise<number> {
   const dir = componentDir(t, 'kafka', i);
   await mkdir(dir, { recursive: true });
   const properties = join(dir, 'server.properties');
@@ -138,7 +143,7 @@ export async function startKafkaNode(t: Topology, i: number, lib: string): Promi
       properties,
     ]);
   }
-  const p = placed(t, 'kafka', i, 'java', [...jvm, '-cp', `${lib}/*`, 'kafka.Kafka', properties]);
+  const p = placed(t, 'kafka', i, 'java', [...jvm, ...agent, '-cp', `${lib}/*`, 'kafka.Kafka', properties]);
   const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'kafka.log'), cwd: dir });
   await waitReady(pid, () => brokerRegistered(t, i), 120_000, `kafka:${i} serving as broker ${i + 1}`);
   return pid;

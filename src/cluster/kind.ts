@@ -1,5 +1,5 @@
 import type { ClusterSettings } from '../config/cluster-settings.js';
-import type { Topology } from './layout.js';
+import type { Address, Topology } from './layout.js';
 import type { Requirement } from './requirements.js';
 
 /** What every stage and server kind may use while the cluster runs: the topology and its state. */
@@ -95,6 +95,8 @@ export interface ServerKind extends Stage {
   readonly entrypoint?: boolean;
   /** Where Prometheus scrapes each instance, at its address (absent: not scraped directly). */
   readonly metricsPath?: string;
+  /** Where its metrics are served when not at its address (a JVM's exporter agent). */
+  metricsAddress?(t: Topology, i: number): Address;
   /**
    * A component was started or stopped on purpose (`cluster start|stop`): what this kind keeps of
    * the others is brought up to date (Prometheus's scrape targets). `stopped` names every

@@ -34,6 +34,12 @@ export interface Topology {
   notifiers?: number;
   /** Prometheus, Alertmanager, its webhook receiver and the exporters (absent: none). */
   observability?: boolean;
+  /**
+   * The share of requests traced (nginx decides for what it forwards; absent: the API's default),
+   * and where the API instances send their spans (OTLP/HTTP; absent: nowhere).
+   */
+  traceSample?: number;
+  otlpEndpoint?: string;
   /** Absent: loopback. */
   placement?: Placement;
   /** In host placement: each kind's CPU quota, in cores (0.25 = a quarter of one core). */
@@ -56,10 +62,10 @@ export interface Address {
  * base+50+i, nginx at base+80+i, PostgreSQL at base+100+i, pcp at base+200+i, watchdog at
  * base+300+i, heartbeat at base+400+i, Redis at base+500+i, Sentinel at base+520+i; Cassandra node
  * i listens on 127.0.0.2+i with the ring's shared ports (CQL base+600, gossip base+601) and JMX at
- * base+610+i; Kafka broker i at base+700+i (its controller at base+710+i), notifier i's metrics at
+ * base+610+i and its metrics (the JMX exporter agent) at base+620+i; Kafka broker i at base+700+i (its controller at base+710+i), notifier i's metrics at
  * base+720+i; Prometheus at base+730, Alertmanager at base+740, the alert receiver at base+750, the
  * node exporter at base+760, exporters beside PostgreSQL i, Redis i and nginx i at base+770+i,
- * base+780+i and base+800+i (nginx's status page at base+790+i). On simulated hosts every server has an address of its own and its standard port.
+ * base+780+i and base+800+i (nginx's status page at base+790+i), the pgpool-II exporter at base+810, Kafka broker i's metrics at base+820+i. On simulated hosts every server has an address of its own and its standard port.
  */
 const SERVICES = {
   pgpool: { kind: 'pgpool', offset: 10, standard: 9999 },
@@ -74,6 +80,7 @@ const SERVICES = {
   cassandra: { kind: 'cassandra', offset: 600, standard: 9042, shared: true },
   cassandraStorage: { kind: 'cassandra', offset: 601, standard: 7000, shared: true },
   cassandraJmx: { kind: 'cassandra', offset: 610, standard: 7199 },
+  cassandraMetrics: { kind: 'cassandra', offset: 620, standard: 7070 },
   kafka: { kind: 'kafka', offset: 700, standard: 9092 },
   kafkaController: { kind: 'kafka', offset: 710, standard: 9093 },
   notifier: { kind: 'notifier', offset: 720, standard: 9100 },
@@ -86,6 +93,8 @@ const SERVICES = {
   redisExporter: { kind: 'redis', offset: 780, standard: 9121 },
   nginxStatus: { kind: 'nginx', offset: 790, standard: 8081 },
   nginxExporter: { kind: 'nginx', offset: 800, standard: 9113 },
+  pgpoolExporter: { kind: 'pgpool-exporter', offset: 810, standard: 9719 },
+  kafkaMetrics: { kind: 'kafka', offset: 820, standard: 7071 },
 } as const;
 
 export type Service = keyof typeof SERVICES;
@@ -105,6 +114,7 @@ const HOST_BLOCKS: Record<string, number> = {
   alertmanager: 205,
   receiver: 210,
   'node-exporter': 215,
+  'pgpool-exporter': 220,
   client: 100,
 };
 

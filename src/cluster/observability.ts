@@ -31,7 +31,10 @@ export async function writeScrapeTargets(
   for (const kind of kinds) {
     if (!kind.metricsPath) continue;
     const groups = Array.from({ length: kind.count(t) }, (_, i) => componentName(kind.name, i))
-      .map((component, i) => ({ component, address: hostPort(kind.address(t, i)) }))
+      .map((component, i) => ({
+        component,
+        address: hostPort((kind.metricsAddress ?? kind.address).call(kind, t, i)),
+      }))
       .filter((c) => !stopped.has(c.component))
       .map((c) => ({ targets: [c.address], labels: { component: c.component } }));
     const file = join(targetsDir(t), `${kind.name}.json`);
@@ -109,7 +112,7 @@ const RULES: Rule[] = [
   },
 ];
 
-/** Rules that depend on the topology: how many replicas Redis should have. */
+/** Rules that depend on the topology: which servers run, how many replicas Redis should have. */
 function topologyRules(t: Topology): Rule[] {
   const rules: Rule[] = [
     {
@@ -120,6 +123,47 @@ function topologyRules(t: Topology): Rule[] {
       summary: 'the exporter beside {{ $labels.component }} cannot reach its PostgreSQL',
     },
   ];
+  rules.push({
+    alert: 'BackendDetached',
+    // Named after the backend (component="postgres:1"), not after the exporter that saw it.
+    expr: 'label_replace(bazaar_pgpool_backend_up == 0, "component", "$1", "backend", "(.+)")',
+    for: '6s',
+    severity: 'critical',
+    summary: '{{ $labels.pgpool }} no longer sends statements to {{ $labels.backend }}',
+  });
+  if (t.pg > 1)
+    rules.push({
+      alert: 'BackendsDiffer',
+      expr: 'bazaar_pgpool_backends_differing_tables > 0',
+      for: '20s',
+      severity: 'critical',
+      summary: "the PostgreSQL backends' row counts differ in {{ $value }} tables",
+    });
+  if ((t.cassandra ?? 0) > 1)
+    rules.push({
+      alert: 'CassandraNodeDown',
+      expr: 'max by (component) (org_apache_cassandra_net_failuredetector_downendpointcount) > 0',
+      for: '10s',
+      severity: 'critical',
+      summary: '{{ $labels.component }} sees {{ $value }} node(s) of the ring down',
+    });
+  if ((t.kafka ?? 0) > 0)
+    rules.push(
+      {
+        alert: 'KafkaUnderReplicated',
+        expr: 'max by (component) (kafka_server_replicamanager_value{name="UnderReplicatedPartitions"}) > 0',
+        for: '30s',
+        severity: 'warning',
+        summary: '{{ $labels.component }} leads {{ $value }} partition(s) short of replicas',
+      },
+      {
+        alert: 'KafkaOfflinePartitions',
+        expr: 'max(kafka_controller_kafkacontroller_value{name="OfflinePartitionsCount"}) > 0',
+        for: '10s',
+        severity: 'critical',
+        summary: '{{ $value }} partition(s) have no leader: order events cannot be published to them',
+      },
+    );
   const replicas = (t.redis ?? 0) - 1;
   if (replicas > 0)
     rules.push({

@@ -11,6 +11,7 @@ import { prometheusKind } from './kinds/prometheus.kind.js';
 import { postgresExporterKind } from './kinds/postgres-exporter.kind.js';
 import { redisExporterKind } from './kinds/redis-exporter.kind.js';
 import { nginxExporterKind } from './kinds/nginx-exporter.kind.js';
+import { pgpoolExporterKind } from './kinds/pgpool-exporter.kind.js';
 import { nginxKind } from './kinds/nginx.kind.js';
 import { pgpoolKind } from './kinds/pgpool.kind.js';
 import { postgresKind } from './kinds/postgres.kind.js';
@@ -38,6 +39,7 @@ export const STAGES: readonly Stage[] = [
   postgresExporterKind,
   redisExporterKind,
   nginxExporterKind,
+  pgpoolExporterKind,
   receiverKind,
   alertmanagerKind,
   prometheusKind,

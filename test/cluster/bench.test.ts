@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { bazaar, type CliResult } from '../support/cli.js';
 import { ensureChromium, headless } from '../support/chromium.js';
 import type { BenchResults } from '../../src/lab/report/bench-results.js';
+import { routeKey, type OperationName } from '../../src/lab/load/operations.js';
 
 // `bazaar bench --quick`: four real clusters a few seconds each (api 1, api 2, api 1 with the
 // catalog on a one-node Cassandra, and that with order events through one Kafka broker), and the
@@ -125,6 +126,50 @@ test('every report file is written, each chart as SVG and PNG', async () => {
   assert.equal(csv.length, 1 + opsPerRun, 'a row per operation per run');
 });
 
+test('where the time goes: server figures from Prometheus and nginx for every route the client used, charted per configuration', async () => {
+  for (const r of results.runs) {
+    assert.ok(r.server, `${r.configuration.id}: ${r.server_error ?? 'no server figures'}`);
+    const routes = r.server.routes;
+    // Every route the client sent requests to in the open-model runs, seen by the API and by nginx.
+    const used = new Set(
+      r.open!.flatMap((o) =>
+        Object.entries(o.operations)
+          .filter(([, s]) => s.count > 0)
+          .map(([op]) => routeKey(op as OperationName)),
+      ),
+    );
+    assert.ok(used.size >= 8, [...used].join(', '));
+    for (const route of used) {
+      const f = routes[route];
+      assert.ok(f, `${route} in the server figures of ${r.configuration.id}`);
+      assert.ok(f.rate_per_s > 0 && f.api_mean_ms > 0 && f.api_p99_ms > 0, `${route}: ${JSON.stringify(f)}`);
+      assert.ok(f.nginx_upstream_mean_ms !== undefined, `${route}: nginx's upstream time`);
+      assert.ok(f.store_mean_ms >= 0, route);
+    }
+    assert.ok(r.server.stores.postgres!.rate_per_s > 0, JSON.stringify(r.server.stores));
+    if (r.configuration.cassandra) assert.ok(r.server.stores.cassandra!.rate_per_s > 0);
+    assert.ok(r.server.cpu['api:0']! > 0, JSON.stringify(r.server.cpu));
+    // Its Prometheus data kept under the report, for the dashboards' links.
+    assert.ok(existsSync(r.prometheus_data!), r.prometheus_data);
+    const svg = await readFile(
+      join(dir, 'report', 'charts', `where-time-goes-${r.configuration.id}.svg`),
+      'utf8',
+    );
+    const drawn = new Set(
+      r.open!.flatMap((o) =>
+        Object.entries(o.operations)
+          .filter(([, s]) => s.count > 0)
+          .map(([op]) => op),
+      ),
+    );
+    // Four layers per operation: client, nginx, API, stores.
+    assert.equal((svg.match(/aria-roledescription="bar"/g) ?? []).length, 4 * drawn.size, r.configuration.id);
+  }
+  const html = await readFile(join(dir, 'report', 'index.html'), 'utf8');
+  assert.match(html, /Where the time goes: server figures/);
+  assert.match(html, /\/d\/bazaar-store\?from=\d+&amp;to=\d+/);
+});
+
 test('the main chart has a bar per operation per configuration, with title, axis titles and legend', async () => {
   const svg = await readFile(join(dir, 'report', 'charts', 'mean-api-instances.svg'), 'utf8');
   const bars = svg.match(/aria-roledescription="bar"/g) ?? [];
@@ -152,7 +197,8 @@ test('index.html opens from disk in headless Chromium with every chart visible; 
   const page = pathToFileURL(join(dir, 'report', 'index.html')).href;
   const dom = await headless(browser, ['--dump-dom'], page);
   const figures = (dom.match(/<figure class="chart"/g) ?? []).length;
-  assert.equal(figures, 11);
+  // Eleven, and "where the time goes" for each configuration with server figures.
+  assert.equal(figures, 11 + results.runs.filter((r) => r.server).length);
   assert.match(dom, new RegExp(`data-charts-visible="${figures}"`), 'every chart decoded and laid out');
   assert.match(dom, /cores/);
   assert.match(dom, /pgpool-II/);

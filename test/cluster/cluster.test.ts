@@ -43,6 +43,7 @@ for (const [offset, mode] of MODES.filter(
         [
           'cluster',
           'up',
+          '--no-observability',
           '--dir',
           dir,
           '--pg-mode',

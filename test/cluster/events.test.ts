@@ -44,6 +44,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bazaar-cluster-kafka-'));
   await cli(
     'up',
+    '--no-observability',
     '--pg',
     '2',
     '--pgpool',

@@ -60,6 +60,7 @@ describe('cluster in host placement', { skip }, () => {
     dir = await mkdtemp(join(tmpdir(), 'bazaar-hosts-'));
     await cli(
       'up',
+      '--no-observability',
       '--placement',
       'hosts',
       '--host-cpu',

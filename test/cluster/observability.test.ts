@@ -3,13 +3,17 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { prometheusRules } from '../../src/cluster/observability.js';
+import { run } from '../../src/platform/processes.js';
 import { bazaar, bazaarOk } from '../support/cli.js';
 import { Client } from '../support/http.js';
 import { newCustomer, newProduct } from '../support/app.js';
 import { DASHBOARDS, panelsFor } from '../../src/cluster/dashboards.js';
 import { ensureChromium, headless } from '../support/chromium.js';
 import type { Topology } from '../../src/cluster/layout.js';
+import { OtlpCollector } from '../support/otlp-collector.js';
+import { randomBytes } from 'node:crypto';
 
 // Prometheus and Alertmanager over a small cluster: every target scraped, a crashed API instance
 // alerted on and resolved once it is back, a stopped one no longer scraped (and not alerted on).
@@ -49,21 +53,31 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
   }
 }
 
+const collector = new OtlpCollector();
 const alerts = async (): Promise<Alert[]> => JSON.parse(await cli('alerts', '--json')) as Alert[];
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bazaar-cluster-observability-'));
+  const otlp = await collector.listen('127.0.0.1', BASE_PORT + 900);
   await cli(
     'up',
     '--pg',
-    '1',
+    '2',
     '--pgpool',
     '1',
     '--api',
     '2',
     '--nginx',
     '1',
+    '--cassandra',
+    '1',
+    '--kafka',
+    '1',
     '--observability',
+    '--trace-sample',
+    '0.05',
+    '--otlp-endpoint',
+    otlp,
     '--base-port',
     String(BASE_PORT),
     '--seed-products',
@@ -76,6 +90,7 @@ before(async () => {
 });
 after(async () => {
   await bazaar(['cluster', 'down', '--dir', dir]);
+  await collector.close();
   if (!process.env.BAZAAR_TEST_KEEP) await rm(dir, { recursive: true, force: true });
 });
 
@@ -88,9 +103,15 @@ test('up --observability: Prometheus scrapes every API instance, the exporters, 
     'alertmanager:0',
     'api:0',
     'api:1',
+    // Cassandra and Kafka through the JMX exporter agent inside their JVMs.
+    'cassandra:0',
+    'kafka:0',
     'nginx-exporter:0',
     'node-exporter:0',
+    'notifier:0',
+    'pgpool-exporter:0',
     'postgres-exporter:0',
+    'postgres-exporter:1',
     'prometheus:0',
   ]);
   assert.deepEqual(await alerts(), []);
@@ -153,6 +174,61 @@ test('after traffic, every dashboard panel query returns series, and each consol
   t.diagnostic(`${panels} panels answered`);
 });
 
+/** The lines of a component's log file that mention a text (files are flushed every second). */
+async function linesWith(file: string, text: string): Promise<string[] | undefined> {
+  const lines = (await readFile(join(dir, file), 'utf8')).split('\n').filter((l) => l.includes(text));
+  return lines.length > 0 ? lines : undefined;
+}
+
+test("a traced request through nginx: one trace id in nginx's log, the API's log and the exported spans", async () => {
+  const status = JSON.parse(await cli('status', '--json')) as Status & { entrypoints: string[] };
+  const traceId = randomBytes(16).toString('hex');
+  const parent = randomBytes(8).toString('hex');
+  const reply = await fetch(`${status.entrypoints[0]}/api/v1/products?limit=2`, {
+    headers: { traceparent: `00-${traceId}-${parent}-01` },
+  });
+  assert.equal(reply.status, 200);
+  const requestId = reply.headers.get('x-request-id')!;
+  const served = reply.headers.get('x-served-by')!;
+  const nginx = await until("the request in nginx:0's log", 10_000, () =>
+    linesWith('nginx-0/access.log', `rid=${requestId}`),
+  );
+  assert.match(nginx[0]!, new RegExp(`trace=${traceId}`));
+  const api = await until(`the request in ${served}'s log`, 10_000, () =>
+    linesWith(`${served.replace(':', '-')}/api.log`, requestId),
+  );
+  const line = JSON.parse(api[0]!) as Record<string, unknown>;
+  assert.equal(line.trace_id, traceId);
+  assert.equal(line.instance, served);
+  const spans = await until('its spans exported', 15_000, async () => {
+    const found = collector.trace(traceId);
+    return found.some((s) => s.name.startsWith('postgres ')) ? found : undefined;
+  });
+  const server = spans.find((s) => s.parentSpanId === parent);
+  assert.ok(server, `a server span under nginx's parent: ${spans.map((s) => s.name).join(', ')}`);
+  assert.equal(server.service, served);
+  const store = spans.filter((s) => s.name.startsWith('postgres '));
+  // Every store span hangs from a span of the same trace.
+  for (const s of store)
+    assert.ok(
+      spans.some((p) => p.spanId === s.parentSpanId),
+      s.name,
+    );
+});
+
+test('without a traceparent nginx starts the trace: its id is in the problem document and in its log', async () => {
+  const status = JSON.parse(await cli('status', '--json')) as Status & { entrypoints: string[] };
+  const reply = await fetch(`${status.entrypoints[0]}/api/v1/products/not-a-uuid`);
+  assert.equal(reply.status, 400);
+  const problem = (await reply.json()) as { trace_id?: string };
+  assert.match(problem.trace_id ?? '', /^[0-9a-f]{32}$/);
+  const requestId = reply.headers.get('x-request-id')!;
+  const nginx = await until("the request in nginx:0's log", 10_000, () =>
+    linesWith('nginx-0/access.log', `rid=${requestId}`),
+  );
+  assert.match(nginx[0]!, new RegExp(`trace=${problem.trace_id}`));
+});
+
 test('kill api:0: InstanceDown fires for it, and resolves once it is started again', async (t) => {
   const killed = Date.now();
   await cli('kill', 'api:0');
@@ -173,6 +249,37 @@ test('kill api:0: InstanceDown fires for it, and resolves once it is started aga
     `kill → alert received ${((fired - killed) / 1000).toFixed(1)} s; start → resolved received ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   assert.ok(!(await alerts()).some((a) => a.status === 'firing'), 'nothing else fires');
+});
+
+test('kill postgres:1: pgpool-II detaches it and BackendDetached fires for it; start re-syncs it and it resolves', async (t) => {
+  const killed = Date.now();
+  await cli('kill', 'postgres:1');
+  await until('BackendDetached firing for postgres:1', 60_000, async () =>
+    (await alerts()).find(
+      (a) => a.alertname === 'BackendDetached' && a.component === 'postgres:1' && a.status === 'firing',
+    ),
+  );
+  const fired = Date.now();
+  await cli('start', 'postgres:1');
+  await until('BackendDetached resolved for postgres:1', 90_000, async () =>
+    (await alerts()).find(
+      (a) => a.alertname === 'BackendDetached' && a.component === 'postgres:1' && a.status === 'resolved',
+    ),
+  );
+  t.diagnostic(`kill postgres:1 → BackendDetached received ${((fired - killed) / 1000).toFixed(1)} s`);
+  await until('nothing firing', 30_000, async () =>
+    (await alerts()).some((a) => a.status === 'firing') ? undefined : true,
+  );
+});
+
+test('every alert rule of a full topology passes promtool', async () => {
+  const rules = join(dir, 'full-rules.yml');
+  await writeFile(
+    rules,
+    prometheusRules({ pg: 3, pgpool: 2, api: 2, nginx: 2, redis: 3, cassandra: 3, kafka: 3 } as Topology),
+  );
+  const checked = await run('promtool', ['check', 'rules', rules]);
+  assert.match(checked, /SUCCESS: \d+ rules found/);
 });
 
 test('stop api:1: no longer scraped and not alerted on; start: scraped again', async () => {

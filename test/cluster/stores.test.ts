@@ -46,6 +46,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bazaar-cluster-redis-'));
   await cli(
     'up',
+    '--no-observability',
     '--pg',
     '1',
     '--pgpool',

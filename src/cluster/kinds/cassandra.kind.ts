@@ -4,6 +4,16 @@ import { CASSANDRA_VERSION, cassandraFetched, cassandraLib, fetchCassandra } fro
 import { range, startFirstThenRest, type ServerKind } from '../kind.js';
 import { at, componentDir } from '../layout.js';
 import { debianProgram } from '../requirements.js';
+import { jmxAgentOption, jmxAgentRequirement } from '../jmx-exporter.js';
+
+/** What the ring's nodes export: how many peers each sees down, and the coordinators' request figures. */
+const CASSANDRA_MBEANS = [
+  'org.apache.cassandra.net:type=FailureDetector',
+  'org.apache.cassandra.metrics:type=ClientRequest,scope=Read,name=Latency',
+  'org.apache.cassandra.metrics:type=ClientRequest,scope=Write,name=Latency',
+  'org.apache.cassandra.metrics:type=ClientRequest,scope=Read,name=Unavailables',
+  'org.apache.cassandra.metrics:type=ClientRequest,scope=Write,name=Unavailables',
+];
 
 /** The catalog's ring: replication factor 3 on three nodes, QUORUM reads and writes (ADR 9). */
 export const cassandraKind: ServerKind = {
@@ -32,6 +42,7 @@ export const cassandraKind: ServerKind = {
       find: () => (cassandraFetched(settings.cacheDir) ? cassandraLib(settings.cacheDir) : undefined),
       fetch: (say) => fetchCassandra(settings.cacheDir, say),
     },
+    jmxAgentRequirement(settings),
   ],
   async up(ctx) {
     const t = ctx.topology;
@@ -43,7 +54,15 @@ export const cassandraKind: ServerKind = {
     ctx.step(`Cassandra ring of ${nodes} formed`);
   },
   // A restart keeps the node's data: it rejoins and catches up.
-  start: (ctx, i) => startCassandraNode(ctx.topology, i, cassandraLib(ctx.settings.cacheDir)),
+  start: async (ctx, i) =>
+    startCassandraNode(
+      ctx.topology,
+      i,
+      cassandraLib(ctx.settings.cacheDir),
+      await jmxAgentOption(ctx.topology, ctx.settings, 'cassandra', 'cassandraMetrics', i, CASSANDRA_MBEANS),
+    ),
+  metricsPath: '/metrics',
+  metricsAddress: (t, i) => at(t, 'cassandraMetrics', i),
   // Cassandra drains (flushes memtables) on SIGTERM, which takes longer.
   stopGraceMs: 45_000,
   appEnv: (t) => cassandraEnv(t),

@@ -4,6 +4,16 @@ import { KAFKA_VERSION, fetchKafka, kafkaFetched, kafkaLib } from '../kafka-soft
 import { range, startAll, type ServerKind } from '../kind.js';
 import { at, componentDir } from '../layout.js';
 import { debianProgram } from '../requirements.js';
+import { jmxAgentOption, jmxAgentRequirement } from '../jmx-exporter.js';
+
+/** What each broker exports: partitions short of replicas or leaderless, and the traffic in. */
+const KAFKA_MBEANS = [
+  'kafka.server:type=ReplicaManager,name=UnderReplicatedPartitions',
+  'kafka.server:type=ReplicaManager,name=PartitionCount',
+  'kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec',
+  'kafka.controller:type=KafkaController,name=OfflinePartitionsCount',
+  'kafka.controller:type=KafkaController,name=ActiveControllerCount',
+];
 import { verifyKafka } from '../kafka-verify.js';
 
 /** The brokers order events travel through (KRaft: each node is broker and controller; ADR 16). */
@@ -34,6 +44,7 @@ export const kafkaKind: ServerKind = {
       find: () => (kafkaFetched(settings.cacheDir) ? kafkaLib(settings.cacheDir) : undefined),
       fetch: (say) => fetchKafka(settings.cacheDir, say),
     },
+    jmxAgentRequirement(settings),
   ],
   async up(ctx) {
     const t = ctx.topology;
@@ -46,7 +57,15 @@ export const kafkaKind: ServerKind = {
     await prepareOrderEventsTopic(t);
     ctx.step(`Kafka: ${n} brokers, topic order-events ready`);
   },
-  start: (ctx, i) => startKafkaNode(ctx.topology, i, kafkaLib(ctx.settings.cacheDir)),
+  start: async (ctx, i) =>
+    startKafkaNode(
+      ctx.topology,
+      i,
+      kafkaLib(ctx.settings.cacheDir),
+      await jmxAgentOption(ctx.topology, ctx.settings, 'kafka', 'kafkaMetrics', i, KAFKA_MBEANS),
+    ),
+  metricsPath: '/metrics',
+  metricsAddress: (t, i) => at(t, 'kafkaMetrics', i),
   // SIGTERM: a controlled shutdown moves its partitions' leadership first.
   stopSignal: 'SIGTERM',
   stopGraceMs: 30_000,

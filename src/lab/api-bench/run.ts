@@ -8,6 +8,8 @@ import { adminToken, json, prepareFixtures } from './fixtures.js';
 import { measureBroadcastWindow, type BroadcastWindow } from './broadcast-window.js';
 import { measure, type Figure } from './measure.js';
 import { profileOperations } from './profile.js';
+import { measureTracingCost, type TracingCost } from './tracing-cost.js';
+import { DEFAULT_TRACE_SAMPLE } from '../../config/tracing-settings.js';
 
 /**
  * `npm run bench`: the API's hot operations against a bare Node.js server, in one run on one
@@ -97,7 +99,19 @@ async function main(): Promise<void> {
       rounds: 200,
       ttlMs: CACHE_TTL_MS,
     });
+    say(
+      `what tracing costs: off, ${DEFAULT_TRACE_SAMPLE * 100} % of requests (the default) and all, spans exported`,
+    );
+    const tracing = await measureTracingCost(
+      (name, env) => start(name, { ...cache, ...env }),
+      requests,
+      ['product.get', 'product.search', 'cart.put_item'],
+      LOAD,
+      database.pid,
+    );
+
     report(figures, window, firstStartMs);
+    reportTracing(tracing);
     await mkdir('reports', { recursive: true });
     await writeFile(
       'reports/api-bench.json',
@@ -108,6 +122,7 @@ async function main(): Promise<void> {
           first_start_ms: firstStartMs,
           figures,
           broadcast_window: window,
+          tracing_cost: tracing,
         },
         null,
         2,
@@ -158,6 +173,17 @@ function report(figures: Figure[], window: BroadcastWindow, firstStartMs: number
       `max ${window.max_ms} ms (goal: p99 under 50 ms); stale reads beyond the TTL: ${window.stale_beyond_ttl}\n` +
       `first start: ${(firstStartMs / 1000).toFixed(1)} s (goal: under 20 s)\n\n`,
   );
+}
+
+function reportTracing(costs: TracingCost[]): void {
+  process.stdout.write(
+    `tracing: throughput lost against tracing off (same database, measured in turn; ${DEFAULT_TRACE_SAMPLE * 100} % is the default)\n`,
+  );
+  for (const c of costs)
+    process.stdout.write(
+      `  ${c.operation.padEnd(16)} off ${c.off_rps} req/s; ${DEFAULT_TRACE_SAMPLE * 100} %: ${c.default_rps} (${c.default_cost_pct} %); all: ${c.all_rps} (${c.all_cost_pct} %)\n`,
+    );
+  process.stdout.write('\n');
 }
 
 (process.argv.includes('--profile') ? profileOperations(SETTINGS, LOAD, say) : main()).catch(

@@ -29,6 +29,11 @@ const MatrixSchema = Type.Object(
     placement: Type.Optional(
       Type.Union([Type.Literal('auto'), Type.Literal('hosts'), Type.Literal('loopback')]),
     ),
+    /**
+     * Prometheus and the exporters in every configuration (the report's "where the time goes");
+     * absent: when they are installed or installable.
+     */
+    observability: Type.Optional(Type.Boolean()),
     /** Each measurement is repeated this often within one `cluster up` (median, min and max reported). */
     repeats: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
     load: Type.Object({

@@ -1,7 +1,8 @@
 import type { ClusterSettings } from '../../config/cluster-settings.js';
 import { notificationDelays, type NotificationDelays } from '../../cluster/events-verify.js';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { prometheusDir } from '../../cluster/observability.js';
 import { Cluster } from '../../cluster/cluster.js';
 import type { Topology } from '../../cluster/layout.js';
 import type { VerifyResult } from '../../cluster/cluster.js';
@@ -23,6 +24,7 @@ import {
   type RouteCounts,
 } from '../server-counts.js';
 import type { Configuration, Matrix } from './matrix.js';
+import { readServerFigures, type ServerFigures } from './server-figures.js';
 
 export interface RunRecord {
   configuration: Configuration;
@@ -54,6 +56,12 @@ export interface RunRecord {
   redis_wait_short?: number;
   /** From each order status change to its notification, over every event of the configuration. */
   notifications?: NotificationDelays;
+  /** With observability: what the servers recorded over the open-model runs (where the time goes). */
+  server?: ServerFigures;
+  /** Why the server figures could not be read. */
+  server_error?: string;
+  /** Where its Prometheus data was kept (a TSDB folder under the report), for the dashboards. */
+  prometheus_data?: string;
 }
 
 export interface BenchContext {
@@ -71,6 +79,10 @@ export interface BenchContext {
   settings: ClusterSettings;
   workDir: string;
   basePort: number;
+  /** Prometheus and the exporters in every configuration: the server figures are read from them. */
+  observability: boolean;
+  /** Where each configuration's Prometheus data is kept once its cluster is down (absent: not kept). */
+  keepMetricsIn?: string;
   say: (line: string) => void;
   /** Aborted on Ctrl-C: the measurement ends early and the cluster still goes down. */
   signal?: AbortSignal;
@@ -120,7 +132,7 @@ async function timed<T>(
 /** The cluster a configuration runs as. */
 export function configurationTopology(
   c: Configuration,
-  ctx: Pick<BenchContext, 'matrix' | 'workDir' | 'basePort' | 'placement'>,
+  ctx: Pick<BenchContext, 'matrix' | 'workDir' | 'basePort' | 'placement' | 'observability'>,
 ): Topology {
   return {
     pg: c.pg,
@@ -136,6 +148,7 @@ export function configurationTopology(
     cassandra: c.cassandra,
     kafka: c.kafka ?? 0,
     notifiers: (c.kafka ?? 0) > 0 ? 1 : 0,
+    observability: ctx.observability,
     placement: ctx.placement,
   };
 }
@@ -155,6 +168,7 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
   const say = (line: string) => ctx.say(`  ${line}`);
   let cluster: Cluster | undefined;
   let step = 'up';
+  let openWindow: { start: number; end: number } | undefined;
   try {
     cluster = await timed(record.seconds, 'up', () => Cluster.up(topology, ctx.settings, say));
     const status = await cluster.status();
@@ -213,12 +227,25 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
         (await ctx.fixArrival(record.closed, (trial) => measure(openModel(m, trial), repeats)));
       record.arrival_per_s = arrival;
       record.open = [];
+      const openStart = Date.now();
       for (let run = 0; run < repeats && !ctx.signal?.aborted; run++)
         record.open.push(await measure(openModel(m, arrival), repeats + 1 + run));
+      openWindow = { start: openStart, end: Date.now() };
     });
     if (record.open!.length === 0) throw new Error('interrupted');
     const byMean = [...record.open!].sort((a, b) => a.totals.mean_ms - b.totals.mean_ms);
     record.load = byMean[Math.floor((byMean.length - 1) / 2)];
+    const prometheus = status.components.find((x) => x.kind === 'prometheus');
+    if (prometheus && openWindow) {
+      // One scrape and one nginx log flush past the window's end, so both cover all of it.
+      await new Promise((r) => setTimeout(r, 3000));
+      record.server = await readServerFigures(`http://${prometheus.address}`, topology, openWindow).catch(
+        (error: Error) => {
+          record.server_error = error.message;
+          return undefined;
+        },
+      );
+    }
     const metrics = await fetchMetrics(apis);
     const server = difference(requestCounts(metrics), before);
     if (c.redis > 0) record.redis_wait_short = counterTotal(metrics, 'bazaar_redis_wait_short_total');
@@ -241,9 +268,27 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
         record.failed_at ??= 'down';
         record.note ??= `cluster down: ${(error as Error).message}`;
       });
+      if (record.server && ctx.keepMetricsIn) {
+        const kept = join(ctx.keepMetricsIn, c.id);
+        await keepPrometheusData(topology, kept).then(
+          () => (record.prometheus_data = kept),
+          (error: Error) => (record.server_error = `Prometheus data not kept: ${error.message}`),
+        );
+      }
     }
   }
   return record;
+}
+
+/** Moves a stopped cluster's Prometheus data out of the bench's work folder (the next up clears it). */
+async function keepPrometheusData(t: Topology, to: string): Promise<void> {
+  const from = join(prometheusDir(t), 'data');
+  await rm(to, { recursive: true, force: true });
+  await mkdir(dirname(to), { recursive: true });
+  await rename(from, to).catch(async () => {
+    await cp(from, to, { recursive: true });
+    await rm(from, { recursive: true, force: true });
+  });
 }
 
 /** Every host's budget in this topology, by kind, the load client's included. */

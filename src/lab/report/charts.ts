@@ -4,6 +4,7 @@ import type { BenchResults } from './bench-results.js';
 import { spreadOrZero as spread } from '../bench/spread.js';
 import type { RunRecord } from '../bench/runner.js';
 import { CONFIG, groupedBars, readsWritesBars } from './bar-spec.js';
+import { whereTimeGoesCharts } from './where-time-goes.js';
 
 export interface Chart {
   /** File name without extension, under charts/. */
@@ -253,5 +254,6 @@ export function benchCharts(results: BenchResults): Chart[] {
       }),
     });
   }
+  charts.push(...whereTimeGoesCharts(ok, label));
   return charts;
 }

@@ -1,8 +1,8 @@
 import type { BenchResults } from './bench-results.js';
 import { spreadOrZero } from '../bench/spread.js';
 import { configurationLabel } from './charts.js';
-
-const escape = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escape, table } from './html-parts.js';
+import { serverFiguresSection } from './server-section.js';
 
 const signed = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toFixed(1)} %`);
 
@@ -51,12 +51,6 @@ function clientText(results: BenchResults): string {
 function spreadText(values: number[]): string {
   const s = spreadOrZero(values);
   return `${s.median} (${s.min}–${s.max})`;
-}
-
-function table(header: string[], rows: unknown[][]): string {
-  return `<table><thead><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
 }
 
 export interface RenderedChart {
@@ -190,6 +184,7 @@ ${changes}
 ${figures}
 <h2>Runs</h2>
 ${runs}
+${serverFiguresSection(results)}
 <script>
 // Charts that are laid out with a size: read by the headless check.
 addEventListener('load', () => {

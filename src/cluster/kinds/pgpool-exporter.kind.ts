@@ -1,0 +1,59 @@
+import { serverEnv } from '../../config/child-env.js';
+import { BAZAAR_BIN } from '../api-instance.js';
+import { startSimpleServer } from '../simple-server.js';
+import { startAll, type ServerKind } from '../kind.js';
+import { at, componentName, hostPort } from '../layout.js';
+import { DATABASE, PG_USER } from '../postgres-backend.js';
+
+/**
+ * Each pgpool-II's backends as it sees them, and the backends' row counts compared (replicas
+ * differing): `bazaar pgpool-exporter`, one for the cluster, on a host of its own.
+ */
+export const pgpoolExporterKind: ServerKind = {
+  name: 'pgpool-exporter',
+  title: 'pgpool-II exporter',
+  dependsOn: ['pgpool'],
+  count: (t) => (t.observability ? 1 : 0),
+  address: (t, i) => at(t, 'pgpoolExporter', i),
+  metricsPath: '/metrics',
+  // Runs on the Node.js this command runs on: nothing to install.
+  requirements: () => [],
+  async up(ctx) {
+    await startAll(ctx, this);
+  },
+  start: (ctx, i) => {
+    const t = ctx.topology;
+    const { host, port } = at(t, 'pgpoolExporter', i);
+    const backends = Array.from(
+      { length: t.pg },
+      (_, b) => `${componentName('postgres', b)}=${hostPort(at(t, 'postgres', b))}`,
+    );
+    return startSimpleServer(
+      t,
+      pgpoolExporterKind,
+      i,
+      process.execPath,
+      [
+        BAZAAR_BIN,
+        'pgpool-exporter',
+        '--host',
+        host,
+        '--port',
+        String(port),
+        '--pgpools',
+        Array.from(
+          { length: t.pgpool },
+          (_, p) => `${componentName('pgpool', p)}=${hostPort(at(t, 'pgpool', p))}`,
+        ).join(','),
+        '--database',
+        DATABASE,
+        '--user',
+        PG_USER,
+        '--backends',
+        backends.join(','),
+        ...(t.pg > 1 ? ['--compare'] : []),
+      ],
+      serverEnv(),
+    );
+  },
+};
