@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorCatalog, type FieldError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { traceIdOf } from './request-tracing.js';
 
 const PROBLEM_TYPE_BASE = 'https://bazaar.dev/problems/';
 
@@ -12,8 +13,9 @@ export function sendProblem(
   logger: Logger,
 ): void {
   const app = toAppError(error);
+  const traceId = traceIdOf(request);
   if (app.status >= 500 && app.code !== 'unavailable') {
-    logger.error({ err: error, reqId: request.id }, 'unhandled error');
+    logger.error({ err: error, reqId: request.id, trace_id: traceId }, 'unhandled error');
   }
   const body: Record<string, unknown> = {
     type: PROBLEM_TYPE_BASE + app.code.replace(/_/g, '-'),
@@ -22,8 +24,9 @@ export function sendProblem(
     detail: app.status >= 500 && app.code !== 'unavailable' ? 'An unexpected error occurred' : app.message,
     instance: request.url.split('?')[0],
   };
-  // Quoted in a report, it finds the request's log lines and, when recorded, its trace.
-  if (request.traceId) body.trace_id = request.traceId;
+  // Quoted in a report, it finds the request's lines in nginx's and the API's logs and, when
+  // recorded, its trace.
+  body.trace_id = traceId;
   const { errors, retryAfterSeconds, ...extra } = app.extra;
   if (errors) body.errors = errors;
   Object.assign(body, extra);

@@ -3,8 +3,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
-import { TraceFlags, context, trace } from '@opentelemetry/api';
-import { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { AppError } from '../errors.js';
@@ -13,12 +11,10 @@ import { sendProblem } from './problem.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
 import { withRequestTiming, type RequestTiming } from '../request-timing.js';
 
+import { requestTracing } from './request-tracing.js';
+
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The request's trace id (absent with tracing off): in problems and log lines. */
-    traceId: string | undefined;
-    /** Whether its trace is recorded (sampled). */
-    traced: boolean;
     storeTiming: RequestTiming;
   }
 }
@@ -39,8 +35,8 @@ export interface HttpServerOptions {
   version: string;
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs): the client's address is then the one they saw. */
   trustedProxies: readonly string[];
-  /** A server span per request and the trace context from `traceparent` (startTracing has run). */
-  tracing: boolean;
+  /** The share of requests without a `traceparent` that are traced (0: none; startTracing has run). */
+  traceSample: number;
 }
 
 // Any visible ASCII up to 200 characters is echoed; anything else gets a fresh id.
@@ -74,26 +70,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   addSharedSchema(Problem);
   app.addSchema(Problem);
 
-  if (options.tracing) {
-    // Before any route or hook: it wraps each as it is added. Hooks get no spans of their own
-    // (one per hook per request cost more than the request's store calls).
-    await app.register(new FastifyOtelInstrumentation({ instrumentHooks: false }).plugin());
-  }
-  app.decorateRequest('traceId', undefined);
-  app.decorateRequest('traced', false);
+  const tracing = options.traceSample > 0 ? requestTracing(app, options.traceSample) : undefined;
   app.decorateRequest('storeTiming', undefined as unknown as RequestTiming);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     reply.header('X-Served-By', options.instanceId);
-    const span = trace.getSpan(context.active());
-    if (span) {
-      const { traceId, traceFlags } = span.spanContext();
-      request.traceId = traceId;
-      request.traced = (traceFlags & TraceFlags.SAMPLED) !== 0;
-    }
     request.storeTiming = { storeSeconds: 0 };
-    // The rest of the request runs with its own store timing (Metrics.timeStore adds to it).
-    withRequestTiming(request.storeTiming, done);
+    // The rest of the request runs with its own store timing (Metrics.timeStore adds to it) and,
+    // when recorded, in its span.
+    const rest = () => withRequestTiming(request.storeTiming, done);
+    if (tracing) tracing.start(request, rest);
+    else rest();
   });
   // One pair of labelled children per route, method and status, made once: prom-client would
   // otherwise hash a fresh label object twice per request.
@@ -112,12 +99,13 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       };
       series.set(key, found);
     }
+    tracing?.finish(request, reply.statusCode);
     found.count.inc();
     found.time.observe(reply.elapsedTime / 1000);
     found.store.observe(request.storeTiming.storeSeconds);
     // One line per recorded request (the sampled share): what ties nginx's log, this log and the
     // trace together. Every request would cost more than the requests themselves.
-    if (request.traced)
+    if (request.span)
       request.log.info(
         {
           trace_id: request.traceId,

@@ -30,3 +30,11 @@ export const validatorCompiler: FastifySchemaCompiler<unknown> = ({ schema, http
 export function addSharedSchema(schema: { $id?: string }): void {
   for (const ajv of [coercing, exact]) if (schema.$id && !ajv.getSchema(schema.$id)) ajv.addSchema(schema);
 }
+
+/**
+ * The validator a route's body schema gets, for data that arrives another way (an imported
+ * catalog row): the same rules, the same compiler.
+ */
+export function bodyValidator(schema: object): ValidateFunction {
+  return exact.compile(schema);
+}
