@@ -56,6 +56,10 @@ import { registerSystemRoutes } from './modules/system/index.js';
 import { CachedProductSearch } from './modules/search/index.js';
 import { VERSION } from './version.js';
 import { startTracing } from './platform/tracing.js';
+import { PostgresCatalogUpserts } from './adapters/postgres/catalog-upserts.js';
+import { PostgresImportCheckpoints } from './adapters/postgres/import-checkpoints.repository.js';
+import { CatalogPortUpserts } from './modules/catalog/transfer/port-upserts.js';
+import type { CatalogUpserts, ImportCheckpoints } from './modules/catalog/transfer/transfer.ports.js';
 
 export interface AppDependencies {
   config: AppConfig;
@@ -69,12 +73,30 @@ export interface App {
   http: HttpServer;
   db: Database;
   users: UsersService;
-  stores: { catalog: CatalogStore; users: PostgresUserStore };
+  stores: {
+    catalog: CatalogStore;
+    users: PostgresUserStore;
+    /** What `bazaar import` writes through: by sku, in batches, with its checkpoint. */
+    imports: { upserts: CatalogUpserts; checkpoints: ImportCheckpoints };
+  };
   expiry: OrderExpiryJob;
   /** Starts background work (the expiry job). */
   startJobs(): void;
   /** Stops accepting requests, drains those in flight, stops jobs and closes the pools. */
   close(): Promise<void>;
+}
+
+/** A batch and its checkpoint in one transaction when the catalog is PostgreSQL's; through the port otherwise. */
+function catalogImports(
+  db: Database,
+  catalog: CatalogStore,
+  cassandra: CassandraConnection | undefined,
+): { upserts: CatalogUpserts; checkpoints: ImportCheckpoints } {
+  const checkpoints = new PostgresImportCheckpoints(db);
+  const upserts = cassandra
+    ? new CatalogPortUpserts(catalog, checkpoints)
+    : new PostgresCatalogUpserts(db, checkpoints);
+  return { upserts, checkpoints };
 }
 
 /** The composition root: config -> adapters -> modules -> HTTP. Nothing else wires things together. */
@@ -207,7 +229,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     metrics,
     version: VERSION,
     trustedProxies: config.trustedProxies,
-    tracing: config.tracing.sampleRatio > 0,
+    traceSample: config.tracing.sampleRatio,
   });
   registerSystemRoutes(http, {
     instanceId: config.instanceId,
@@ -233,7 +255,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     http,
     db,
     users,
-    stores: { catalog: catalogStore, users: userStore },
+    stores: { catalog: catalogStore, users: userStore, imports: catalogImports(db, catalogStore, cassandra) },
     expiry,
     startJobs: () => {
       expiry.start();

@@ -8,6 +8,8 @@ import { clusterCommand } from './cluster.command.js';
 import { notifier } from './notifier.command.js';
 import { serveAlertReceiver } from '../cluster/alert-receiver.js';
 import { servePgpoolExporter } from '../cluster/pgpool-exporter.js';
+import { importCommand, type ImportFlags } from './import.command.js';
+import { exportCommand, type ExportFlags } from './export.command.js';
 import { writeDashboards } from './dashboards.command.js';
 import { loadCommand } from './load.command.js';
 import { benchCommand } from './bench.command.js';
@@ -62,6 +64,31 @@ program
     'Rebuild the search index (and, with the catalog in Cassandra, its PostgreSQL rows) from the catalog store',
   )
   .action(async () => reindex());
+
+program
+  .command('import')
+  .description(
+    'Load products from an SQLite database into the configured catalog (upsert by sku), with progress, a rejects file and a summary',
+  )
+  .argument('<file>', 'an SQLite database: a `bazaar export`, or any other with --map')
+  .option('--map <mapping.yaml>', 'how to read the source (table or query, columns, price unit, attributes)')
+  .option('--resume', 'continue the interrupted import of the same file and mapping')
+  .option('--dry-run', 'check every row and report; write nothing')
+  .option('--delete-missing', 'soft-delete live products whose sku the source does not have')
+  .option('--batch-size <n>', 'rows per batch (one transaction each)', integer(1, 10_000), 1000)
+  .option('--rejects <file>', 'where refused rows are listed (default <file>.rejects.jsonl)')
+  .action(async (file: string, o: ImportFlags) => importCommand(file, o));
+
+program
+  .command('export')
+  .description(
+    "Write the catalog into a new SQLite database in Bazaar's own layout (what `bazaar import` reads)",
+  )
+  .argument('<file>', 'the SQLite file to write (replaced)')
+  .option('--demo', 'the generated demo catalog instead of the store’s (a sample source; no store needed)')
+  .option('--products <n>', 'with --demo: how many products', integer(1, 1_000_000), 10_000)
+  .option('--seed <n>', 'with --demo: the generator’s seed', integer(0, 2 ** 31 - 1), 1)
+  .action(async (file: string, o: ExportFlags) => exportCommand(file, o));
 
 program
   .command('notifier')

@@ -90,6 +90,17 @@ export class CassandraCatalogStore implements CatalogStore {
     return toProduct(record, stock);
   }
 
+  /** Each sku's claim, then its product (QUORUM reads, 16 at a time). */
+  async findBySkus(skus: readonly string[]): Promise<Product[]> {
+    const found: Product[] = [];
+    await eachLimited([...skus], 16, async (sku) => {
+      const id = await this.skus.owner(sku);
+      const product = id ? await this.findById(id) : null;
+      if (product && product.sku === sku) found.push(product);
+    });
+    return found;
+  }
+
   /**
    * Search results come from PostgreSQL's copy, where the search index is: one query for the page
    * instead of a QUORUM read per hit, and the items are the version the index matched (ADR 9).

@@ -43,6 +43,12 @@ export class SkuClaims {
     return 'claimed';
   }
 
+  /** The product id holding the sku, if any (a claim may outlive its product: read the row too). */
+  async owner(sku: string): Promise<string | undefined> {
+    const row = (await this.db.execute(this.sql.claimAge, [sku])).first();
+    return row ? String(row['product_id']) : undefined;
+  }
+
   async release(sku: string, id: string): Promise<void> {
     // Conditional on the owner, so sending it again is harmless.
     await this.db

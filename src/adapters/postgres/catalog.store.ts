@@ -30,6 +30,12 @@ const SQL = {
     name: 'products.by_id',
     text: onPrimary(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1 AND deleted_at IS NULL`),
   },
+  bySkus: {
+    name: 'products.by_skus',
+    text: onPrimary(
+      `SELECT ${PRODUCT_COLUMNS} FROM products WHERE sku = ANY($1::text[]) AND deleted_at IS NULL`,
+    ),
+  },
   byIds: {
     name: 'products.by_ids',
     text: onPrimary(
@@ -168,6 +174,12 @@ export class PostgresCatalogStore implements CatalogStore {
   async findMany(ids: readonly string[]): Promise<Product[]> {
     if (ids.length === 0) return [];
     const { rows } = await this.db.query<ProductRow>(SQL.byIds, [ids]);
+    return rows.map(toProduct);
+  }
+
+  async findBySkus(skus: readonly string[]): Promise<Product[]> {
+    if (skus.length === 0) return [];
+    const { rows } = await this.db.query<ProductRow>(SQL.bySkus, [skus]);
     return rows.map(toProduct);
   }
 

@@ -57,6 +57,8 @@ export interface CatalogStore {
    * one query and shows the very version that matched.
    */
   findMany(ids: readonly string[]): Promise<Product[]>;
+  /** Live products with these skus (an import's lookup), in no particular order. */
+  findBySkus(skus: readonly string[]): Promise<Product[]>;
   list(query: ProductListQuery): Promise<{ items: Product[]; total: number }>;
   /** Applies the changes and bumps the version, if `expectedVersion` (when given) still holds. */
   update(

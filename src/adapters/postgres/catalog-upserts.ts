@@ -1,0 +1,75 @@
+import type {
+  CatalogUpserts,
+  ImportCheckpoint,
+  ProductData,
+  UpsertCounts,
+} from '../../modules/catalog/transfer/transfer.ports.js';
+import type { PostgresImportCheckpoints } from './import-checkpoints.repository.js';
+import { newId } from '../../platform/ids.js';
+import type { Database } from './database.js';
+import { PRODUCT_COLUMNS, productColumnArrays } from './catalog.store.js';
+
+const FIELDS = ['name', 'description', 'category', 'price', 'currency', 'stock', 'attributes'] as const;
+
+const SQL = {
+  // New skus inserted, differing ones updated (version bumped), equal ones untouched: one
+  // statement for the batch, its search document and list counts kept by the table's own rules.
+  upsert: {
+    name: 'products.upsert_by_sku',
+    text: `INSERT INTO products AS p (${PRODUCT_COLUMNS})
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+             $7::text[], $8::int[], $9::jsonb[], $10::int[], $11::timestamptz[], $12::timestamptz[])
+           ON CONFLICT (sku) WHERE deleted_at IS NULL DO UPDATE SET
+             ${FIELDS.map((f) => `${f} = excluded.${f}`).join(', ')},
+             version = p.version + 1, updated_at = excluded.updated_at
+           WHERE (${FIELDS.map((f) => `p.${f}`).join(', ')})
+             IS DISTINCT FROM (${FIELDS.map((f) => `excluded.${f}`).join(', ')})
+           RETURNING (xmax = 0) AS inserted`,
+  },
+  deleteMissing: {
+    name: 'products.delete_missing',
+    text: `UPDATE products SET deleted_at = $2, updated_at = $2, version = version + 1
+           WHERE deleted_at IS NULL AND NOT (sku = ANY($1::text[]))`,
+  },
+};
+
+/** Imports into the catalog in PostgreSQL: a batch and its checkpoint in one transaction. */
+export class PostgresCatalogUpserts implements CatalogUpserts {
+  constructor(
+    private readonly db: Database,
+    private readonly checkpoints: PostgresImportCheckpoints,
+  ) {}
+
+  upsertBatch(
+    products: readonly ProductData[],
+    at: Date,
+    checkpoint: (written: UpsertCounts) => ImportCheckpoint,
+  ): Promise<UpsertCounts> {
+    const stamp = at.toISOString();
+    const rows = products.map((p) => ({
+      ...p,
+      id: newId(),
+      version: 1,
+      created_at: stamp,
+      updated_at: stamp,
+    }));
+    return this.db.transaction(async (tx) => {
+      let counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+      if (rows.length > 0) {
+        const { rows: written } = await tx.query<{ inserted: boolean }>(
+          SQL.upsert,
+          productColumnArrays(rows),
+        );
+        const inserted = written.filter((r) => r.inserted).length;
+        counts = { inserted, updated: written.length - inserted, unchanged: rows.length - written.length };
+      }
+      await this.checkpoints.save(checkpoint(counts), tx);
+      return counts;
+    });
+  }
+
+  async deleteMissing(keep: ReadonlySet<string>, at: Date): Promise<number> {
+    const result = await this.db.query(SQL.deleteMissing, [[...keep], at.toISOString()]);
+    return result.rowCount ?? 0;
+  }
+}

@@ -1,0 +1,150 @@
+import type { Clock } from '../../../platform/clock.js';
+import { transformRow } from './product-row.js';
+import type {
+  CatalogSource,
+  CatalogUpserts,
+  ImportCheckpoints,
+  ImportCounts,
+  ProductData,
+  Reject,
+  RejectSink,
+} from './transfer.ports.js';
+
+export interface ImportOptions {
+  batchSize: number;
+  /** Continue the interrupted import of the same source and mapping. */
+  resume: boolean;
+  /** Validate and count; write nothing (no product, no checkpoint, no rejects). */
+  dryRun: boolean;
+  /** Soft-delete live products whose sku the source does not have. */
+  deleteMissing: boolean;
+}
+
+export interface ImportReport extends ImportCounts {
+  deleted: number;
+  resumed_at_row: number;
+  seconds: number;
+}
+
+export class ImportRefused extends Error {}
+
+export interface ImportProgress {
+  (done: number, total: number, counts: ImportCounts): void;
+}
+
+const add = (c: ImportCounts, w: { inserted: number; updated: number; unchanged: number }): ImportCounts => ({
+  ...c,
+  inserted: c.inserted + w.inserted,
+  updated: c.updated + w.updated,
+  unchanged: c.unchanged + w.unchanged,
+});
+
+const zero = (): ImportCounts => ({ read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 });
+
+/** The sku as the store would keep it, for spotting one the source holds twice. */
+function skuKey(cell: unknown): string | undefined {
+  return typeof cell === 'string'
+    ? cell.normalize('NFC').trim()
+    : typeof cell === 'number'
+      ? String(cell)
+      : undefined;
+}
+
+/**
+ * Extract, transform, load: the source read in key order, a batch at a time; each row checked by
+ * the rules of POST /products (a refused row goes to the rejects, whole, and the run goes on; a
+ * sku the source holds twice is refused after its first row); each batch written by sku in one
+ * transaction, then the checkpoint; re-running changes only what changed. `resume` continues
+ * after the last committed batch of the same source and mapping.
+ */
+export async function importCatalog(
+  source: CatalogSource,
+  deps: { store: CatalogUpserts; checkpoints: ImportCheckpoints; rejects: RejectSink; clock: Clock },
+  options: ImportOptions,
+  progress: ImportProgress = () => undefined,
+): Promise<ImportReport> {
+  const started = Date.now();
+  const previous = await deps.checkpoints.load();
+  let counts = zero();
+  let batch = 0;
+  let lastKey: string | number | undefined;
+  const seen = new Set<string>();
+  if (options.resume) {
+    if (!previous || previous.finished)
+      throw new ImportRefused(
+        'nothing to resume: the last import finished (or none ran); run it without --resume',
+      );
+    if (previous.file !== source.identity.file)
+      throw new ImportRefused('--resume refused: the interrupted import read another file');
+    if (previous.mapping !== source.identity.mapping)
+      throw new ImportRefused('--resume refused: the interrupted import used another mapping');
+    counts = { ...previous.counts };
+    batch = previous.batch;
+    lastKey = previous.lastKey;
+    if (lastKey !== undefined)
+      for (const cell of source.skusUpTo(lastKey)) {
+        const sku = skuKey(cell);
+        if (sku) seen.add(sku);
+      }
+    if (!options.dryRun) await deps.rejects.truncateAfter(batch);
+  } else if (!options.dryRun) {
+    await deps.rejects.truncateAfter(0);
+  }
+  const resumedAt = counts.read;
+  const total = source.count();
+  const skus = new Set<string>(seen);
+  for (;;) {
+    const rows = source.read(lastKey, options.batchSize);
+    if (rows.length === 0) break;
+    batch += 1;
+    const products: ProductData[] = [];
+    const rejects: Reject[] = [];
+    for (const row of rows) {
+      const result = transformRow(row, source.priceUnit);
+      const sku = skuKey(row.sku);
+      const duplicate = sku !== undefined && seen.has(sku);
+      if (sku) {
+        seen.add(sku);
+        skus.add(sku);
+      }
+      if ('field' in result) {
+        rejects.push({ batch, source_key: row.key, field: result.field, reason: result.reason });
+      } else if (duplicate) {
+        rejects.push({
+          batch,
+          source_key: row.key,
+          field: 'sku',
+          reason: 'appears in an earlier row of the source',
+        });
+      } else {
+        const p = result.product;
+        products.push({ ...p, description: p.description ?? '', attributes: p.attributes ?? {} });
+      }
+    }
+    counts.read += rows.length;
+    counts.rejected += rejects.length;
+    lastKey = rows[rows.length - 1]!.key;
+    if (!options.dryRun) {
+      // Rejects first: a batch whose checkpoint is not written is read again, and its rejects
+      // with it (the sink drops them on resume), so none is lost and none kept twice.
+      await deps.rejects.append(rejects);
+      const before = counts;
+      const at = lastKey;
+      const written = await deps.store.upsertBatch(products, deps.clock.now(), (w) => ({
+        ...source.identity,
+        lastKey: at,
+        batch,
+        counts: add(before, w),
+        finished: false,
+      }));
+      counts = add(before, written);
+    }
+    progress(counts.read, total, counts);
+  }
+  let deleted = 0;
+  if (!options.dryRun) {
+    if (options.deleteMissing) deleted = await deps.store.deleteMissing(skus, deps.clock.now());
+    await deps.checkpoints.save({ ...source.identity, lastKey, batch, counts, finished: true });
+  }
+  return { ...counts, deleted, resumed_at_row: resumedAt, seconds: (Date.now() - started) / 1000 };
+}

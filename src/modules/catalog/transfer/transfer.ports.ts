@@ -1,0 +1,84 @@
+import type { SourceRow, PriceUnit } from './product-row.js';
+
+/** Where an import reads products from, in key order. */
+export interface CatalogSource {
+  /** What identifies this source and how it is read: a checkpoint is only resumed against the same. */
+  readonly identity: { file: string; mapping: string };
+  readonly priceUnit: PriceUnit;
+  /** How many rows it holds (for progress). */
+  count(): number;
+  /** Up to `limit` rows after `afterKey` (from the first with undefined), in key order. */
+  read(afterKey: string | number | undefined, limit: number): SourceRow[];
+  /** The sku cells of every row up to `key`, in order (to find duplicates again on resume). */
+  skusUpTo(key: string | number): Iterable<unknown>;
+}
+
+/** A product as an import writes it: everything but what the store assigns. */
+export interface ProductData {
+  sku: string;
+  name: string;
+  description: string;
+  category: string;
+  price: number;
+  currency: string;
+  stock: number;
+  attributes: Record<string, string | number | boolean>;
+}
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** What an import needs of the catalog store: writes by sku, in batches. */
+export interface CatalogUpserts {
+  /**
+   * Inserts the products whose sku no live product has, updates those that differ (version
+   * bumped), leaves equal ones alone, and records the checkpoint made from what was written: in
+   * one transaction where the store has them (PostgreSQL); else the checkpoint after the writes,
+   * so an interrupted batch is written again on resume (by sku: nothing twice).
+   */
+  upsertBatch(
+    products: readonly ProductData[],
+    at: Date,
+    checkpoint: (written: UpsertCounts) => ImportCheckpoint,
+  ): Promise<UpsertCounts>;
+  /** Soft-deletes live products whose sku is not in `keep`; returns how many. */
+  deleteMissing(keep: ReadonlySet<string>, at: Date): Promise<number>;
+}
+
+/** How far an import got: kept in the database, written after each batch. */
+export interface ImportCheckpoint {
+  file: string;
+  mapping: string;
+  /** The key of the last row of the last committed batch, and that batch's number. */
+  lastKey: string | number | undefined;
+  batch: number;
+  counts: ImportCounts;
+  finished: boolean;
+}
+
+export interface ImportCounts extends UpsertCounts {
+  read: number;
+  rejected: number;
+}
+
+export interface ImportCheckpoints {
+  load(): Promise<ImportCheckpoint | undefined>;
+  save(checkpoint: ImportCheckpoint): Promise<void>;
+}
+
+/** One refused row, as the rejects file holds it. */
+export interface Reject {
+  batch: number;
+  source_key: string | number;
+  field: string;
+  reason: string;
+}
+
+export interface RejectSink {
+  /** Drops what batches after `batch` wrote (they are read again on resume). */
+  truncateAfter(batch: number): Promise<void>;
+  append(rejects: readonly Reject[]): Promise<void>;
+}
