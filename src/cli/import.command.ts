@@ -49,7 +49,12 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<v
   const rejectsPath = flags.rejects ?? `${file}.rejects.jsonl`;
   const { app, close } = await openApp(config, logger, lifecycle);
   // On a terminal a bar with rate and ETA; otherwise a line every two seconds at most.
-  const progress = createProgress(createLogger('info', 'import'));
+  // On stderr: stdout carries the summary.
+  const progress = createProgress(
+    createLogger('info', 'import', { terminal: false, destination: process.stderr }),
+    process.stderr.isTTY === true,
+    process.stderr,
+  );
   let shown = 0;
   try {
     const report = await importCatalog(
@@ -67,7 +72,7 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<v
         deleteMissing: flags.deleteMissing === true,
       },
       (done, total) => {
-        if (process.stdout.isTTY || done >= total || Date.now() - shown >= 2000) {
+        if (process.stderr.isTTY || done >= total || Date.now() - shown >= 2000) {
           shown = Date.now();
           progress.update(flags.dryRun ? 'checking' : 'importing', done, total);
         }
