@@ -11,7 +11,7 @@ export interface TracingSettings {
 }
 
 /** The default share: its cost is measured by the bench (ADR 18). */
-export const DEFAULT_TRACE_SAMPLE = 0.05;
+export const DEFAULT_TRACE_SAMPLE = 0.01;
 
 export function parseTracingSettings(
   sampleRaw: string | undefined,

@@ -90,7 +90,13 @@ export async function importCatalog(
   } else if (!options.dryRun) {
     await deps.rejects.truncateAfter(0);
     // A run killed before its first batch resumes from the start, not from an older import.
-    await deps.checkpoints.save({ ...source.identity, lastKey: undefined, batch: 0, counts, finished: false });
+    await deps.checkpoints.save({
+      ...source.identity,
+      lastKey: undefined,
+      batch: 0,
+      counts,
+      finished: false,
+    });
   }
   const resumedAt = counts.read;
   const total = source.count();

@@ -1,3 +1,4 @@
+import type { Product } from '../catalog.ports.js';
 import type { SourceRow, PriceUnit } from './product-row.js';
 
 /** Where an import reads products from, in key order. */
@@ -14,16 +15,7 @@ export interface CatalogSource {
 }
 
 /** A product as an import writes it: everything but what the store assigns. */
-export interface ProductData {
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  price: number;
-  currency: string;
-  stock: number;
-  attributes: Record<string, string | number | boolean>;
-}
+export type ProductData = Omit<Product, 'id' | 'version' | 'created_at' | 'updated_at'>;
 
 export interface UpsertCounts {
   inserted: number;
