@@ -126,7 +126,7 @@ test('every report file is written, each chart as SVG and PNG', async () => {
   assert.equal(csv.length, 1 + opsPerRun, 'a row per operation per run');
 });
 
-test('where the time goes: server figures from Prometheus and nginx for every route the client used, charted per configuration', async () => {
+test('where the time goes: server figures from Prometheus and nginx for every route the client used, charted per configuration', async (t) => {
   for (const r of results.runs) {
     assert.ok(r.server, `${r.configuration.id}: ${r.server_error ?? 'no server figures'}`);
     const routes = r.server.routes;
@@ -147,6 +147,17 @@ test('where the time goes: server figures from Prometheus and nginx for every ro
       assert.ok(f.store_mean_ms >= 0, route);
     }
     assert.ok(r.server.stores.postgres!.rate_per_s > 0, JSON.stringify(r.server.stores));
+    for (const [op, route] of [
+      ['product.get', 'GET /api/v1/products/:id'],
+      ['cart.put_item', 'PUT /api/v1/users/:userId/cart/items/:productId'],
+    ] as const) {
+      const f = routes[route];
+      const client = r.open!.map((o) => o.operations[op]?.mean_ms ?? 0);
+      if (f)
+        t.diagnostic(
+          `${r.configuration.id} ${op}: client ${client.join('/')} ms, nginx→API ${f.nginx_upstream_mean_ms} ms, API ${f.api_mean_ms} ms, stores ${f.store_mean_ms} ms`,
+        );
+    }
     if (r.configuration.cassandra) assert.ok(r.server.stores.cassandra!.rate_per_s > 0);
     assert.ok(r.server.cpu['api:0']! > 0, JSON.stringify(r.server.cpu));
     // Its Prometheus data kept under the report, for the dashboards' links.

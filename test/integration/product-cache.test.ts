@@ -177,10 +177,16 @@ test('a list page read twice is answered from the listing cache; a new product s
   const category = `Листинг ${Date.now()}`;
   const first = await newProduct(a.client, admin, { category });
   await eventually(b.client, byCategory(category), (_s, body) => ids(body).includes(first.id));
-  const hits = await metric(b.client, 'bazaar_listing_cache_hits_total');
-  const again = await b.client.get(byCategory(category));
-  assert.deepEqual(ids(again.body), [first.id]);
-  assert.equal(await metric(b.client, 'bazaar_listing_cache_hits_total'), hits + 1);
+  // The product's own change message may reach b after its first read and empty the listing
+  // cache once: the page is asked for again until a read is a hit, never more than a few times.
+  let answeredFromCache = false;
+  for (let read = 0; read < 10 && !answeredFromCache; read++) {
+    const hits = await metric(b.client, 'bazaar_listing_cache_hits_total');
+    const again = await b.client.get(byCategory(category));
+    assert.deepEqual(ids(again.body), [first.id]);
+    answeredFromCache = (await metric(b.client, 'bazaar_listing_cache_hits_total')) === hits + 1;
+  }
+  assert.ok(answeredFromCache, 'a page read twice is answered from the listing cache');
   await a.client.get(byCategory(category)); // a keeps the page too
   const second = await newProduct(a.client, admin, { category });
   assert.deepEqual(
