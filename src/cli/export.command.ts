@@ -38,11 +38,16 @@ async function* demoPages(count: number, seed: number): AsyncIterable<Product[]>
  */
 export async function exportCommand(file: string, flags: ExportFlags): Promise<void> {
   const partial = `${file}.partial`;
-  const say = (written: number) => process.stderr.write(`\rexported ${written} products`);
+  // A running count on a terminal; elsewhere only the summary.
+  const say = (written: number) => {
+    if (process.stderr.isTTY) process.stderr.write(`\rexported ${written} products`);
+  };
   if (flags.demo) {
     const n = await exportCatalog(partial, demoPages(flags.products, flags.seed), say);
     await rename(partial, file);
-    process.stdout.write(`\nthe demo catalog (${n} products, seed ${flags.seed}) written to ${file}\n`);
+    process.stdout.write(
+      `${process.stderr.isTTY ? '\n' : ''}the demo catalog (${n} products, seed ${flags.seed}) written to ${file}\n`,
+    );
     return;
   }
   const config = loadConfig({}, undefined, { logLevel: 'warn' });
@@ -60,7 +65,9 @@ export async function exportCommand(file: string, flags: ExportFlags): Promise<v
       );
     const n = await exportCatalog(partial, pages(app.stores.catalog), say);
     await rename(partial, file);
-    process.stdout.write(`\n${n} products of the ${config.catalogStore} catalog written to ${file}\n`);
+    process.stdout.write(
+      `${process.stderr.isTTY ? '\n' : ''}${n} products of the ${config.catalogStore} catalog written to ${file}\n`,
+    );
   } finally {
     await close();
   }

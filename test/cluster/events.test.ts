@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { bazaar, bazaarOk } from '../support/cli.js';
+import { queryOnce } from '../support/database.js';
 import { Client } from '../support/http.js';
 import { newCustomer, newProduct } from '../support/app.js';
 import { OrderLifecycleTraffic, failureSummary } from '../support/traffic.js';
@@ -30,15 +31,8 @@ interface Status {
   components: Array<{ name: string; kind: string; pid: number | null; address: string; state: string }>;
 }
 
-async function query<T extends pg.QueryResultRow>(text: string): Promise<T[]> {
-  const client = new pg.Client({ ...database, user: 'postgres', database: 'bazaar' });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(text: string): Promise<T[]> =>
+  queryOnce<T>({ ...database, user: 'postgres', database: 'bazaar' }, text);
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bazaar-cluster-kafka-'));

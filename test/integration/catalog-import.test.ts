@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
-import { startTestDatabase, type TestDatabase } from '../support/database.js';
+import { queryOnce, startTestDatabase, type TestDatabase } from '../support/database.js';
 import { startTestApp, TEST_SECRET, type TestApp } from '../support/app.js';
 import { bazaar, bazaarOk } from '../support/cli.js';
 import { testEnv } from '../support/env.js';
@@ -45,15 +45,7 @@ function env(databaseUrl: string): Record<string, string> {
   };
 }
 
-async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = queryOnce;
 
 before(async () => {
   db = await startTestDatabase();
