@@ -22,6 +22,7 @@ import { createHttpServer, type HttpServer } from './platform/http/server.js';
 import {
   AuthService,
   LoginThrottle,
+  RegistrationThrottle,
   UsersService,
   createAuthenticate,
   registerUserRoutes,
@@ -135,11 +136,17 @@ export async function createApp(deps: AppDependencies): Promise<App> {
   const orderStore = new PostgresOrderStore(db);
 
   const carts = new CartsService(cartStore, new PostgresProductPrices(db), clock, DEFAULT_CURRENCY);
-  const users = new UsersService(userStore, clock, [(userId) => carts.discard(userId)]);
+  const attempts = new PostgresLoginFailureStore(db);
+  const users = new UsersService(
+    userStore,
+    clock,
+    [(userId) => carts.discard(userId)],
+    new RegistrationThrottle(attempts, config.registrationsPerMinute),
+  );
   const auth = new AuthService(
     userStore,
     new TokenService(deps.authSecret),
-    new LoginThrottle(new PostgresLoginFailureStore(db)),
+    new LoginThrottle(attempts),
     clock,
   );
   const authenticate = createAuthenticate(auth);
@@ -229,6 +236,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     metrics,
     version: VERSION,
     trustedProxies: config.trustedProxies,
+    corsOrigins: config.corsOrigins,
     traceSample: config.tracing.sampleRatio,
   });
   registerSystemRoutes(http, {

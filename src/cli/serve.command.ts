@@ -48,7 +48,10 @@ export async function serve(flags: ServeFlags): Promise<void> {
       `  API docs:  ${base}/docs   OpenAPI: ${base}/openapi.json`,
       `  Admin:     ${config.adminEmail}, password in ${admin.path}`,
     ];
-    if (admin.created) lines.push(`             (generated now: ${admin.value})`);
+    // Shown the one time to a person at a terminal; output that is collected (a pipe, a file, a
+    // supervisor's journal) is a log, and a log never holds a password: it says where the file is.
+    if (admin.created && process.stdout.isTTY) lines.push(`             (generated now: ${admin.value})`);
+    else if (admin.created) lines.push(`             (generated now; only its owner can read the file)`);
     if (embedded)
       lines.push(
         `  Demo customers: customer1..customer${config.seedUsers}@bazaar.local (e.g. ${demoCustomerEmail(1)}), password "${DEMO_CUSTOMER_PASSWORD}"`,

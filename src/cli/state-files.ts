@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -13,7 +13,10 @@ export async function stateSecret(
 ): Promise<{ value: string; created: boolean; path: string }> {
   const path = join(stateDir, name);
   try {
-    return { value: (await readFile(path, 'utf8')).trim(), created: false, path };
+    const value = (await readFile(path, 'utf8')).trim();
+    // A file made by hand (or by an older version) is narrowed to its owner too.
+    await chmod(path, 0o600).catch(() => undefined);
+    return { value, created: false, path };
   } catch {
     const value = randomBytes(bytes).toString('base64url');
     await mkdir(dirname(path), { recursive: true });

@@ -16,6 +16,9 @@ import { traceSample } from './kinds/api.kind.js';
  * mark all instances failed and answer even catalogue reads with its own 503 while the Redis
  * primary failed over. max_fails=3 keeps one refused connection from taking an instance out.
  */
+/** nginx's limit_conn per client address. */
+export const NGINX_CONNECTIONS_PER_ADDRESS = 1000;
+
 export function nginxConf(t: Topology, i: number): string {
   const dir = componentDir(t, 'nginx', i);
   const upstreams = Array.from(
@@ -42,6 +45,19 @@ ${traceContext(traceSample(t))}
   # The API's limit (1 MiB), enforced here: an instance that refuses a body while nginx is still
   # sending it breaks the upstream connection, so nginx answers first, with the same problem.
   client_max_body_size 1m;
+  # No version in the Server header or on nginx's own pages.
+  server_tokens off;
+  # Slow clients (a header or body trickled in, a response never read) lose their connection
+  # instead of holding it: a slowloris costs nginx a socket for 10 s, never an API instance.
+  client_header_timeout 10s;
+  client_body_timeout 10s;
+  send_timeout 10s;
+  keepalive_timeout 30s;
+  # At most ${NGINX_CONNECTIONS_PER_ADDRESS} connections from one client address: far above what a
+  # browser or the load lab opens, far below what exhausts the workers (4096).
+  limit_conn_zone $binary_remote_addr zone=bazaar_per_address:10m;
+  limit_conn bazaar_per_address ${NGINX_CONNECTIONS_PER_ADDRESS};
+  limit_conn_status 429;
   upstream bazaar_api {
 ${upstreams}
     keepalive 64;
@@ -62,18 +78,38 @@ ${
     listen ${hostPort(at(t, 'nginx', i))};
     # What nginx answers itself is a problem document too, never an HTML page.
     error_page 413 = @too_large;
+    error_page 429 = @too_many;
     error_page 502 503 504 = @unavailable;
     location @too_large {
       default_type application/problem+json;
       add_header X-Request-Id $bazaar_request_id always;
       add_header X-Served-By nginx:${i} always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header X-Frame-Options DENY always;
+      add_header Content-Security-Policy "default-src 'none'; frame-ancestors 'none'" always;
+      add_header Referrer-Policy no-referrer always;
       return 413 '{"type":"https://bazaar.dev/problems/payload-too-large","title":"Payload too large","status":413,"detail":"The request body is larger than the limit"}';
+    }
+    location @too_many {
+      default_type application/problem+json;
+      add_header Retry-After 1 always;
+      add_header X-Request-Id $bazaar_request_id always;
+      add_header X-Served-By nginx:${i} always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header X-Frame-Options DENY always;
+      add_header Content-Security-Policy "default-src 'none'; frame-ancestors 'none'" always;
+      add_header Referrer-Policy no-referrer always;
+      return 429 '{"type":"https://bazaar.dev/problems/too-many-requests","title":"Too many requests","status":429,"detail":"Too many connections from this address"}';
     }
     location @unavailable {
       default_type application/problem+json;
       add_header Retry-After 1 always;
       add_header X-Request-Id $bazaar_request_id always;
       add_header X-Served-By nginx:${i} always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header X-Frame-Options DENY always;
+      add_header Content-Security-Policy "default-src 'none'; frame-ancestors 'none'" always;
+      add_header Referrer-Policy no-referrer always;
       return 503 '{"type":"https://bazaar.dev/problems/unavailable","title":"Service unavailable","status":503,"detail":"No API instance could answer; try again shortly"}';
     }
     location / {

@@ -42,6 +42,7 @@ export async function saveState(state: ClusterState): Promise<void> {
   await mkdir(resolve(state.topology.dir), { recursive: true });
   const target = stateFile(state.topology.dir);
   const temporary = `${target}.${process.pid}.${saveCount++}`;
-  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`);
+  // It holds the cluster's auth secret and admin password: its owner's eyes only.
+  await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   await rename(temporary, target);
 }

@@ -57,6 +57,10 @@ export interface AppConfig {
   readonly bodyLimitBytes: number;
   /** BAZAAR_TRUSTED_PROXIES: proxies (addresses, CIDRs) whose X-Forwarded-For names the client. */
   readonly trustedProxies: readonly string[];
+  /** BAZAAR_CORS_ORIGINS: browser origins allowed to call the API (`https://shop.example`); none by default. */
+  readonly corsOrigins: readonly string[];
+  /** BAZAAR_REGISTRATIONS_PER_MINUTE: registrations allowed per client address per minute (0: no limit). */
+  readonly registrationsPerMinute: number;
   readonly seedProducts: number;
   readonly seedUsers: number;
   readonly seed: number;
@@ -256,6 +260,19 @@ export function loadConfig(
         .split(',')
         .map((p) => p.trim())
         .filter(Boolean),
+    ),
+    corsOrigins: Object.freeze(
+      (nonEmpty(env.BAZAAR_CORS_ORIGINS) ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+    registrationsPerMinute: int(
+      nonEmpty(env.BAZAAR_REGISTRATIONS_PER_MINUTE),
+      'BAZAAR_REGISTRATIONS_PER_MINUTE',
+      20,
+      0,
+      1_000_000,
     ),
     seedProducts: int(nonEmpty(env.BAZAAR_SEED_PRODUCTS), 'BAZAAR_SEED_PRODUCTS', 10_000, 0, 1_000_000),
     seedUsers: int(nonEmpty(env.BAZAAR_SEED_USERS), 'BAZAAR_SEED_USERS', 1_000, 0, 100_000),

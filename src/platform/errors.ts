@@ -9,6 +9,7 @@ export const errorCatalog = {
   invalid_credentials: { status: 401, title: 'Invalid credentials' },
   forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
   duplicate: { status: 409, title: 'Already exists' },
   insufficient_stock: { status: 409, title: 'Insufficient stock' },

@@ -24,6 +24,26 @@ export function createLogger(level: string, name = 'bazaar', output: LogOutput =
     base: { pid: process.pid, ...(output.instance ? { instance: output.instance } : {}) },
     // Lines written while a traced request runs carry its trace and span ids.
     mixin: () => activeTraceIds() ?? {},
+    // Nothing logs credentials on purpose; should an object carrying them ever reach a line, these
+    // fields are censored (a request's headers, a body, an error's config).
+    redact: {
+      paths: [
+        'password',
+        'current_password',
+        'token',
+        'authorization',
+        'secret',
+        '*.password',
+        '*.current_password',
+        '*.token',
+        '*.authorization',
+        '*.secret',
+        '*.headers.authorization',
+        'req.headers.authorization',
+        'req.headers.cookie',
+      ],
+      censor: '[redacted]',
+    },
   };
   const terminal = output.terminal ?? process.stdout.isTTY === true;
   if (!terminal) {

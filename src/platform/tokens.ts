@@ -3,6 +3,8 @@ import { createSigner, createVerifier } from 'fast-jwt';
 export interface TokenClaims {
   sub: string;
   role: string;
+  /** The user's credentials version when the token was issued (a password change revokes it). */
+  ver: number;
 }
 
 /**
@@ -22,15 +24,16 @@ export class TokenService {
   }
 
   issue(claims: TokenClaims): string {
-    return this.sign({ sub: claims.sub, role: claims.role });
+    return this.sign({ sub: claims.sub, role: claims.role, ver: claims.ver });
   }
 
   /** Returns null for a malformed, forged or expired token. */
   check(token: string): TokenClaims | null {
     try {
       const payload = this.verify(token);
-      if (typeof payload.sub !== 'string' || typeof payload.role !== 'string') return null;
-      return { sub: payload.sub, role: payload.role };
+      const { sub, role, ver } = payload;
+      if (typeof sub !== 'string' || typeof role !== 'string' || !Number.isInteger(ver)) return null;
+      return { sub, role, ver: ver as number };
     } catch {
       return null;
     }

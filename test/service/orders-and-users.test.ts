@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { OrdersService } from '../../src/modules/orders/orders.service.js';
 import { UsersService } from '../../src/modules/users/index.js';
 import type { Order } from '../../src/modules/orders/orders.ports.js';
-import type { Page, User, UserChanges, UserRecord, UserStore } from '../../src/modules/users/users.ports.js';
+import {
+  lastAdminConflict,
+  type Page,
+  type User,
+  type UserChanges,
+  type UserRecord,
+  type UserStore,
+} from '../../src/modules/users/users.ports.js';
 import { AppError } from '../../src/platform/errors.js';
 import type { Principal } from '../../src/platform/http/principal.js';
 import { FakeCatalog, FakeOrderStore, ManualClock } from './fakes.js';
@@ -111,8 +118,9 @@ class FakeUserStore implements UserStore {
   async findById(id: string) {
     return this.users.get(id) ?? null;
   }
-  async findRole(id: string) {
-    return this.users.get(id)?.role ?? null;
+  async findAuth(id: string) {
+    const u = this.users.get(id);
+    return u ? { role: u.role, credentialsVersion: u.credentials_version ?? 1 } : null;
   }
   async findByEmail(email: string) {
     return [...this.users.values()].find((u) => u.email.toLowerCase() === email.toLowerCase()) ?? null;
@@ -124,11 +132,16 @@ class FakeUserStore implements UserStore {
   async update(id: string, changes: UserChanges, at: Date) {
     const u = this.users.get(id);
     if (!u) return null;
-    const next = { ...u, ...changes, updated_at: at.toISOString() };
+    const admins = [...this.users.values()].filter((x) => x.role === 'admin');
+    if (changes.role === 'customer' && admins.length === 1 && admins[0]!.id === id) throw lastAdminConflict();
+    const version = (u.credentials_version ?? 1) + (changes.password_hash ? 1 : 0);
+    const next = { ...u, ...changes, credentials_version: version, updated_at: at.toISOString() };
     this.users.set(id, next);
     return next;
   }
   async softDelete(id: string) {
+    const admins = [...this.users.values()].filter((x) => x.role === 'admin');
+    if (admins.length === 1 && admins[0]!.id === id) throw lastAdminConflict();
     return this.users.delete(id);
   }
 }
@@ -168,6 +181,9 @@ describe('users', () => {
   test('the configured admin is created, then promoted and given the configured password again', async () => {
     const first = await users.ensureAdmin('ops@shop.test', 'admin-password-1');
     assert.equal(first.role, 'admin');
+    // The only admin cannot be demoted; with a second one it can, and the next start restores it.
+    await assert.rejects(users.update(admin, first.id, { role: 'customer' }), code('conflict'));
+    await users.register({ email: 'second@shop.test', password: 'correct-horse', name: 'S' }, 'admin');
     await users.update(admin, first.id, { role: 'customer' });
     const again = await users.ensureAdmin('ops@shop.test', 'admin-password-2');
     assert.equal(again.id, first.id);

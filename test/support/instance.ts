@@ -31,6 +31,7 @@ export async function startInstance(
       BAZAAR_ADMIN_EMAIL: ADMIN.email,
       BAZAAR_ADMIN_PASSWORD: ADMIN.password,
       BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-instance-')),
+      BAZAAR_REGISTRATIONS_PER_MINUTE: '0',
       ...env,
     }),
     /serving on (http:\/\/\S+)/,

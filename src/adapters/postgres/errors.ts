@@ -56,6 +56,10 @@ export function translateDatabaseError(error: unknown): unknown {
       retryAfterSeconds: 2,
     });
   }
+  // The schemas refuse U+0000 in text; a value that got past them is still the request's fault.
+  if (pgCode(error) === '22021' || pgCode(error) === '22P05') {
+    return new AppError('validation', 'Text must not contain the character U+0000');
+  }
   if (isRetryableTransactionError(error)) {
     // Still conflicting after the retries: contention that passes, not a bad request.
     return new AppError('unavailable', 'Too much contention on the same data; try again', {

@@ -1,11 +1,19 @@
 import { AppError } from '../../platform/errors.js';
-import type { Page, User, UserChanges, UserRecord, UserStore } from '../../modules/users/index.js';
+import {
+  lastAdminConflict,
+  type Page,
+  type User,
+  type UserAuth,
+  type UserChanges,
+  type UserRecord,
+  type UserStore,
+} from '../../modules/users/index.js';
 import type { UserDirectory } from '../../modules/orders/index.js';
 import type { Role } from '../../platform/http/principal.js';
-import { onPrimary, type Database } from './database.js';
+import { onPrimary, type Database, type Queryable } from './database.js';
 import { isUniqueViolation } from './errors.js';
 
-const COLUMNS = 'id, email, name, role, password_hash, created_at, updated_at';
+const COLUMNS = 'id, email, name, role, password_hash, credentials_version, created_at, updated_at';
 
 const SQL = {
   insert: {
@@ -27,9 +35,15 @@ const SQL = {
     name: 'users.by_email',
     text: onPrimary(`SELECT ${COLUMNS} FROM users WHERE lower(email) = lower($1) AND deleted_at IS NULL`),
   },
-  role: {
-    name: 'users.role',
-    text: onPrimary('SELECT role FROM users WHERE id = $1 AND deleted_at IS NULL'),
+  auth: {
+    name: 'users.auth',
+    text: onPrimary('SELECT role, credentials_version FROM users WHERE id = $1 AND deleted_at IS NULL'),
+  },
+  // Every live admin's row locked, in one order: two removals of admins run one after the other,
+  // and the second sees what the first left (READ COMMITTED re-reads a row locked and changed).
+  lockAdmins: {
+    name: 'users.lock_admins',
+    text: `SELECT id FROM users WHERE role = 'admin' AND deleted_at IS NULL ORDER BY id FOR UPDATE`,
   },
   exists: {
     name: 'users.exists',
@@ -44,7 +58,8 @@ const SQL = {
   update: {
     name: 'users.update',
     text: `UPDATE users SET email = COALESCE($2, email), name = COALESCE($3, name), role = COALESCE($4, role),
-             password_hash = COALESCE($5, password_hash), updated_at = $6
+             password_hash = COALESCE($5, password_hash), updated_at = $6,
+             credentials_version = credentials_version + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END
            WHERE id = $1 AND deleted_at IS NULL RETURNING ${COLUMNS}`,
   },
   softDelete: {
@@ -59,6 +74,7 @@ interface UserRow {
   name: string;
   role: 'customer' | 'admin';
   password_hash: string;
+  credentials_version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -106,9 +122,9 @@ export class PostgresUserStore implements UserStore, UserDirectory {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async findRole(id: string): Promise<Role | null> {
-    const { rows } = await this.db.query<{ role: Role }>(SQL.role, [id]);
-    return rows[0]?.role ?? null;
+  async findAuth(id: string): Promise<UserAuth | null> {
+    const { rows } = await this.db.query<{ role: Role; credentials_version: number }>(SQL.auth, [id]);
+    return rows[0] ? { role: rows[0].role, credentialsVersion: rows[0].credentials_version } : null;
   }
 
   async exists(userId: string): Promise<boolean> {
@@ -119,7 +135,7 @@ export class PostgresUserStore implements UserStore, UserDirectory {
     const { rows } = await this.db.query<UserRow & { total: number }>(SQL.list, [limit, offset]);
     const total = rows[0]?.total ?? (await this.db.query<{ total: number }>(SQL.count)).rows[0]!.total;
     return {
-      items: rows.map(({ total: _total, password_hash: _hash, ...row }) => ({
+      items: rows.map(({ total: _total, password_hash: _hash, credentials_version: _v, ...row }) => ({
         ...row,
         created_at: row.created_at.toISOString(),
         updated_at: row.updated_at.toISOString(),
@@ -129,7 +145,22 @@ export class PostgresUserStore implements UserStore, UserDirectory {
   }
 
   async update(id: string, c: UserChanges, updatedAt: Date): Promise<UserRecord | null> {
-    const { rows } = await this.db
+    if (c.role === 'customer') {
+      return this.db.transaction(async (tx) => {
+        await this.keepAnAdminBesides(tx, id);
+        return this.runUpdate(tx, id, c, updatedAt);
+      });
+    }
+    return this.runUpdate(this.db, id, c, updatedAt);
+  }
+
+  private async runUpdate(
+    db: Queryable,
+    id: string,
+    c: UserChanges,
+    updatedAt: Date,
+  ): Promise<UserRecord | null> {
+    const { rows } = await db
       .query<UserRow>(SQL.update, [
         id,
         c.email ?? null,
@@ -143,6 +174,15 @@ export class PostgresUserStore implements UserStore, UserDirectory {
   }
 
   async softDelete(id: string, deletedAt: Date): Promise<boolean> {
-    return ((await this.db.query(SQL.softDelete, [id, deletedAt])).rowCount ?? 0) > 0;
+    return this.db.transaction(async (tx) => {
+      await this.keepAnAdminBesides(tx, id);
+      return ((await tx.query(SQL.softDelete, [id, deletedAt])).rowCount ?? 0) > 0;
+    });
+  }
+
+  /** Throws when `id` is the only live admin; holds the admins' rows until the transaction ends. */
+  private async keepAnAdminBesides(tx: Queryable, id: string): Promise<void> {
+    const { rows } = await tx.query<{ id: string }>(SQL.lockAdmins);
+    if (rows.length === 1 && rows[0]!.id === id) throw lastAdminConflict();
   }
 }

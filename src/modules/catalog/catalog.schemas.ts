@@ -1,23 +1,33 @@
 import { Type } from '@sinclair/typebox';
 import {
   Currency,
+  CurrencyCode,
   MinorUnits,
   PageOf,
   PageQuery,
   Timestamp,
+  Text,
   Uuid,
 } from '../../platform/http/common.schemas.js';
 
-const AttributeValue = Type.Union([Type.String({ maxLength: 500 }), Type.Number(), Type.Boolean()]);
-const Attributes = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), AttributeValue, {
+const AttributeValue = Type.Union([Text({ maxLength: 500 }), Type.Number(), Type.Boolean()]);
+// A record's key schema becomes a patternProperties key (its lengths would be lost), so the names'
+// rules are a propertyNames schema.
+const Attributes = Type.Record(Type.String(), AttributeValue, {
   maxProperties: 50,
-  description: 'A flat object of strings, numbers and booleans',
+  propertyNames: Text({ minLength: 1, maxLength: 100 }),
+  description: 'A flat object of strings, numbers and booleans: at most 50, names 1..100 characters',
 });
 const Stock = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
-const Sku = Type.String({ minLength: 1, maxLength: 64, pattern: '^\\S(.*\\S)?$' });
-const Name = Type.String({ minLength: 1, maxLength: 300 });
-const Description = Type.String({ maxLength: 10_000 });
-const Category = Type.String({ minLength: 1, maxLength: 100 });
+// No space at either end, no line break, no U+0000.
+const Sku = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[^\\s\\u0000]([^\\u0000\\r\\n]*[^\\s\\u0000])?$',
+});
+const Name = Text({ minLength: 1, maxLength: 300 });
+const Description = Text({ maxLength: 10_000 });
+const Category = Text({ minLength: 1, maxLength: 100 });
 
 export const ProductSchema = Type.Object(
   {
@@ -63,7 +73,8 @@ export const PatchProductBody = Type.Object(
     description: Type.Optional(Description),
     category: Type.Optional(Category),
     price: Type.Optional(MinorUnits),
-    currency: Type.Optional(Currency),
+    // No default here: a change that leaves the currency out keeps it.
+    currency: Type.Optional(CurrencyCode),
     stock: Type.Optional(Stock),
     attributes: Type.Optional(Attributes),
   },
@@ -72,9 +83,7 @@ export const PatchProductBody = Type.Object(
 
 export const ProductListQuery = Type.Object(
   {
-    search: Type.Optional(
-      Type.String({ maxLength: 200, description: 'Full text, Russian and English morphology' }),
-    ),
+    search: Type.Optional(Text({ maxLength: 200, description: 'Full text, Russian and English morphology' })),
     category: Type.Optional(Category),
     min_price: Type.Optional(MinorUnits),
     max_price: Type.Optional(MinorUnits),
@@ -83,7 +92,7 @@ export const ProductListQuery = Type.Object(
         [Type.Literal('relevance'), Type.Literal('price'), Type.Literal('name'), Type.Literal('created_at')],
         {
           description:
-            'relevance (default with search; only with search), price, name, created_at (default otherwise)',
+            'relevance (default with search; without search it is created_at), price, name, created_at (default otherwise)',
         },
       ),
     ),
@@ -96,6 +105,10 @@ export const ProductListQuery = Type.Object(
 export const ProductPage = PageOf(Type.Ref('Product'));
 export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(
-    Type.String({ description: 'The ETag a GET returned; a bare version is accepted' }),
+    Type.String({
+      pattern: '^ *(\\*|(W/)?"?[0-9]{1,9}"?) *$',
+      description: 'The ETag a GET returned ("3"), W/"3", a bare version (3) or * (any current version)',
+      examples: ['"3"'],
+    }),
   ),
 });

@@ -127,10 +127,9 @@ export class CatalogService {
     if (params.category !== undefined) filter.category = params.category;
     if (params.min_price !== undefined) filter.minPrice = params.min_price;
     if (params.max_price !== undefined) filter.maxPrice = params.max_price;
+    // A range with nothing in it is a question with an empty answer, as SQL would give it.
     if (filter.minPrice !== undefined && filter.maxPrice !== undefined && filter.minPrice > filter.maxPrice) {
-      throw new AppError('validation', 'min_price must not exceed max_price', {
-        errors: [{ path: '/min_price', message: 'must not exceed max_price' }],
-      });
+      return { items: [], total: 0 };
     }
     const offset = (params.page - 1) * params.limit;
     const text = params.search === undefined ? '' : normaliseSearchText(params.search);
@@ -138,12 +137,8 @@ export class CatalogService {
       return { items: [], total: 0 }; // only punctuation: nothing can match
     }
     if (text === '') {
-      if (params.sort === 'relevance') {
-        throw new AppError('validation', 'sort=relevance needs a search text', {
-          errors: [{ path: '/sort', message: 'relevance applies only with search' }],
-        });
-      }
-      const sort = params.sort ?? 'created_at';
+      // Without a search text every product is equally relevant: the default order applies.
+      const sort = params.sort === undefined || params.sort === 'relevance' ? 'created_at' : params.sort;
       const order = params.sort_order ?? defaultOrder(sort);
       const query = { filter, sort, order, limit: params.limit, offset };
       return this.page(['list', JSON.stringify(query)], () => this.store.list(query));

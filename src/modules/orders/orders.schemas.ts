@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { MinorUnits, PageOf, PageQuery, Timestamp, Uuid } from '../../platform/http/common.schemas.js';
+import { MinorUnits, PageOf, PageQuery, Text, Timestamp, Uuid } from '../../platform/http/common.schemas.js';
 import { ORDER_STATUSES } from './order-status.js';
 
-const Line = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const Line = (max: number) => Text({ minLength: 1, maxLength: max });
 export const ShippingAddressSchema = Type.Object(
   {
     recipient: Type.Optional(Line(200)),

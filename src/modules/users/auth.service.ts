@@ -42,7 +42,7 @@ export class AuthService {
     }
     await this.throttle.recordSuccess(key);
     return {
-      token: this.tokens.issue({ sub: user.id, role: user.role }),
+      token: this.tokens.issue({ sub: user.id, role: user.role, ver: user.credentials_version ?? 1 }),
       token_type: 'Bearer',
       expires_in: this.tokens.ttlSeconds,
       user: toUser(user),
@@ -51,7 +51,8 @@ export class AuthService {
 
   /**
    * Checks a bearer token and that its user still exists: a deleted user's tokens stop working at
-   * once, and a role change applies to tokens already issued.
+   * once, so do tokens issued before a password change, and a role change applies to tokens
+   * already issued.
    */
   async authenticate(authorization: string | undefined): Promise<Principal> {
     if (!authorization) throw new AppError('unauthenticated', 'Send Authorization: Bearer <token>');
@@ -59,8 +60,14 @@ export class AuthService {
     if (!match) throw new AppError('unauthenticated', 'The Authorization header must be "Bearer <token>"');
     const claims = this.tokens.check(match[1]!);
     if (!claims) throw new AppError('unauthenticated', 'The token is invalid or expired');
-    const role = await this.users.findRole(claims.sub);
-    if (!role) throw new AppError('unauthenticated', 'The token was revoked');
-    return { id: claims.sub, role };
+    const auth = await this.users.findAuth(claims.sub);
+    if (!auth) throw new AppError('unauthenticated', 'The token was revoked');
+    if (auth.credentialsVersion !== claims.ver) {
+      throw new AppError(
+        'unauthenticated',
+        'The password has changed since this token was issued; log in again',
+      );
+    }
+    return { id: claims.sub, role: auth.role };
   }
 }

@@ -1,4 +1,7 @@
-/** Where failed logins are counted: shared by every instance, so the limit holds behind a balancer. */
+/**
+ * Where attempts are counted (failed logins; registrations): shared by every instance, so the
+ * limits hold behind a balancer.
+ */
 export interface LoginFailureStore {
   /** Failures for `key` at or after `since`: how many, and when the oldest of them was. */
   failuresSince(key: string, since: Date): Promise<{ count: number; oldest: Date | null }>;

@@ -27,11 +27,14 @@ export function registerUserRoutes(
       schema: {
         tags,
         summary: 'Register a customer',
+        description:
+          'Limited per client address (BAZAAR_REGISTRATIONS_PER_MINUTE, 20 by default): 429 with ' +
+          'Retry-After beyond it. 409 when the email (case-insensitively) belongs to a live user.',
         body: RegisterBody,
-        response: { 201: { $ref: 'User' }, ...problems(400, 409, 413, 415) },
+        response: { 201: { $ref: 'User' }, ...problems(400, 409, 413, 415, 429) },
       },
     },
-    async (request, reply) => reply.code(201).send(await users.register(request.body)),
+    async (request, reply) => reply.code(201).send(await users.registerCustomer(request.body, request.ip)),
   );
 
   app.post(
@@ -104,6 +107,10 @@ export function registerUserRoutes(
         summary: 'Change name, email or password (owner or admin); role (admin only)',
         params: IdParams,
         body: UserPatchBody,
+        description:
+          'Changing the password ends every session opened before (their tokens get 401). An admin ' +
+          'changing their own email or password sends current_password (else 403). 409: the email ' +
+          'belongs to another live user, or the change would demote the last admin.',
         response: { 200: { $ref: 'User' }, ...problems(400, 401, 403, 404, 409) },
       },
     },
@@ -118,8 +125,9 @@ export function registerUserRoutes(
         tags,
         security: BearerAuth,
         summary: 'Delete a user (owner or admin): the cart goes, orders stay',
+        description: 'The token stops working at once. 409 for the last admin: make another admin first.',
         params: IdParams,
-        response: { 204: { type: 'null', description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+        response: { 204: { type: 'null', description: 'Deleted' }, ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {

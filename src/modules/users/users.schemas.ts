@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { PageOf, PageQuery, Timestamp, Uuid } from '../../platform/http/common.schemas.js';
+import { PageOf, PageQuery, Text, Timestamp, Uuid } from '../../platform/http/common.schemas.js';
 
 const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 const Password = Type.String({ minLength: 8, maxLength: 256 });
-const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Name = Text({ minLength: 1, maxLength: 200 });
 const Role = Type.Union([Type.Literal('customer'), Type.Literal('admin')]);
 
 export const UserSchema = Type.Object(
@@ -24,7 +24,7 @@ export const RegisterBody = Type.Object(
 );
 export const LoginBody = Type.Object(
   {
-    email: Type.String({ minLength: 1, maxLength: 254 }),
+    email: Text({ minLength: 1, maxLength: 254 }),
     password: Type.String({ minLength: 1, maxLength: 256 }),
   },
   { additionalProperties: false },
@@ -41,6 +41,15 @@ export const UserPatchBody = Type.Object(
     email: Type.Optional(Email),
     password: Type.Optional(Password),
     role: Type.Optional(Role),
+    current_password: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description:
+          'The account’s password: required (else 403) when an admin changes their own email or ' +
+          'password; checked (403 when wrong) whenever sent',
+      }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

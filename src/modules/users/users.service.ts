@@ -1,10 +1,11 @@
 import type { Clock } from '../../platform/clock.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hashPassword, verifyPassword } from '../../platform/passwords.js';
 import { requireAdmin, requireOwnerOrAdmin } from '../../platform/access.js';
-import type { Principal, Role } from '../../platform/http/principal.js';
+import { isAdmin, type Principal, type Role } from '../../platform/http/principal.js';
 import type { Page, User, UserChanges, UserRecord, UserStore } from './users.ports.js';
+import type { RegistrationThrottle } from './registration-throttle.js';
 
 export interface NewUser {
   email: string;
@@ -17,6 +18,8 @@ export interface UserPatch {
   name?: string;
   password?: string;
   role?: Role;
+  /** Proves the caller knows the account's password; see update. */
+  current_password?: string;
 }
 
 /** Runs when a user is deleted (the cart goes); wired in the composition root. */
@@ -27,7 +30,14 @@ export class UsersService {
     private readonly store: UserStore,
     private readonly clock: Clock,
     private readonly onDeleted: UserDeletedHook[] = [],
+    private readonly registrations?: RegistrationThrottle,
   ) {}
+
+  /** Registration through the API: limited per client address, then as register. */
+  async registerCustomer(input: NewUser, clientAddress: string): Promise<User> {
+    await this.registrations?.admit(clientAddress, this.clock.now());
+    return this.register(input);
+  }
 
   async register(input: NewUser, role: Role = 'customer'): Promise<User> {
     const now = this.clock.now().toISOString();
@@ -56,9 +66,25 @@ export class UsersService {
     return this.store.list(limit, (page - 1) * limit);
   }
 
+  /**
+   * An admin changing their own email or password proves the current password first (a stolen
+   * token must not be enough to take over an operator's account); anyone who sends
+   * current_password has it checked. Demoting the last admin is refused by the store.
+   */
   async update(caller: Principal, id: string, patch: UserPatch): Promise<User> {
     requireOwnerOrAdmin(caller, id);
     if (patch.role !== undefined) requireAdmin(caller, 'change a role');
+    const ownCredentials = caller.id === id && (patch.email !== undefined || patch.password !== undefined);
+    if (ownCredentials && isAdmin(caller) && patch.current_password === undefined) {
+      throw forbidden('An admin changing their own email or password must send current_password');
+    }
+    if (patch.current_password !== undefined) {
+      const record = await this.store.findById(id);
+      if (!record) throw notFound('User');
+      if (!(await verifyPassword(patch.current_password, record.password_hash))) {
+        throw forbidden('current_password is not the account’s password');
+      }
+    }
     const changes: UserChanges = {};
     if (patch.email !== undefined) changes.email = patch.email.trim();
     if (patch.name !== undefined) changes.name = patch.name.trim();

@@ -1,6 +1,12 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
@@ -12,6 +18,9 @@ import { addSharedSchema, validatorCompiler } from './validation.js';
 import { withRequestTiming, type RequestTiming } from '../request-timing.js';
 
 import { requestTracing } from './request-tracing.js';
+import { RouteTable } from './route-table.js';
+import { truthfulDocument } from './openapi-document.js';
+import { PRIVATE_RESPONSE_CACHE_CONTROL, SECURITY_HEADERS } from './security-headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,6 +44,8 @@ export interface HttpServerOptions {
   version: string;
   /** Proxies whose X-Forwarded-For is believed (addresses or CIDRs): the client's address is then the one they saw. */
   trustedProxies: readonly string[];
+  /** Browser origins allowed by CORS; empty: no CORS headers, so browsers keep other sites out. */
+  corsOrigins: readonly string[];
   /** The share of requests without a `traceparent` that are traced (0: none; startTracing has run). */
   traceSample: number;
 }
@@ -70,11 +81,17 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   addSharedSchema(Problem);
   app.addSchema(Problem);
 
+  const routes = new RouteTable();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+
   const tracing = options.traceSample > 0 ? requestTracing(app, options.traceSample) : undefined;
   app.decorateRequest('storeTiming', undefined as unknown as RequestTiming);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     reply.header('X-Served-By', options.instanceId);
+    reply.headers(SECURITY_HEADERS);
+    if (request.headers.authorization !== undefined)
+      reply.header('cache-control', PRIVATE_RESPONSE_CACHE_CONTROL);
     request.storeTiming = { storeSeconds: 0 };
     // The rest of the request runs with its own store timing (Metrics.timeStore adds to it) and,
     // when recorded, in its span.
@@ -118,15 +135,35 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         'request',
       );
   });
-  app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      new AppError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`),
-      request,
-      reply,
-      logger,
-    ),
-  );
+  // No route for the method and path: 405 with Allow when the path exists, else 404.
+  const unrouted = (request: FastifyRequest, reply: FastifyReply, methods?: string[]): void => {
+    const path = request.url.split('?')[0]!;
+    const allowed = methods ?? routes.methodsFor(path);
+    if (allowed.length === 0) {
+      sendProblem(
+        new AppError('not_found', `No route for ${request.method} ${path}`),
+        request,
+        reply,
+        logger,
+      );
+      return;
+    }
+    reply.header('Allow', allowed.join(', '));
+    const detail = `${path} answers ${allowed.join(', ')}, not ${request.method}`;
+    sendProblem(new AppError('method_not_allowed', detail), request, reply, logger);
+  };
+  // A body that cannot be read on an unrouted request (QUERY without a Content-Type) is still
+  // answered as unrouted: which route does not exist matters, not its body.
+  // A path parameter refused where the path is another route's own (PATCH /api/v1/users/me, which
+  // only /api/v1/users/:id would take) is that route asked with a method it does not have.
+  app.setErrorHandler((error, request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const paramsRefused = (error as { validationContext?: string }).validationContext === 'params';
+    if (request.is404 || (paramsRefused && routes.staticMethodsFor(path).length > 0)) {
+      unrouted(request, reply, paramsRefused ? routes.staticMethodsFor(path) : undefined);
+    } else sendProblem(error, request, reply, logger);
+  });
+  app.setNotFoundHandler((request, reply) => unrouted(request, reply));
 
   await app.register(swagger, {
     openapi: {
@@ -144,9 +181,34 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
+    transformObject: truthfulDocument,
     refResolver: { buildLocalReference: (json, _base, _frag, i) => (json.$id as string) ?? `def-${i}` },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  if (options.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: [...options.corsOrigins],
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Idempotency-Key',
+        'If-Match',
+        'If-None-Match',
+        'X-Request-Id',
+      ],
+      exposedHeaders: [
+        'ETag',
+        'Location',
+        'Retry-After',
+        'X-Request-Id',
+        'X-Served-By',
+        'Idempotent-Replayed',
+      ],
+      maxAge: 600,
+    });
+  }
+  // staticCSP: the docs page gets a policy that lets its own scripts and styles run.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
