@@ -142,6 +142,7 @@ export async function createApp(deps: AppDependencies): Promise<App> {
     clock,
     [(userId) => carts.discard(userId)],
     new RegistrationThrottle(attempts, config.registrationsPerMinute),
+    config.adminEmail,
   );
   const auth = new AuthService(
     userStore,

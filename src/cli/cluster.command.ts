@@ -149,7 +149,12 @@ export function clusterCommand(): Command {
       topology.observability ??= await observabilityAvailable(topology, settings, say);
       const c = await Cluster.up(topology, settings, say);
       printStatus(await c.status());
-      say(`admin: ${settings.adminEmail}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`);
+      // The password to a person at a terminal; collected output is a log, which never holds one.
+      say(
+        process.stdout.isTTY
+          ? `admin: ${settings.adminEmail}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`
+          : `admin: ${settings.adminEmail}, password in ${o.dir}/cluster.json (adminPassword)`,
+      );
       say(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
 

@@ -16,6 +16,22 @@ import { traceSample } from './kinds/api.kind.js';
  * mark all instances failed and answer even catalogue reads with its own 503 while the Redis
  * primary failed over. max_fails=3 keeps one refused connection from taking an instance out.
  */
+/** How nginx passes a request to the API instances (every location that proxies says the same). */
+const TO_API = `      proxy_pass http://bazaar_api;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Request-Id $bazaar_request_id;
+      proxy_set_header traceparent $bazaar_traceparent;
+      proxy_next_upstream error timeout http_502;
+      proxy_next_upstream_tries 2;
+      proxy_connect_timeout 1s;
+      # Above the API's own 15 s database bound (its 503 comes first), below a client's patience:
+      # a request sent to a host whose link was cut is retried elsewhere (if idempotent) after it.
+      proxy_send_timeout 10s;
+      proxy_read_timeout 20s;`;
+
 /** nginx's limit_conn per client address. */
 export const NGINX_CONNECTIONS_PER_ADDRESS = 1000;
 
@@ -79,6 +95,9 @@ ${
     # What nginx answers itself is a problem document too, never an HTML page.
     error_page 413 = @too_large;
     error_page 429 = @too_many;
+    # nginx refuses TRACE itself (405, without Allow); the API knows each path's methods, so the
+    # refusal is its: 405 with Allow, as a problem document, like any other method a path lacks.
+    error_page 405 = @api;
     error_page 502 503 504 = @unavailable;
     location @too_large {
       default_type application/problem+json;
@@ -113,20 +132,10 @@ ${
       return 503 '{"type":"https://bazaar.dev/problems/unavailable","title":"Service unavailable","status":503,"detail":"No API instance could answer; try again shortly"}';
     }
     location / {
-      proxy_pass http://bazaar_api;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host $host;
-      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-      proxy_set_header X-Request-Id $bazaar_request_id;
-      proxy_set_header traceparent $bazaar_traceparent;
-      proxy_next_upstream error timeout http_502;
-      proxy_next_upstream_tries 2;
-      proxy_connect_timeout 1s;
-      # Above the API's own 15 s database bound (its 503 comes first), below a client's patience:
-      # a request sent to a host whose link was cut is retried elsewhere (if idempotent) after it.
-      proxy_send_timeout 10s;
-      proxy_read_timeout 20s;
+${TO_API}
+    }
+    location @api {
+${TO_API}
     }
   }
 }

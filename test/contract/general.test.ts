@@ -70,6 +70,37 @@ describe('general', () => {
     assert.match(docs.body, /swagger/i);
   });
 
+  test('the document says what is sent: problem+json errors, an id and an example per operation', async () => {
+    const doc = (await c.api.get('/openapi.json')).body;
+    const ids = new Set<string>();
+    for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+      for (const [method, op] of Object.entries<any>(item)) {
+        const name = `${method} ${path}`;
+        assert.ok(op.operationId && !ids.has(op.operationId), `${name}: a unique operationId`);
+        ids.add(op.operationId);
+        assert.match(JSON.stringify(op), /"example/, `${name}: an example`);
+        for (const [status, response] of Object.entries<any>(op.responses)) {
+          if (Number(status) < 400) continue;
+          assert.deepEqual(
+            Object.keys(response.content ?? {}),
+            ['application/problem+json'],
+            `${name} ${status}`,
+          );
+          assert.notEqual(response.description, 'Default Response', `${name} ${status}: says when`);
+        }
+        if (path.startsWith('/api/')) assert.ok(op.responses['503'], `${name}: a store can be away`);
+        for (const p of op.parameters ?? []) {
+          if (p.in === 'query' && p.schema?.default !== undefined)
+            assert.equal(p.required, false, `${name} ${p.name}`);
+        }
+      }
+    }
+    assert.ok(
+      doc.paths['/api/v1/orders'].post.responses['201'].links.getOrdersById,
+      'a created order links on',
+    );
+  });
+
   test('/client/info describes the client', async () => {
     const reply = await c.api.get('/client/info', {
       headers: {

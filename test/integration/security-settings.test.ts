@@ -75,10 +75,11 @@ describe('settings', () => {
   });
 });
 
-describe('no lock-out', () => {
+describe('no lock-out: the last admin stays', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp(db.url);
+    // Another account is the configured one here, so the test's admin is an ordinary admin.
+    t = await startTestApp(db.url, { BAZAAR_ADMIN_EMAIL: 'someone-else@bazaar.test' });
   });
   after(() => t?.close());
 
@@ -181,26 +182,49 @@ describe('no lock-out', () => {
       200,
     );
   });
+});
 
-  test('the configured admin is restored at start: undeleted, promoted, its password back', async () => {
-    const admin = await me(
-      (
-        await t.client.post('/api/v1/auth/token', {
-          body: { email: ADMIN.email, password: 'another-pass-9' },
-        })
-      ).body.token,
-    );
+describe('no lock-out: the configured admin', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp(db.url);
+  });
+  after(() => t?.close());
+
+  test('is neither deleted nor demoted through the API, and only its holder changes its credentials', async () => {
+    const admin = (await t.client.get('/api/v1/users/me', { token: t.adminToken })).body;
     const other = await newCustomer(t.client);
-    const token = (
-      await t.client.post('/api/v1/auth/token', { body: { email: ADMIN.email, password: 'another-pass-9' } })
+    await t.client.patch(`/api/v1/users/${other.id}`, { token: t.adminToken, body: { role: 'admin' } });
+    const otherToken = (
+      await t.client.post('/api/v1/auth/token', { body: { email: other.email, password: 'correct-horse-1' } })
     ).body.token;
-    await t.client.patch(`/api/v1/users/${other.id}`, { token, body: { role: 'admin' } });
-    assert.equal((await t.client.delete(`/api/v1/users/${admin.id}`, { token })).status, 204);
-    assertProblem(await t.client.post('/api/v1/auth/token', { body: ADMIN }), 401);
-    // What a start does.
-    await t.app.users.ensureAdmin(ADMIN.email, ADMIN.password);
-    const back = await t.client.post('/api/v1/auth/token', { body: ADMIN });
-    assert.equal(back.status, 200);
-    assert.equal(back.body.user.role, 'admin');
+    for (const token of [otherToken, t.adminToken]) {
+      const deleted = await t.client.delete(`/api/v1/users/${admin.id}`, { token });
+      assertProblem(deleted, 409);
+      assert.match(deleted.body.detail, /configured admin/);
+      assertProblem(
+        await t.client.patch(`/api/v1/users/${admin.id}`, { token, body: { role: 'customer' } }),
+        409,
+      );
+    }
+    for (const body of [{ password: 'taken-over-1' }, { email: 'mallory@example.test' }]) {
+      assertProblem(await t.client.patch(`/api/v1/users/${admin.id}`, { token: otherToken, body }), 403);
+    }
+    assert.equal((await t.client.post('/api/v1/auth/token', { body: ADMIN })).body.user.role, 'admin');
+  });
+
+  test('a start restores it however it was changed outside the API: deleted, demoted, password lost', async () => {
+    for (const change of [
+      "UPDATE users SET role = 'customer', password_hash = 'lost' WHERE email = 'admin@bazaar.test'",
+      "UPDATE users SET deleted_at = now() WHERE email = 'admin@bazaar.test' AND deleted_at IS NULL",
+    ]) {
+      await queryOnce(db.url, change);
+      assertProblem(await t.client.post('/api/v1/auth/token', { body: ADMIN }), 401);
+      // What every start does.
+      await t.app.users.ensureAdmin(ADMIN.email, ADMIN.password);
+      const back = await t.client.post('/api/v1/auth/token', { body: ADMIN });
+      assert.equal(back.status, 200);
+      assert.equal(back.body.user.role, 'admin');
+    }
   });
 });

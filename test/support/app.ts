@@ -49,6 +49,8 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
       BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-state-')),
       // The suites register many users from one address; the limit's own test sets it.
       BAZAAR_REGISTRATIONS_PER_MINUTE: '0',
+      // The admin this app ensures is its configured one, as `bazaar serve` has it.
+      BAZAAR_ADMIN_EMAIL: ADMIN.email,
       ...cartStoreEnv(),
       ...catalogStoreEnv(),
       ...env,

@@ -24,5 +24,5 @@ export const CartParams = Type.Object({ userId: Uuid });
 export const CartItemParams = Type.Object({ userId: Uuid, productId: Uuid });
 export const SetQuantityBody = Type.Object(
   { quantity: Type.Integer({ minimum: 1, maximum: 999 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ quantity: 2 }] },
 );

@@ -63,7 +63,21 @@ export const CreateProductBody = Type.Object(
     stock: Stock,
     attributes: Type.Optional(Attributes),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        sku: 'DRESS-042',
+        name: 'Платье льняное миди',
+        description: 'Лёгкое платье из льна, с поясом',
+        category: 'Одежда',
+        price: 459900,
+        currency: 'RUB',
+        stock: 25,
+        attributes: { color: 'синий', size: 'M', linen: true },
+      },
+    ],
+  },
 );
 
 export const PatchProductBody = Type.Object(
@@ -78,7 +92,7 @@ export const PatchProductBody = Type.Object(
     stock: Type.Optional(Stock),
     attributes: Type.Optional(Attributes),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, examples: [{ price: 399900, stock: 30 }] },
 );
 
 export const ProductListQuery = Type.Object(

@@ -57,7 +57,16 @@ export const CreateOrderBody = Type.Object(
     ),
     shipping_address: Type.Optional(ShippingAddressSchema),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {},
+      {
+        items: [{ product_id: '01935f4e-8c1a-7b3e-9f00-2a5b6c7d8e9f', quantity: 1 }],
+        shipping_address: { line1: 'ул. Ленина, 1', city: 'Казань', country: 'RU' },
+      },
+    ],
+  },
 );
 
 export const IdempotencyHeaders = Type.Object({
@@ -70,7 +79,7 @@ export const IdempotencyHeaders = Type.Object({
 
 export const PatchOrderBody = Type.Object(
   { status: Type.Optional(OrderStatusSchema), shipping_address: Type.Optional(ShippingAddressSchema) },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, examples: [{ status: 'paid' }] },
 );
 
 export const OrderListQuery = Type.Object(

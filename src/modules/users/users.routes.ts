@@ -110,7 +110,8 @@ export function registerUserRoutes(
         description:
           'Changing the password ends every session opened before (their tokens get 401). An admin ' +
           'changing their own email or password sends current_password (else 403). 409: the email ' +
-          'belongs to another live user, or the change would demote the last admin.',
+          'belongs to another live user, or the change would demote the last admin or the configured ' +
+          'admin (BAZAAR_ADMIN_EMAIL), whose email and password only its holder changes.',
         response: { 200: { $ref: 'User' }, ...problems(400, 401, 403, 404, 409) },
       },
     },
@@ -125,7 +126,9 @@ export function registerUserRoutes(
         tags,
         security: BearerAuth,
         summary: 'Delete a user (owner or admin): the cart goes, orders stay',
-        description: 'The token stops working at once. 409 for the last admin: make another admin first.',
+        description:
+          'The token stops working at once. 409 for the last admin (make another admin first) and ' +
+          'for the configured admin (BAZAAR_ADMIN_EMAIL), which every start restores.',
         params: IdParams,
         response: { 204: { type: 'null', description: 'Deleted' }, ...problems(400, 401, 403, 404, 409) },
       },

@@ -20,14 +20,17 @@ export const UserSchema = Type.Object(
 
 export const RegisterBody = Type.Object(
   { email: Email, password: Password, name: Name },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ email: 'anna@example.com', password: 'correct-horse', name: 'Анна' }],
+  },
 );
 export const LoginBody = Type.Object(
   {
     email: Text({ minLength: 1, maxLength: 254 }),
     password: Type.String({ minLength: 1, maxLength: 256 }),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [{ email: 'anna@example.com', password: 'correct-horse' }] },
 );
 export const TokenResponse = Type.Object({
   token: Type.String(),
@@ -51,7 +54,7 @@ export const UserPatchBody = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, examples: [{ name: 'Анна Петрова' }] },
 );
 export const UserListQuery = Type.Object(PageQuery, { additionalProperties: false });
 export const UserPage = PageOf(Type.Ref('User'));

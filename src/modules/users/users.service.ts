@@ -31,6 +31,8 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly onDeleted: UserDeletedHook[] = [],
     private readonly registrations?: RegistrationThrottle,
+    /** BAZAAR_ADMIN_EMAIL: the account ensureAdmin keeps; see guardConfiguredAdmin. */
+    private readonly configuredAdminEmail?: string,
   ) {}
 
   /** Registration through the API: limited per client address, then as register. */
@@ -74,6 +76,7 @@ export class UsersService {
   async update(caller: Principal, id: string, patch: UserPatch): Promise<User> {
     requireOwnerOrAdmin(caller, id);
     if (patch.role !== undefined) requireAdmin(caller, 'change a role');
+    await this.guardConfiguredAdmin(caller, id, patch);
     const ownCredentials = caller.id === id && (patch.email !== undefined || patch.password !== undefined);
     if (ownCredentials && isAdmin(caller) && patch.current_password === undefined) {
       throw forbidden('An admin changing their own email or password must send current_password');
@@ -97,9 +100,30 @@ export class UsersService {
 
   async delete(caller: Principal, id: string): Promise<void> {
     requireOwnerOrAdmin(caller, id);
+    await this.guardConfiguredAdmin(caller, id, 'delete');
     const deleted = await this.store.softDelete(id, this.clock.now());
     if (!deleted) throw notFound('User');
     for (const hook of this.onDeleted) await hook(id);
+  }
+
+  /**
+   * The configured admin is the operators' way in, whatever else happens to the accounts: through
+   * the API it is neither deleted nor demoted (409), and only its holder changes its email or
+   * password (with current_password, as any admin does for their own). Every start restores it.
+   */
+  private async guardConfiguredAdmin(caller: Principal, id: string, change: UserPatch | 'delete') {
+    if (!this.configuredAdminEmail) return;
+    const target = await this.store.findById(id);
+    if (!target || target.email.toLowerCase() !== this.configuredAdminEmail.toLowerCase()) return;
+    if (change === 'delete' || change.role === 'customer') {
+      throw new AppError(
+        'conflict',
+        'The configured admin (BAZAAR_ADMIN_EMAIL) is neither deleted nor demoted through the API: it is the operators’ way in',
+      );
+    }
+    if (caller.id !== id && (change.email !== undefined || change.password !== undefined)) {
+      throw forbidden('Only the configured admin changes its own email or password');
+    }
   }
 
   /** Makes sure the configured admin exists (created, or promoted and given the configured password). */

@@ -5,6 +5,7 @@
  * large or not JSON, and a query parameter with a default may be left out.
  */
 
+import { addExamples } from './openapi-examples.js';
 import { addLinks } from './openapi-links.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -40,6 +41,9 @@ export function truthfulDocument(document: { openapiObject?: Json } | { swaggerO
     }
   }
   addLinks(openapiObject);
+  for (const item of Object.values(openapiObject.paths ?? {}) as Json[]) {
+    for (const method of METHODS) if (item[method]) addExamples(item[method] as Json);
+  }
   return openapiObject;
 }
 
