@@ -5,6 +5,7 @@ import { placed } from './hosts.js';
 import { portAnswers, startDaemon, waitReady } from '../platform/processes.js';
 import { requireBinary } from './requirements.js';
 import { traceSample } from './kinds/api.kind.js';
+import { SECURITY_HEADERS } from '../platform/http/security-headers.js';
 
 /**
  * nginx i balances over every API instance: upstream keepalive (kept below Node's 5 s so a reused
@@ -31,6 +32,33 @@ const TO_API = `      proxy_pass http://bazaar_api;
       # a request sent to a host whose link was cut is retried elsewhere (if idempotent) after it.
       proxy_send_timeout 10s;
       proxy_read_timeout 20s;`;
+
+/**
+ * A problem document nginx answers itself (the API is not asked), with the headers every API
+ * response has: the request id, who served it, and the security headers.
+ */
+function ownProblem(
+  i: number,
+  name: string,
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+  retry = false,
+): string {
+  const body = JSON.stringify({ type: `https://bazaar.dev/problems/${code}`, title, status, detail });
+  const headers = [
+    ...(retry ? [['Retry-After', '1']] : []),
+    ['X-Request-Id', '$bazaar_request_id'],
+    ['X-Served-By', `nginx:${i}`],
+    ...Object.entries(SECURITY_HEADERS),
+  ];
+  return `    location @${name} {
+      default_type application/problem+json;
+${headers.map(([header, value]) => `      add_header ${header} "${value}" always;`).join('\n')}
+      return ${status} '${body}';
+    }`;
+}
 
 /** nginx's limit_conn per client address. */
 export const NGINX_CONNECTIONS_PER_ADDRESS = 1000;
@@ -99,38 +127,9 @@ ${
     # refusal is its: 405 with Allow, as a problem document, like any other method a path lacks.
     error_page 405 = @api;
     error_page 502 503 504 = @unavailable;
-    location @too_large {
-      default_type application/problem+json;
-      add_header X-Request-Id $bazaar_request_id always;
-      add_header X-Served-By nginx:${i} always;
-      add_header X-Content-Type-Options nosniff always;
-      add_header X-Frame-Options DENY always;
-      add_header Content-Security-Policy "default-src 'none'; frame-ancestors 'none'" always;
-      add_header Referrer-Policy no-referrer always;
-      return 413 '{"type":"https://bazaar.dev/problems/payload-too-large","title":"Payload too large","status":413,"detail":"The request body is larger than the limit"}';
-    }
-    location @too_many {
-      default_type application/problem+json;
-      add_header Retry-After 1 always;
-      add_header X-Request-Id $bazaar_request_id always;
-      add_header X-Served-By nginx:${i} always;
-      add_header X-Content-Type-Options nosniff always;
-      add_header X-Frame-Options DENY always;
-      add_header Content-Security-Policy "default-src 'none'; frame-ancestors 'none'" always;
-      add_header Referrer-Policy no-referrer always;
-      return 429 '{"type":"https://bazaar.dev/problems/too-many-requests","title":"Too many requests","status":429,"detail":"Too many connections from this address"}';
-    }
-    location @unavailable {
-      default_type application/problem+json;
-      add_header Retry-After 1 always;
-      add_header X-Request-Id $bazaar_request_id always;
-      add_header X-Served-By nginx:${i} always;
-      add_header X-Content-Type-Options nosniff always;
-      add_header X-Frame-Options DENY always;
-      add_header Content-Security-Policy "default-src 'none'; frame-ancestors 'none'" always;
-      add_header Referrer-Policy no-referrer always;
-      return 503 '{"type":"https://bazaar.dev/problems/unavailable","title":"Service unavailable","status":503,"detail":"No API instance could answer; try again shortly"}';
-    }
+${ownProblem(i, 'too_large', 413, 'payload-too-large', 'Payload too large', 'The request body is larger than the limit')}
+${ownProblem(i, 'too_many', 429, 'too-many-requests', 'Too many requests', 'Too many connections from this address', true)}
+${ownProblem(i, 'unavailable', 503, 'unavailable', 'Service unavailable', 'No API instance could answer; try again shortly', true)}
     location / {
 ${TO_API}
     }

@@ -24,6 +24,14 @@ const ON_USER: LinkSource['targets'] = [
   { method: 'delete', path: '/api/v1/users/{id}', parameter: 'id' },
 ];
 
+/** Reading, changing and deleting the item a collection's POST made. */
+const onItem = (collection: string): LinkSource['targets'] =>
+  ['get', 'patch', 'delete'].map((method) => ({
+    method,
+    path: `/api/v1/${collection}/{id}`,
+    parameter: 'id',
+  }));
+
 const LINKS: LinkSource[] = [
   { method: 'post', path: '/api/v1/users', status: '201', id: '$response.body#/id', targets: ON_USER },
   { method: 'get', path: '/api/v1/users/me', status: '200', id: '$response.body#/id', targets: ON_USER },
@@ -32,22 +40,14 @@ const LINKS: LinkSource[] = [
     path: '/api/v1/products',
     status: '201',
     id: '$response.body#/id',
-    targets: [
-      { method: 'get', path: '/api/v1/products/{id}', parameter: 'id' },
-      { method: 'patch', path: '/api/v1/products/{id}', parameter: 'id' },
-      { method: 'delete', path: '/api/v1/products/{id}', parameter: 'id' },
-    ],
+    targets: onItem('products'),
   },
   {
     method: 'post',
     path: '/api/v1/orders',
     status: '201',
     id: '$response.body#/id',
-    targets: [
-      { method: 'get', path: '/api/v1/orders/{id}', parameter: 'id' },
-      { method: 'patch', path: '/api/v1/orders/{id}', parameter: 'id' },
-      { method: 'delete', path: '/api/v1/orders/{id}', parameter: 'id' },
-    ],
+    targets: onItem('orders'),
   },
 ];
 
