@@ -141,7 +141,15 @@ test('where the time goes: server figures from Prometheus and nginx for every ro
     assert.ok(used.size >= 8, [...used].join(', '));
     for (const route of used) {
       const f = routes[route];
-      assert.ok(f, `${route} in the server figures of ${r.configuration.id}`);
+      const sent = r.open!.flatMap((o) =>
+        Object.entries(o.operations)
+          .filter(([op]) => routeKey(op as OperationName) === route)
+          .map(([op, stats]) => `${op} ${JSON.stringify(stats.statuses)}`),
+      );
+      assert.ok(
+        f,
+        `${route} in the server figures of ${r.configuration.id} (sent: ${sent.join('; ')}; the server's: ${Object.keys(routes).join(', ')})`,
+      );
       assert.ok(f.rate_per_s > 0 && f.api_mean_ms > 0 && f.api_p99_ms > 0, `${route}: ${JSON.stringify(f)}`);
       assert.ok(f.nginx_upstream_mean_ms !== undefined, `${route}: nginx's upstream time`);
       assert.ok(f.store_mean_ms >= 0, route);

@@ -96,6 +96,9 @@ export function registerCatalogRoutes(
         tags,
         security: BearerAuth,
         summary: 'Change a product (admin); If-Match makes it conditional',
+        description:
+          'Only the properties sent change. With If-Match, 412 when the product has moved past that ' +
+          'version (GET it again, then retry); 409 when the new sku belongs to another product.',
         params: IdParams,
         headers: IfMatchHeaders,
         body: PatchProductBody,

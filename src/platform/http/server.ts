@@ -82,7 +82,22 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   app.addSchema(Problem);
 
   const routes = new RouteTable();
-  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  app.addHook('onRoute', (route) => {
+    routes.add(route.method, route.url);
+    // Each documented route's success series exists from the start, at 0: Prometheus's increase()
+    // counts a series only from its second sample, so a route first used mid-window (a rare admin
+    // write) would otherwise go unseen there.
+    const schema = route.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined;
+    if (!schema || schema.hide) return;
+    const status = Object.keys(schema.response ?? {}).find((code) => code.startsWith('2')) ?? '200';
+    for (const method of typeof route.method === 'string' ? [route.method] : route.method) {
+      if (method === 'HEAD') continue;
+      const labels = { route: route.url, method, status };
+      metrics.httpRequests.labels(labels).inc(0);
+      metrics.httpDuration.zero(labels);
+      metrics.requestStoreTime.zero({ route: route.url, method });
+    }
+  });
 
   const tracing = options.traceSample > 0 ? requestTracing(app, options.traceSample) : undefined;
   app.decorateRequest('storeTiming', undefined as unknown as RequestTiming);
