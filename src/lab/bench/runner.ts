@@ -237,8 +237,6 @@ export async function runConfiguration(c: Configuration, ctx: BenchContext): Pro
     record.load = byMean[Math.floor((byMean.length - 1) / 2)];
     const prometheus = status.components.find((x) => x.kind === 'prometheus');
     if (prometheus && openWindow) {
-      // One scrape and one nginx log flush past the window's end, so both cover all of it.
-      await new Promise((r) => setTimeout(r, 3000));
       record.server = await readServerFigures(`http://${prometheus.address}`, topology, openWindow).catch(
         (error: Error) => {
           record.server_error = error.message;

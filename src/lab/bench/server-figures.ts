@@ -48,18 +48,27 @@ const ms = (seconds: number) => Math.round(seconds * 1_000_000) / 1000;
 const keyed = (samples: Sample[], key: (m: Record<string, string>) => string) =>
   new Map(samples.map((s) => [key(s.metric), Number(s.value[1])]));
 
+/** Past the window's end: Prometheus scrapes every 2 s, nginx flushes its log every 1 s. */
+const SETTLE_MS = 3000;
+
 /**
- * Reads a window's server figures from Prometheus: increases over the window, evaluated at its
- * end (the caller waits one scrape past it), so they cover exactly the requests of those runs.
+ * Reads a window's server figures from Prometheus: increases from the window's start to one
+ * scrape past its end (nothing runs after it), so they cover exactly the requests of those runs.
  */
 export async function readServerFigures(
   prometheus: string,
   t: Topology,
   window: { start: number; end: number },
 ): Promise<ServerFigures> {
+  // One scrape and one nginx log flush past the window's end, and the figures read as of then
+  // (no traffic in between): a request of the window's last seconds was not scraped at its end.
+  // Rates are per second of the window.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  const settledAt = Date.now();
   const seconds = Math.max(1, Math.round((window.end - window.start) / 1000));
-  const at = window.end / 1000;
-  const inc = (metric: string, by: string) => `sum by (${by}) (increase(${metric}[${seconds}s]))`;
+  const range = Math.max(seconds, Math.round((settledAt - window.start) / 1000));
+  const at = settledAt / 1000;
+  const inc = (metric: string, by: string) => `sum by (${by}) (increase(${metric}[${range}s]))`;
   const route = (m: Record<string, string>) => `${m.method} ${m.route}`;
   const [count, sum, store, p99, storeCalls, storeTime, cpu] = await Promise.all([
     query(prometheus, inc('bazaar_http_request_duration_seconds_count', 'method, route'), at),
@@ -72,7 +81,7 @@ export async function readServerFigures(
     ),
     query(prometheus, inc('bazaar_store_operation_duration_seconds_count', 'store'), at),
     query(prometheus, inc('bazaar_store_operation_duration_seconds_sum', 'store'), at),
-    query(prometheus, `sum by (component) (rate(process_cpu_seconds_total[${seconds}s]))`, at),
+    query(prometheus, `sum by (component) (increase(process_cpu_seconds_total[${range}s])) / ${seconds}`, at),
   ]);
   const sums = keyed(sum, route);
   const stores = keyed(store, route);
