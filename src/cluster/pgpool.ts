@@ -7,7 +7,8 @@ import { placed } from './hosts.js';
 import { dataDir, pgpoolChildren, PG_USER, DATABASE } from './postgres-backend.js';
 import { portAnswers, run, startDaemon, waitReady, waitUntil } from '../platform/processes.js';
 import { childEnv } from '../config/child-env.js';
-import { requireBinary } from './requirements.js';
+import { postgresPaths, requireBinary } from './requirements.js';
+import { failoverScripts } from './failover-scripts.js';
 
 export const PCP_USER = 'bazaar';
 const PCP_PASSWORD = 'bazaar';
@@ -71,7 +72,10 @@ export function pgpoolConf(t: Topology, i: number): string {
     sr_check_user: PG_USER,
     sr_check_database: DATABASE,
     search_primary_node_timeout: 10,
-    failover_command: '',
+    // Streaming: a dead primary's most advanced standby is promoted, the others follow it and the
+    // primary waits for a standby's copy only while one streams (ADR 21). Native replication needs
+    // none of it: every backend takes every write.
+    ...(t.mode === 'streaming' ? scriptsOf(t, i).settings : { failover_command: '' }),
     auto_failback: 'off',
     use_watchdog: t.pgpool > 1 ? 'on' : 'off',
   };
@@ -114,6 +118,14 @@ export function pgpoolConf(t: Topology, i: number): string {
     .concat('\n');
 }
 
+function scriptsOf(t: Topology, i: number) {
+  const pcp = at(t, 'pcp', i);
+  const pcpAttach =
+    `PCPPASSFILE=${join(componentDir(t, 'pgpool', i), '.pcppass')} ${requireBinary('pcp_attach_node')} ` +
+    `-h ${pcp.host} -p ${pcp.port} -U ${PCP_USER} -w -n`;
+  return failoverScripts(t, i, { psql: join(postgresPaths().bin, 'psql'), pcpAttach });
+}
+
 export function pcpEnv(t: Topology, i: number): NodeJS.ProcessEnv {
   return childEnv({ PCPPASSFILE: join(componentDir(t, 'pgpool', i), '.pcppass') });
 }
@@ -129,6 +141,9 @@ export async function writePgpoolConfig(t: Topology, i: number): Promise<void> {
   const network = isHosts(t) ? `host all all ${hostNetwork(t).prefix}.0/24 trust\n` : '';
   await writeFile(join(dir, 'pool_hba.conf'), `host all all 127.0.0.1/32 trust\n${network}`);
   await writeFile(join(dir, 'pgpool_node_id'), `${i}\n`);
+  if (t.mode === 'streaming')
+    for (const [name, body] of Object.entries(scriptsOf(t, i).files))
+      await writeFile(join(dir, name), body, { mode: 0o755 });
   await writeFile(join(dir, '.pcppass'), `${hostPort(at(t, 'pcp', i))}:${PCP_USER}:${PCP_PASSWORD}\n`, {
     mode: 0o600,
   });

@@ -16,11 +16,10 @@ import {
   type Owner,
 } from '../platform/processes.js';
 import type { PostgresPaths } from './requirements.js';
+import { OWN_SETTINGS, recoveryScripts } from './recovery-scripts.js';
+import { DATABASE, PG_USER, standbyName } from './postgres-names.js';
 
-export const DATABASE = 'bazaar';
-/** The file a re-synced backend's remote start leaves for the launcher (host placement). */
-export const START_REQUEST = 'start-requested';
-export const PG_USER = 'postgres';
+export { DATABASE, PG_USER, STANDBY_PREFIX, START_REQUEST, standbyName } from './postgres-names.js';
 
 /** Connections each backend must accept: every pgpool child may hold one, plus room for tools. */
 export function maxConnections(t: Topology): number {
@@ -62,6 +61,8 @@ function serverSettings(t: Topology, i: number): string {
     // recovery scripts that run beside it.
     `listen_addresses = '${isHosts(t) ? `${at(t, 'postgres', i).host},127.0.0.1` : '127.0.0.1'}'`,
     `unix_socket_directories = '${componentDir(t, 'postgres', i)}'`,
+    // A standby streams under this name, which synchronous_standby_names lists (ADR 21).
+    `cluster_name = '${standbyName(i)}'`,
     `max_connections = ${maxConnections(t)}`,
     'jit = off',
     'wal_level = replica',
@@ -69,45 +70,18 @@ function serverSettings(t: Topology, i: number): string {
     'max_replication_slots = 10',
     'hot_standby = on',
     'wal_keep_size = 256MB',
+    // pg_rewind turns a former primary into a standby of the new one without a full copy.
+    'wal_log_hints = on',
+    // A peer that goes silent (a cut link) is given up in seconds, not after TCP's minutes.
+    "wal_sender_timeout = '5s'",
+    "wal_receiver_timeout = '5s'",
+    'tcp_keepalives_idle = 5',
+    'tcp_keepalives_interval = 1',
+    'tcp_keepalives_count = 3',
     `shared_buffers = 128MB`,
     'logging_collector = off',
   ];
   return `${lines.join('\n')}\n`;
-}
-
-const SET_PORT = (dir: string, port: string, listen = '127.0.0.1') =>
-  `printf "port = %s\\nunix_socket_directories = '%s'\\nlisten_addresses = '%s'\\n" "${port}" "$(dirname "${dir}")" "${listen}" >> "${dir}/postgresql.auto.conf"`;
-
-/**
- * The scripts pgpool-II runs (inside the main backend, as postgres) for online recovery.
- * Arguments: $1 main PGDATA, $2 target host, $3 target PGDATA, $4 main port, $5 target node id,
- * $6 target port. Native replication copies everything in the second stage, while
- * clients are held; streaming replication makes a fresh standby from a base backup in the first.
- */
-function recoveryScripts(t: Topology, pg: PostgresPaths): Record<string, string> {
-  const copy = (extra: string) => `#!/bin/sh
-set -e
-rm -rf "$3"
-${pg.bin}/pg_basebackup -h 127.0.0.1 -p "$4" -U ${PG_USER} -D "$3" -X stream -c fast ${extra}
-chmod 700 "$3"
-${SET_PORT('$3', '$6', isHosts(t) ? '$2,127.0.0.1' : '127.0.0.1')}
-`;
-  const streaming = t.mode === 'streaming';
-  return {
-    recovery_1st_stage: streaming ? copy('-R') : '#!/bin/sh\nexit 0\n',
-    recovery_2nd_stage: streaming ? '#!/bin/sh\nexit 0\n' : copy(''),
-    // On simulated hosts this script runs on the main node's host, which cannot start a server
-    // on another: it asks the launcher to (START_REQUEST), which watches for the file.
-    pgpool_remote_start: isHosts(t)
-      ? `#!/bin/sh
-# $1 target host, $2 target PGDATA
-touch "$(dirname "$2")/${START_REQUEST}"
-`
-      : `#!/bin/sh
-# $1 target host, $2 target PGDATA
-exec ${pg.bin}/pg_ctl -D "$2" -l "$(dirname "$2")/postgres.log" -w -t 60 start > /dev/null
-`,
-  };
 }
 
 /** An empty folder for backend i, owned by the server's user. */
@@ -147,7 +121,7 @@ export async function createStandby(
   );
   const own = at(t, 'postgres', i);
   const listen = isHosts(t) ? `${own.host},127.0.0.1` : '127.0.0.1';
-  await run('/bin/sh', ['-c', SET_PORT(dataDir(t, i), String(own.port), listen)], { owner });
+  await run('/bin/sh', ['-c', OWN_SETTINGS(dataDir(t, i), String(own.port), String(i), listen)], { owner });
 }
 
 export async function createBackend(

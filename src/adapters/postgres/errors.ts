@@ -6,10 +6,12 @@ interface PgErrorShape {
   constraint?: string;
 }
 
-// Class 08 (connection), 57P0x (shutdown), 53300 (too many connections), 58 (system error) and
-// XX (internal error: what pgpool-II answers when a backend died under a session, e.g. "unable to
-// read data from DB node 1"): the store is away or failing over, not the request wrong.
-const UNAVAILABLE_CODES = /^(08|57P0|53300|58|XX)/;
+// Class 08 (connection), 57P0x (shutdown), 53300 (too many connections), 58 (system error), XX
+// (internal error: what pgpool-II answers when a backend died under a session, e.g. "unable to
+// read data from DB node 1") and 25006 (a write refused by a standby: a session that still points
+// at a primary that was demoted, or a standby not yet promoted): the store is away or failing
+// over, not the request wrong.
+const UNAVAILABLE_CODES = /^(08|57P0|53300|58|XX|25006)/;
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

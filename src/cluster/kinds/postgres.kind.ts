@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { makeReachable } from '../../platform/reachable.js';
-import { isAlive, osUser, waitUntil, type Owner } from '../../platform/processes.js';
+import { isAlive, osUser, run, waitUntil, type Owner } from '../../platform/processes.js';
 import { range, type KindContext, type ServerKind } from '../kind.js';
 import { at, componentDir, isHosts } from '../layout.js';
 import {
@@ -18,6 +18,7 @@ import {
   waitBackendReady,
 } from '../postgres-backend.js';
 import { recoverNode } from '../pgpool.js';
+import { syncStandbysAtStart } from '../failover-scripts.js';
 import { postgresPaths, postgresVersion } from '../requirements.js';
 import { verifyBackends } from '../verify.js';
 import { verifyOrderEvents } from '../events-verify.js';
@@ -58,6 +59,7 @@ export const postgresKind: ServerKind = {
       const standbys = range(t.pg).slice(1);
       for (const i of standbys) await createStandby(t, i, pg, owner);
       await Promise.all(standbys.map((i) => ctx.startInstance(this, i)));
+      await run('/bin/sh', ['-c', syncStandbysAtStart(t, join(pg.bin, 'psql'))]);
     } else {
       await Promise.all(range(t.pg).map((i) => createBackend(t, i, pg, owner)));
       await Promise.all(range(t.pg).map((i) => ctx.startInstance(this, i)));
