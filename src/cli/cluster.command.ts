@@ -18,11 +18,12 @@ export function printStatus(status: ClusterStatus): void {
   const rows = status.components.map((c) => [
     c.name,
     c.state,
+    c.role === undefined ? '-' : `${c.role}${c.attached ? '' : ', detached'}`,
     c.host,
     c.address,
     c.pid === null ? '-' : String(c.pid),
   ]);
-  const header = ['component', 'state', 'host', 'address', 'pid'];
+  const header = ['component', 'state', 'role', 'host', 'address', 'pid'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(

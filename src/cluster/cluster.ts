@@ -166,9 +166,11 @@ export class Cluster {
   async status(): Promise<ClusterStatus> {
     const components: ComponentStatus[] = [];
     for (const kind of KINDS) {
+      const roles = kind.count(this.topology) > 0 ? await kind.roles?.(this.context) : undefined;
       for (const i of range(kind.count(this.topology))) {
         const pid = this.pidOf(kind, i);
         components.push({
+          ...roles?.[i],
           name: componentName(kind.name, i),
           kind: kind.name,
           index: i,

@@ -106,6 +106,8 @@ export interface ServerKind extends Stage {
   /** Settings this kind gives each API instance and the seeder (DATABASE_URL, CART_STORE...). */
   appEnv?(t: Topology): Record<string, string>;
   verify?(ctx: KindContext): Promise<VerifyPart>;
+  /** Each instance's role in the cluster as the cluster sees it (a backend's, by pgpool-II). */
+  roles?(ctx: KindContext): Promise<Array<{ role: string; attached: boolean } | undefined>>;
 }
 
 export function isServerKind(stage: Stage): stage is ServerKind {

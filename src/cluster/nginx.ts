@@ -28,10 +28,13 @@ const TO_API = `      proxy_pass http://bazaar_api;
       proxy_next_upstream error timeout http_502;
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 1s;
-      # Above the API's own 15 s database bound (its 503 comes first), below a client's patience:
-      # a request sent to a host whose link was cut is retried elsewhere (if idempotent) after it.
-      proxy_send_timeout 10s;
-      proxy_read_timeout 20s;`;
+      # Above the API's own bounds on its stores (a statement 5 s, a connection 2 s: its 503 comes
+      # first), and under the 10 s any request is answered in under a single partition (ADR 21):
+      # a request sent to an instance whose link was cut ends here, and a retry elsewhere (an
+      # idempotent one, or one never sent) only happens within the same 9 s.
+      proxy_send_timeout 9s;
+      proxy_read_timeout 9s;
+      proxy_next_upstream_timeout 9s;`;
 
 /**
  * A problem document nginx answers itself (the API is not asked), with the headers every API

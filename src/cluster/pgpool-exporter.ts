@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import pg from 'pg';
 import { Gauge, Registry } from 'prom-client';
+import { isAttached, poolNodes } from './pool-nodes.js';
 
 export interface PgpoolExporterOptions {
   host: string;
@@ -17,6 +18,11 @@ export interface PgpoolExporterOptions {
 
 /** How often the backends' row counts are compared: cheap, but not on every scrape. */
 const COMPARE_EVERY_MS = 10_000;
+
+function addressOf(address: string): { host: string; port: number } {
+  const [host, port] = address.split(':');
+  return { host: host!, port: Number(port) };
+}
 
 function client(address: string, database: string, user: string): pg.Client {
   const [host, port] = address.split(':');
@@ -48,7 +54,7 @@ export async function servePgpoolExporter(o: PgpoolExporterOptions): Promise<voi
   /** Asks every pgpool-II once, at each scrape, and sets both gauges from the answers. */
   const poll = async () => {
     const answers = await Promise.all(
-      o.pgpools.map((pool) => poolNodes(pool.address, o).catch(() => undefined)),
+      o.pgpools.map((pool) => poolNodes(addressOf(pool.address), o).catch(() => undefined)),
     );
     backendUp.reset();
     o.pgpools.forEach((pool, i) => {
@@ -56,7 +62,7 @@ export async function servePgpoolExporter(o: PgpoolExporterOptions): Promise<voi
       for (const r of answers[i] ?? [])
         backendUp.set(
           { pgpool: pool.name, backend: nodeOf.get(r.node_id) ?? `node ${r.node_id}`, role: r.role },
-          r.status === 'up' || r.status === 'waiting' ? 1 : 0,
+          isAttached(r) ? 1 : 0,
         );
     });
   };
@@ -95,19 +101,6 @@ export async function servePgpoolExporter(o: PgpoolExporterOptions): Promise<voi
     server.once('error', reject);
     server.listen(o.port, o.host, () => resolve());
   });
-}
-
-async function poolNodes(
-  address: string,
-  o: PgpoolExporterOptions,
-): Promise<Array<{ node_id: string; status: string; role: string }>> {
-  const c = client(address, o.database, o.user);
-  try {
-    await c.connect();
-    return (await c.query<{ node_id: string; status: string; role: string }>('SHOW POOL_NODES')).rows;
-  } finally {
-    await c.end().catch(() => undefined);
-  }
 }
 
 /** The tables whose row counts differ across the backends now (read on all of them at once). */

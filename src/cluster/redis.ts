@@ -67,6 +67,11 @@ function redisConf(t: Topology, i: number, primary: Address | null): string {
     'replica-serve-stale-data yes',
     // Carts are small: a new replica gets its copy at once, not after the 5 s batching delay.
     'repl-diskless-sync-delay 0',
+    // A replica that goes silent leaves the online list (and the writes' WAIT) in 5 s, not 60.
+    'repl-timeout 5',
+    // With two replicas or more, a primary none of them has heard from for 5 s refuses writes
+    // (NOREPLICAS): cut off from them, it cannot acknowledge a change a failover would lose (ADR 8).
+    ...((t.redis ?? 0) >= 3 ? ['min-replicas-to-write 1', 'min-replicas-max-lag 5'] : []),
     ...(primary !== null ? [`replicaof ${primary.host} ${primary.port}`] : []),
     '',
   ].join('\n');

@@ -9,6 +9,12 @@ export interface ComponentStatus {
   pid: number | null;
   address: string;
   state: 'up' | 'down';
+  /**
+   * For kinds with roles (PostgreSQL backends): `primary`/`standby` (streaming) or `main`/`replica`
+   * (native) as pgpool-II sees it, and whether pgpool-II sends it statements; absent otherwise.
+   */
+  role?: string;
+  attached?: boolean;
 }
 
 export interface ClusterStatus {

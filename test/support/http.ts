@@ -10,6 +10,8 @@ export interface CallOptions {
   raw?: string;
   token?: string;
   headers?: Record<string, string>;
+  /** How long to wait for the answer (default 30 s). */
+  timeoutMs?: number;
 }
 
 export class Client {
@@ -28,7 +30,7 @@ export class Client {
       method,
       headers,
       body,
-      signal: AbortSignal.timeout(30_000),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
     const text = await response.text();
     let parsed: unknown = text;

@@ -50,8 +50,11 @@ export class CassandraConnection {
         prepare: true,
         isIdempotent: false,
       },
-      socketOptions: { connectTimeout: 3000, readTimeout: 6000 },
-      pooling: { heartBeatInterval: 10_000 },
+      // A node that goes silent (a cut link) is given up after 4 s and an idempotent statement
+      // sent to the next, so that a request is answered within about 10 s (ADR 21); heartbeats on
+      // idle connections find it sooner than TCP would.
+      socketOptions: { connectTimeout: 2000, readTimeout: 4000 },
+      pooling: { heartBeatInterval: 2_000 },
     });
     this.client.on('hostDown', (host: cassandra.Host) =>
       this.logger.warn({ host: host.address }, 'cassandra node down'),
@@ -66,8 +69,10 @@ export class CassandraConnection {
     await this.client.connect().catch((error: unknown) => Promise.reject(translateCassandraError(error)));
     const nodes = this.client.hosts.length;
     // Three copies (one per node of the 3-node ring); a smaller ring keeps one per node.
-    await this.client.execute(keyspaceStatement(this.settings.keyspace, Math.min(3, nodes)));
-    for (const ddl of catalogSchema(this.settings.keyspace)) await this.client.execute(ddl);
+    // Schema changes wait for every node to agree, which takes longer than a request may.
+    const ddlOptions = { readTimeout: 60_000 };
+    await this.client.execute(keyspaceStatement(this.settings.keyspace, Math.min(3, nodes)), [], ddlOptions);
+    for (const ddl of catalogSchema(this.settings.keyspace)) await this.client.execute(ddl, [], ddlOptions);
     this.logger.info(
       { nodes, keyspace: this.settings.keyspace, consistency: this.settings.consistency },
       'cassandra connected',

@@ -1,6 +1,6 @@
 import type { Product } from '../../modules/catalog/index.js';
 import type { CatalogProjection, CatalogRecord, ProjectedProduct } from '../catalog-projection.js';
-import { onPrimary, type Database } from './database.js';
+import { BULK_STATEMENT_TIMEOUT_MS, onPrimary, type Database } from './database.js';
 import { productColumnArrays, toProduct, type ProductRow } from './catalog.store.js';
 
 const SQL = {
@@ -16,6 +16,7 @@ const SQL = {
   // nowhere here: orders bump it as they move stock, so it runs ahead of the catalog's.
   apply: {
     name: 'projection.apply',
+    timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
     text: `INSERT INTO products (id, sku, name, description, category, price, currency, stock, attributes,
              version, created_at, updated_at, deleted_at, catalog_version)
            SELECT *, version FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],

@@ -6,7 +6,7 @@ import type {
 } from '../../modules/catalog/transfer/transfer.ports.js';
 import type { PostgresImportCheckpoints } from './import-checkpoints.repository.js';
 import { newId } from '../../platform/ids.js';
-import type { Database } from './database.js';
+import { BULK_STATEMENT_TIMEOUT_MS, type Database } from './database.js';
 import { PRODUCT_COLUMNS, productColumnArrays } from './catalog.store.js';
 
 const FIELDS = ['name', 'description', 'category', 'price', 'currency', 'stock', 'attributes'] as const;
@@ -16,6 +16,7 @@ const SQL = {
   // statement for the batch, its search document and list counts kept by the table's own rules.
   upsert: {
     name: 'products.upsert_by_sku',
+    timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
     text: `INSERT INTO products AS p (${PRODUCT_COLUMNS})
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
              $7::text[], $8::int[], $9::jsonb[], $10::int[], $11::timestamptz[], $12::timestamptz[])
@@ -28,6 +29,7 @@ const SQL = {
   },
   deleteMissing: {
     name: 'products.delete_missing',
+    timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
     text: `UPDATE products SET deleted_at = $2, updated_at = $2, version = version + 1
            WHERE deleted_at IS NULL AND NOT (sku = ANY($1::text[]))`,
   },

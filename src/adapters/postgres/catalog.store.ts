@@ -8,7 +8,7 @@ import type {
   ReindexReport,
   UpdateOutcome,
 } from '../../modules/catalog/index.js';
-import { onPrimary, type Database, type Statement } from './database.js';
+import { BULK_STATEMENT_TIMEOUT_MS, onPrimary, type Database, type Statement } from './database.js';
 import { isUniqueViolation } from './errors.js';
 
 export const PRODUCT_COLUMNS =
@@ -21,6 +21,7 @@ const SQL = {
   },
   insertMany: {
     name: 'products.insert_many',
+    timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
     text: `INSERT INTO products (${PRODUCT_COLUMNS})
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
              $7::text[], $8::int[], $9::jsonb[], $10::int[], $11::timestamptz[], $12::timestamptz[])
@@ -234,7 +235,11 @@ export class PostgresCatalogStore implements CatalogStore {
    * catalog; rebuilding the index is PostgreSQL's REINDEX of its GIN index.
    */
   async reindex(): Promise<ReindexReport> {
-    await this.db.query({ name: 'products.reindex', text: 'REINDEX INDEX products_search_idx' });
+    await this.db.query({
+      name: 'products.reindex',
+      text: 'REINDEX INDEX products_search_idx',
+      timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
+    });
     return { products: await this.count(), repaired: 0, listRowsRemoved: 0 };
   }
 

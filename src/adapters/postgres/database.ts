@@ -1,9 +1,16 @@
 import pg from 'pg';
-import type { Logger } from '../../platform/logger.js';
 import type { Metrics } from '../../platform/metrics.js';
-import { formatEndpoint, parseDatabaseUrl, type ConnectionTarget, type Endpoint } from './endpoints.js';
-import { isConnectionError, isRetryableTransactionError, translateDatabaseError } from './errors.js';
-import { warmPool } from './warm-pool.js';
+import { parseDatabaseUrl } from './endpoints.js';
+import { EndpointPools, type EndpointPoolsOptions } from './endpoint-pools.js';
+import {
+  isConnectionError,
+  isRefusedWithoutEffect,
+  isRetryableTransactionError,
+  isStatementTimeout,
+  translateDatabaseError,
+} from './errors.js';
+
+export { BULK_STATEMENT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from './endpoint-pools.js';
 
 // PostgreSQL bigint (int8) and numeric arrive as strings by default; money and counts fit in a JS
 // number (< 2^53), so read them as numbers once, here.
@@ -34,6 +41,8 @@ export type Replication = 'none' | 'statement' | 'streaming';
 export interface Statement {
   name: string;
   text: string;
+  /** Its own bound, for schema changes and bulk loads (default: DatabaseOptions.statementTimeoutMs). */
+  timeoutMs?: number;
 }
 
 export interface Queryable {
@@ -43,13 +52,8 @@ export interface Queryable {
   ): Promise<pg.QueryResult<R>>;
 }
 
-export interface DatabaseOptions {
-  poolSize: number;
-  logger: Logger;
+export interface DatabaseOptions extends EndpointPoolsOptions {
   metrics: Metrics;
-  applicationName?: string;
-  /** How long a refusing endpoint is left alone before it is tried again. */
-  downForMs?: number;
   /**
    * `statement` (pgpool-II's native replication: every backend runs every write): a write
    * statement is sent inside its own transaction, so that the row locks it takes are held on
@@ -59,27 +63,18 @@ export interface DatabaseOptions {
   replication?: Replication;
 }
 
-interface EndpointPool {
-  endpoint: Endpoint;
-  pool: pg.Pool;
-  downUntil: number;
-}
-
 const MAX_TRANSACTION_ATTEMPTS = 5;
 
 /**
- * The one place that knows there may be several database endpoints (PostgreSQL or pgpool-II).
- * Connections are taken round-robin; an endpoint that refuses a connection is set aside for a
- * while and the next one is tried. Only a failure to *connect* is retried here: once a statement
- * was sent, its fate is unknown and the caller decides (checkout relies on its Idempotency-Key).
+ * Statements and transactions over the database endpoints (EndpointPools: round-robin, a refusing
+ * or silent endpoint set aside). A unit is run again here only when that cannot do harm: it never
+ * reached the server, it changes nothing (a read), it is idempotent, or the server refused it
+ * without effect; otherwise its fate is unknown and the caller decides (checkout relies on its
+ * Idempotency-Key).
  */
 export class Database implements Queryable {
-  private readonly pools: EndpointPool[];
-  private next = 0;
-  private readonly downForMs: number;
+  private readonly pools: EndpointPools;
   private readonly statementReplication: boolean;
-  /** The most connections each endpoint's pool opens. */
-  private readonly perEndpoint: number;
   /** Statement name -> the text sent, for statements whose text is rewritten (the hint dropped). */
   private readonly sentText = new Map<string, string>();
 
@@ -87,45 +82,12 @@ export class Database implements Queryable {
     url: string,
     private readonly options: DatabaseOptions,
   ) {
-    const target: ConnectionTarget = parseDatabaseUrl(url);
-    this.downForMs = options.downForMs ?? 2000;
     this.statementReplication = options.replication === 'statement';
-    const perEndpoint = Math.max(2, Math.ceil(options.poolSize / target.endpoints.length));
-    this.perEndpoint = perEndpoint;
-    this.pools = target.endpoints.map((endpoint) => {
-      const pool = new pg.Pool({
-        host: endpoint.host,
-        port: endpoint.port,
-        user: target.user,
-        password: target.password,
-        database: target.database,
-        max: perEndpoint,
-        // Long-lived connections: each backend loads the hunspell dictionaries once (~0.2 s).
-        idleTimeoutMillis: 300_000,
-        connectionTimeoutMillis: 5_000,
-        // A statement that hangs becomes an error, never a hung request.
-        query_timeout: 15_000,
-        application_name: options.applicationName ?? 'bazaar',
-        keepAlive: true,
-      });
-      // A connection that dies must never crash the process: while idle the pool reports it here;
-      // while checked out (between two statements of a transaction) the client itself emits the
-      // error, so every client gets a listener too. The statement that uses it then fails and the
-      // connection is discarded on release.
-      pool.on('error', (error) =>
-        options.logger.warn({ err: error, endpoint }, 'idle database connection lost'),
-      );
-      pool.on('connect', (client) =>
-        client.on('error', (error) =>
-          options.logger.warn({ err: error, endpoint }, 'database connection lost'),
-        ),
-      );
-      return { endpoint, pool, downUntil: 0 };
-    });
+    this.pools = new EndpointPools(parseDatabaseUrl(url), options);
   }
 
   get endpoints(): string[] {
-    return this.pools.map((p) => formatEndpoint(p.endpoint));
+    return this.pools.endpoints;
   }
 
   async query<R extends pg.QueryResultRow = pg.QueryResultRow>(
@@ -184,8 +146,9 @@ export class Database implements Queryable {
     values: unknown[],
   ): Promise<pg.QueryResult<R>> {
     const text = this.statementReplication ? this.withoutPrimaryHint(statement) : statement.text;
+    const bound = statement.timeoutMs === undefined ? {} : { query_timeout: statement.timeoutMs };
     return this.options.metrics.timeStore('postgres', statement.name, () =>
-      client.query<R>({ name: statement.name, text, values }),
+      client.query<R>({ name: statement.name, text, values, ...bound }),
     );
   }
 
@@ -209,7 +172,8 @@ export class Database implements Queryable {
     options: { rollback?: (client: pg.PoolClient) => Promise<void>; safeToResend?: boolean },
   ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.connect();
+      const checkout = await this.pools.connect();
+      const { client } = checkout;
       const progress = { sent: false };
       let broken: Error | undefined;
       try {
@@ -217,7 +181,10 @@ export class Database implements Queryable {
       } catch (error) {
         if (isConnectionError(error)) broken = error as Error;
         else await options.rollback?.(client);
-        const resend = broken !== undefined && (options.safeToResend || !progress.sent);
+        if (isStatementTimeout(error)) this.pools.setAside(checkout);
+        // A write a standby refused did nothing, and its transaction ends with the connection.
+        const resend =
+          broken !== undefined && (options.safeToResend || !progress.sent || isRefusedWithoutEffect(error));
         const rerun = !broken && isRetryableTransactionError(error);
         if ((resend || rerun) && attempt < MAX_TRANSACTION_ATTEMPTS) {
           await sleep(5 * attempt + Math.random() * 10);
@@ -230,48 +197,12 @@ export class Database implements Queryable {
     }
   }
 
-  /** Round-robin over the endpoints that are not set aside; a refused connection moves on to the next. */
-  private async connect(): Promise<pg.PoolClient> {
-    let lastError: unknown;
-    const now = Date.now();
-    const count = this.pools.length;
-    for (let tried = 0; tried < count; tried++) {
-      const candidate = this.pools[this.next++ % count]!;
-      if (candidate.downUntil > now && tried < count - 1) continue;
-      try {
-        const client = await candidate.pool.connect();
-        candidate.downUntil = 0;
-        return client;
-      } catch (error) {
-        lastError = error;
-        candidate.downUntil = Date.now() + this.downForMs;
-        this.options.logger.warn(
-          { endpoint: formatEndpoint(candidate.endpoint), err: error },
-          'database endpoint refused a connection; trying the next',
-        );
-      }
-    }
-    throw translateDatabaseError(lastError ?? new Error('no database endpoint available'));
-  }
-
   /**
    * Opens every pooled connection ahead of traffic and runs `statement` on each (see warm-pool.ts).
    * Returns the connections warmed.
    */
-  async warm(statement: Statement, concurrency = 2): Promise<number> {
-    let warmed = 0;
-    for (const { pool, endpoint } of this.pools)
-      warmed += await warmPool(pool, {
-        size: this.perEndpoint,
-        concurrency,
-        run: (client) => this.execute(client, statement, []),
-        onStop: (error) =>
-          this.options.logger.warn(
-            { endpoint: formatEndpoint(endpoint), err: error },
-            'warming the database connections stopped early',
-          ),
-      });
-    return warmed;
+  warm(statement: Statement, concurrency = 2): Promise<number> {
+    return this.pools.warm((client) => this.execute(client, statement, []), concurrency);
   }
 
   /** True when at least one endpoint answers a trivial query. */
@@ -285,7 +216,7 @@ export class Database implements Queryable {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.pools.map((p) => p.pool.end().catch(() => undefined)));
+    await this.pools.close();
   }
 }
 

@@ -50,6 +50,19 @@ export function isConnectionError(error: unknown): boolean {
   );
 }
 
+/** A statement that went unanswered within its bound (node-postgres's query_timeout). */
+export function isStatementTimeout(error: unknown): boolean {
+  return error instanceof Error && /Query read timeout/i.test(error.message);
+}
+
+/**
+ * Refused before it changed anything: a write sent to a standby (25006). Its transaction is gone
+ * with the connection, so the whole unit may run again on another, whatever it was.
+ */
+export function isRefusedWithoutEffect(error: unknown): boolean {
+  return pgCode(error) === '25006';
+}
+
 /** Anything an adapter did not translate itself: unavailability becomes 503, the rest stays a bug. */
 export function translateDatabaseError(error: unknown): unknown {
   if (error instanceof AppError) return error;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Logger } from '../../platform/logger.js';
 import type { Clock } from '../../platform/clock.js';
-import type { Database } from './database.js';
+import { BULK_STATEMENT_TIMEOUT_MS, type Database } from './database.js';
 import { pgCode } from './errors.js';
 
 // The SQL files stay beside the source; the build does not copy them, so both layouts resolve here.
@@ -11,12 +11,18 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('../../../src/adapters/postgres/mig
 
 const CREATE_TABLE = {
   name: 'migrations.create',
+  timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
   text: `CREATE TABLE IF NOT EXISTS schema_migrations (
     version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)`,
 };
 // LOCK (unlike an advisory lock) goes to every backend behind pgpool-II, so concurrent starts of
 // several instances apply each migration exactly once.
-const LOCK = { name: 'migrations.lock', text: 'LOCK TABLE schema_migrations IN EXCLUSIVE MODE' };
+const LOCK = {
+  name: 'migrations.lock',
+  text: 'LOCK TABLE schema_migrations IN EXCLUSIVE MODE',
+  // Another instance may be applying every migration meanwhile.
+  timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
+};
 const APPLIED = {
   name: 'migrations.applied',
   text: 'SELECT version FROM schema_migrations ORDER BY version',
@@ -60,7 +66,7 @@ export async function migrate(db: Database, clock: Clock, logger: Logger): Promi
       const versions = new Set((await tx.query<{ version: number }>(APPLIED)).rows.map((r) => r.version));
       if (versions.has(migration.version)) return false;
       // Multi-statement text must go through the simple protocol: an unnamed, unprepared query.
-      await tx.query({ name: '', text: migration.sql });
+      await tx.query({ name: '', text: migration.sql, timeoutMs: BULK_STATEMENT_TIMEOUT_MS });
       await tx.query(RECORD, [migration.version, migration.name, clock.now()]);
       return true;
     });

@@ -1,5 +1,5 @@
 import type { ProductSearchIndex, SearchRequest } from '../../modules/search/index.js';
-import type { Database, Statement } from './database.js';
+import { BULK_STATEMENT_TIMEOUT_MS, type Database, type Statement } from './database.js';
 import { filterClause } from './catalog.store.js';
 
 /**
@@ -10,6 +10,8 @@ import { filterClause } from './catalog.store.js';
 export const LOAD_SEARCH_DICTIONARIES: Statement = {
   name: 'search.warm',
   text: `SELECT bazaar_search_query('платье dress') IS NOT NULL AS loaded`,
+  // A cold server on a small host loads them slowly, and its first sessions queue for the CPU.
+  timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
 };
 
 export class PostgresProductSearch implements ProductSearchIndex {

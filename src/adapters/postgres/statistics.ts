@@ -1,4 +1,4 @@
-import type { Database } from './database.js';
+import { BULK_STATEMENT_TIMEOUT_MS, type Database } from './database.js';
 
 /**
  * Refreshes the planner's statistics of the tables the demo data loads: until autovacuum gets to
@@ -8,5 +8,9 @@ import type { Database } from './database.js';
  * never analyzed is planned as if it had some rows, which suits a table about to grow (orders).
  */
 export async function analyzeSeededTables(db: Database): Promise<void> {
-  await db.query({ name: 'analyze_seeded', text: 'ANALYZE products, users' });
+  await db.query({
+    name: 'analyze_seeded',
+    text: 'ANALYZE products, users',
+    timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
+  });
 }

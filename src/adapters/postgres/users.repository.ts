@@ -10,7 +10,7 @@ import {
 } from '../../modules/users/index.js';
 import type { UserDirectory } from '../../modules/orders/index.js';
 import type { Role } from '../../platform/http/principal.js';
-import { onPrimary, type Database, type Queryable } from './database.js';
+import { BULK_STATEMENT_TIMEOUT_MS, onPrimary, type Database, type Queryable } from './database.js';
 import { isUniqueViolation } from './errors.js';
 
 const COLUMNS = 'id, email, name, role, password_hash, credentials_version, created_at, updated_at';
@@ -23,6 +23,7 @@ const SQL = {
   },
   insertMany: {
     name: 'users.insert_many',
+    timeoutMs: BULK_STATEMENT_TIMEOUT_MS,
     text: `INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at)
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[])
            ON CONFLICT DO NOTHING`,

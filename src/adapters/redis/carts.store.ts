@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { CartLine, CartStore, StoredCart } from '../../modules/carts/index.js';
 import type { Metrics } from '../../platform/metrics.js';
 import { translateRedisError } from './errors.js';
+import { AppError } from '../../platform/errors.js';
 import type { RedisConnection } from './redis-connection.js';
 
 /**
@@ -39,6 +40,8 @@ type Scripted = Redis & {
   cartRemoveOrdered(key: string, at: string, ...pairs: Array<string | number>): Promise<number>;
 };
 
+const NO_REPLICA = 'No replica of the cart store confirmed the change; try again shortly';
+
 export const cartKey = (userId: string) => `cart:{${userId}}`;
 
 /** HGETALL's flat [field, value, ...] reply as a stored cart. */
@@ -52,8 +55,11 @@ export function toCart(flat: string[]): StoredCart {
   return { lines, updated_at: lines.length > 0 ? updatedAt : null };
 }
 
-/** How long a write waits for the replicas before it is acknowledged anyway (ADR 8). */
-export const WAIT_MS = 100;
+/**
+ * How long a write waits for the replicas (ADR 8): normally they confirm within a millisecond; a
+ * change that no replica confirmed in time is not acknowledged.
+ */
+export const WAIT_MS = 250;
 
 export class RedisCartStore implements CartStore {
   constructor(
@@ -116,6 +122,10 @@ export class RedisCartStore implements CartStore {
     if (replicas > 0) {
       const acked = results[1]?.[1];
       if (typeof acked === 'number' && acked < replicas) this.metrics.redisWaitShort.inc();
+      // Only the primary has it: a primary cut off from its replicas, whose writes vanish when
+      // Sentinel promotes one of them. Refused, not acknowledged; every cart change is
+      // idempotent, so the client's retry makes it again (ADR 8).
+      if (acked === 0) throw new AppError('unavailable', NO_REPLICA, { retryAfterSeconds: 1 });
     }
     return value as T;
   }

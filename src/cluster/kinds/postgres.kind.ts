@@ -22,6 +22,7 @@ import { syncStandbysAtStart } from '../failover-scripts.js';
 import { postgresPaths, postgresVersion } from '../requirements.js';
 import { verifyBackends } from '../verify.js';
 import { verifyOrderEvents } from '../events-verify.js';
+import { backendRoles, verifyWriters } from '../writers.js';
 
 /** As root, PostgreSQL runs as the postgres OS user (Debian's package creates it). */
 async function serverOwner(): Promise<Owner | undefined> {
@@ -109,17 +110,20 @@ export const postgresKind: ServerKind = {
     await this.restart!(ctx, i);
   },
 
+  roles: backendRoles,
+
   // The order events are checked first: their delivery goes on after the traffic stops, and the
   // backends are compared once it is done.
   async verify(ctx) {
     const events = await verifyOrderEvents(ctx.topology);
     const result = await verifyBackends(ctx.topology);
+    const writers = await verifyWriters(ctx);
     const delivered = events.delivery ? `, ${events.delivery.events} order events each notified once` : '';
     return {
       key: 'backends',
       details: result.backends,
       summary: `${ctx.topology.pg} PostgreSQL backends${delivered}`,
-      differences: [...events.differences, ...result.differences],
+      differences: [...writers, ...events.differences, ...result.differences],
     };
   },
 };

@@ -23,8 +23,19 @@ export interface Reply {
 
 /** Connection failures where the request never reached a server: always safe to send elsewhere. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** Failures after the request may have been sent: retried only when a repeat cannot do harm. */
-const CUT_OFF = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/**
+ * Failures after the request may have been sent: retried only when a repeat cannot do harm. A
+ * target that stops answering (its link cut: nothing is refused) counts as cut off once it has
+ * kept a request past nginx's own bound.
+ */
+const CUT_OFF = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
 function errorCode(error: unknown): string {
   const e = error as { code?: string; cause?: { code?: string } };
