@@ -66,33 +66,4 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
   return { app, client, adminToken: login.body.token, close: () => app.close() };
 }
 
-let counter = 0;
-
-/** Registers a new customer and logs in. */
-export async function newCustomer(client: Client): Promise<{ id: string; token: string; email: string }> {
-  const email = `shopper${process.pid}-${Date.now()}-${counter++}@example.test`;
-  const password = 'correct-horse-1';
-  const registered = await client.post('/api/v1/users', { body: { email, password, name: 'Shopper' } });
-  if (registered.status !== 201) throw new Error(`register failed: ${registered.status}`);
-  const login = await client.post('/api/v1/auth/token', { body: { email, password } });
-  if (login.status !== 200) throw new Error(`login right after registering failed: ${login.status}`);
-  return { id: registered.body.id, token: login.body.token, email };
-}
-
-/** Creates a product as admin and returns it. */
-export async function newProduct(client: Client, adminToken: string, fields: Record<string, unknown> = {}) {
-  const reply = await client.post('/api/v1/products', {
-    token: adminToken,
-    body: {
-      sku: `T-${process.pid}-${Date.now()}-${counter++}`,
-      name: 'Test product',
-      category: 'Тест',
-      price: 12345,
-      stock: 10,
-      ...fields,
-    },
-  });
-  if (reply.status !== 201)
-    throw new Error(`create product failed: ${reply.status} ${JSON.stringify(reply.body)}`);
-  return reply.body;
-}
+export { newCustomer, newProduct } from '../../src/lab/history/accounts.js';
