@@ -11,6 +11,7 @@ import { loadClusterSettings } from '../config/cluster-settings.js';
 import { DEFAULT_TRACE_SAMPLE } from '../config/tracing-settings.js';
 import { observabilityAvailable } from '../cluster/observability-default.js';
 import { bounded, hostCpu, linkDelay, linkRate, ratio } from './cluster-options.js';
+import { nemesisCommand } from './nemesis.command.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -227,6 +228,8 @@ export function clusterCommand(): Command {
             `${a.status.padEnd(8)} ${a.alertname.padEnd(22)} ${(a.component || '-').padEnd(12)} since ${a.starts_at}${a.status === 'resolved' ? ` until ${a.ends_at}` : ''}  ${a.summary}\n`,
           );
     });
+
+  cluster.addCommand(nemesisCommand(dirOption));
 
   cluster
     .command('down')

@@ -1,0 +1,48 @@
+import type { RequestRecord } from '../../lab/history/traffic-report.js';
+import type { AppliedFault } from './nemesis.js';
+
+/** What the traffic saw around one fault. */
+export interface FaultFigures {
+  fault: string;
+  victim: string;
+  slot: string;
+  /** Seconds the victim was down, and from the fault until the cluster was whole again. */
+  downS: number;
+  settledS?: number;
+  requests: number;
+  failedByStatus: Record<string, number>;
+  /** The longest a request that started around the fault waited for its answer (or its failure). */
+  longestWaitMs: number;
+  /** From the fault to the end of the first acknowledged write sent after it. */
+  firstWriteMs?: number;
+  error?: string;
+}
+
+/** Requests started from the fault until 2 s after the cluster settled count as its. */
+const AFTER_SETTLED_MS = 2_000;
+
+export function faultFigures(fault: AppliedFault, records: readonly RequestRecord[]): FaultFigures {
+  const until = (fault.settledAt ?? fault.backAt) + AFTER_SETTLED_MS;
+  const around = records.filter((r) => r.start >= fault.downAt && r.start <= until);
+  const failedByStatus: Record<string, number> = {};
+  for (const r of around)
+    if (r.status === 'network' || r.status >= 500)
+      failedByStatus[String(r.status)] = (failedByStatus[String(r.status)] ?? 0) + 1;
+  const writes = records.filter((r) => r.acknowledgedWrite && r.start >= fault.downAt).map((r) => r.end);
+  return {
+    fault: fault.fault,
+    victim: fault.victim,
+    slot: fault.slot,
+    downS: round((fault.backAt - fault.downAt) / 1000),
+    ...(fault.settledAt ? { settledS: round((fault.settledAt - fault.downAt) / 1000) } : {}),
+    requests: around.length,
+    failedByStatus,
+    longestWaitMs: Math.max(0, ...around.map((r) => r.end - r.start)),
+    ...(writes.length > 0 ? { firstWriteMs: Math.min(...writes) - fault.downAt } : {}),
+    ...(fault.error ? { error: fault.error } : {}),
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
