@@ -40,7 +40,7 @@ export function printDrill(report: DrillReport): void {
   const h = report.history;
   if (h)
     lines.push(
-      `history: ${h.requests} requests, ${h.acknowledgedWrites} writes acknowledged, ${h.orders} orders checked; failed attempts ${JSON.stringify(h.failuresByStatus)}`,
+      `history: ${h.requests} requests, ${h.acknowledgedWrites} writes acknowledged, ${h.orders} orders checked, ${h.cartsHoldingALateChange} carts holding a change that got no answer; failed attempts ${JSON.stringify(h.failuresByStatus)}`,
     );
   lines.push(`anomalies: ${report.anomalies.length}`, ...report.anomalies.map((a) => `  ${a}`));
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -98,6 +98,21 @@ export async function createNetwork(t: Topology): Promise<void> {
 }
 
 /** A host for instance i of a kind: namespace, link, address, default route, CPU and memory. */
+/**
+ * Each host's kernel gives up on a peer that went silent (a cut link) in seconds, not TCP's
+ * defaults (15 retransmissions: ~15 minutes; keepalive after 2 hours): data unacknowledged for
+ * ~3 s ends the connection, an idle one is probed after 2 s and dropped after two unanswered
+ * probes. A live peer's kernel acknowledges at once, however busy its process: only silence trips
+ * them. Every client on the host (nginx to the API, the API to pgpool-II and Redis, pgpool-II to
+ * PostgreSQL) then sees a broken connection and moves on (ADR 21). Real machines want the same.
+ */
+export const SILENT_PEER_SYSCTLS = [
+  'net.ipv4.tcp_retries2=3',
+  'net.ipv4.tcp_keepalive_time=2',
+  'net.ipv4.tcp_keepalive_intvl=1',
+  'net.ipv4.tcp_keepalive_probes=2',
+];
+
 export async function createHost(t: Topology, kind: string, i: number): Promise<void> {
   const n = hostNames(t, kind, i);
   await removeHost(t, kind, i);
@@ -111,6 +126,7 @@ export async function createHost(t: Topology, kind: string, i: number): Promise<
   await ip('-n', n.namespace, 'link', 'set', 'eth0', 'up');
   await ip('-n', n.namespace, 'link', 'set', 'lo', 'up');
   await ip('-n', n.namespace, 'route', 'add', 'default', 'via', hostNetwork(t).gateway);
+  await run('ip', ['netns', 'exec', n.namespace, 'sysctl', '-q', '-w', ...SILENT_PEER_SYSCTLS]);
   await shapeLink(t, n.veth);
   const budget = budgetOf(t, kind);
   const cpu = `${CGROUP_ROOT}/cpu/${n.cgroup}`;

@@ -28,13 +28,16 @@ const TO_API = `      proxy_pass http://bazaar_api;
       proxy_next_upstream error timeout http_502;
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 1s;
+      # Keepalive probes on upstream connections: an idle one to an instance that went silent is
+      # dropped in seconds (the hosts' kernel settings, ADR 21), not handed the next request.
+      proxy_socket_keepalive on;
       # Above the API's own bounds on its stores (a statement 5 s, a connection 2 s: its 503 comes
-      # first), and under the 10 s any request is answered in under a single partition (ADR 21):
-      # a request sent to an instance whose link was cut ends here, and a retry elsewhere (an
-      # idempotent one, or one never sent) only happens within the same 9 s.
-      proxy_send_timeout 9s;
-      proxy_read_timeout 9s;
-      proxy_next_upstream_timeout 9s;`;
+      # first), and under the clients' 9 s (ADR 21): a request sent to an instance whose link was
+      # cut ends here at the latest, and a retry elsewhere (an idempotent one, or one never sent)
+      # only happens within the same 8 s.
+      proxy_send_timeout 8s;
+      proxy_read_timeout 8s;
+      proxy_next_upstream_timeout 8s;`;
 
 /**
  * A problem document nginx answers itself (the API is not asked), with the headers every API

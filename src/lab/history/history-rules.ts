@@ -52,24 +52,33 @@ export async function checkOrders(
   return anomalies;
 }
 
-/** Each cart holds the quantity its owner's last acknowledged change set. */
+/**
+ * Each cart holds the quantity its owner's last acknowledged change set, or one of a change that
+ * never got an answer (delivered late, after the client went on: counted in `landedLate`).
+ */
 export async function checkCarts(
   api: Client,
-  acknowledged: ReadonlyMap<string, string>,
+  traffic: {
+    report: { acknowledged: ReadonlyMap<string, string> };
+    unanswered: ReadonlyMap<string, ReadonlySet<string>>;
+  },
   shoppers: ReadonlyArray<{ id: string; token: string }>,
   productId: string,
-): Promise<string[]> {
+): Promise<{ anomalies: string[]; landedLate: number }> {
   const anomalies: string[] = [];
-  for (const [userId, quantity] of acknowledged) {
+  let landedLate = 0;
+  for (const [userId, quantity] of traffic.report.acknowledged) {
     const token = shoppers.find((s) => s.id === userId)!.token;
     const cart = (await api.get(`/api/v1/users/${userId}/cart`, { token })).body;
     const line = (cart.items as Array<{ product_id: string; quantity: number }>).find(
       (i) => i.product_id === productId,
     );
-    if (String(line?.quantity) !== quantity)
-      anomalies.push(`cart of ${userId}: ${line?.quantity ?? 'no line'}, last acknowledged ${quantity}`);
+    const held = String(line?.quantity);
+    if (held === quantity) continue;
+    if (traffic.unanswered.get(userId)?.has(held)) landedLate++;
+    else anomalies.push(`cart of ${userId}: ${line?.quantity ?? 'no line'}, last acknowledged ${quantity}`);
   }
-  return anomalies;
+  return { anomalies, landedLate };
 }
 
 /**

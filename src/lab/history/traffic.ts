@@ -12,9 +12,9 @@ export { failureSummary, RequestLog, type RequestRecord, type TrafficReport } fr
 
 /**
  * How long a request may go unanswered before the traffic gives up on it and sends it to the next
- * entrypoint: above nginx's own bound (9 s, ADR 21), so only a silent nginx reaches it.
+ * entrypoint: above nginx's own bound (8 s, ADR 21), so only a silent nginx reaches it.
  */
-const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 9_000;
 
 export interface Shopper {
   token: string;
@@ -139,9 +139,14 @@ export interface CartShopper {
  * Continuous cart changes: worker w sets shopper w's line of one product to 1, 2, 3, ... through
  * the entrypoints round-robin. Setting a quantity is idempotent, so a failed attempt is sent again
  * with the same quantity until it is answered 200; `acknowledged` maps each shopper to the last
- * quantity acknowledged, which the cart must hold at the end.
+ * quantity acknowledged, which the cart must hold at the end, unless a change that got no answer
+ * at all landed later: `unanswered` keeps those quantities per shopper. (A request sent just
+ * before a link is cut waits in the kernel's send queue and is delivered when the link is back,
+ * long after its client gave up and went on: a register may take it at any later moment.)
  */
 export class CartTraffic extends Traffic {
+  readonly unanswered = new Map<string, Set<string>>();
+
   constructor(
     entrypoints: string[],
     private readonly shoppers: CartShopper[],
@@ -170,6 +175,11 @@ export class CartTraffic extends Traffic {
           this.report.acknowledged.set(shopper.userId, String(quantity));
           resolved = true;
         } else {
+          if (outcome.status === undefined)
+            this.unanswered.set(
+              shopper.userId,
+              (this.unanswered.get(shopper.userId) ?? new Set()).add(String(quantity)),
+            );
           await countFailure(this.report, this.started, outcome);
         }
       }

@@ -26,10 +26,10 @@ export class Targets {
         connections: connectionsPerTarget,
         pipelining: 1,
         keepAliveTimeout: 30_000,
-        // nginx answers every request within 9 s (ADR 21): a target silent past 10 s is cut off.
+        // nginx answers every request within 8 s (ADR 21): a target silent past 9 s is cut off.
         connectTimeout: 2_000,
-        headersTimeout: 10_000,
-        bodyTimeout: 10_000,
+        headersTimeout: 9_000,
+        bodyTimeout: 9_000,
       }),
       downUntil: 0,
     }));
