@@ -91,9 +91,15 @@ test('seeded UUIDv7 ids are valid, time-ordered and repeatable', () => {
 
 test('database errors: unavailability by SQLSTATE class, never by message text', async () => {
   const { isConnectionError, translateDatabaseError } = await import('../../src/adapters/postgres/errors.js');
-  for (const code of ['08006', '57P01', '53300', 'XX000', 'ECONNREFUSED']) {
+  for (const code of ['08006', '57P01', '53300', 'XX000', '25006', 'ECONNREFUSED']) {
     assert.equal(isConnectionError({ code }), true, code);
   }
+  // A write a standby refused (a primary just demoted, a standby not yet promoted): a 503, never a 500.
+  const readOnly = translateDatabaseError({
+    code: '25006',
+    message: 'cannot execute INSERT in a read-only transaction',
+  }) as any;
+  assert.equal(readOnly.status, 503);
   for (const code of ['23505', '40001', '22P02']) assert.equal(isConnectionError({ code }), false, code);
   const translated = translateDatabaseError({
     code: 'XX000',
@@ -104,9 +110,15 @@ test('database errors: unavailability by SQLSTATE class, never by message text',
 });
 
 test('an endpoint that stops answering (a cut link) is unavailability too, not a bug', async () => {
-  const { isConnectionError, translateDatabaseError } = await import('../../src/adapters/postgres/errors.js');
+  const { isConnectionError, isRefusedWithoutEffect, isStatementTimeout, translateDatabaseError } =
+    await import('../../src/adapters/postgres/errors.js');
   const timeout = new Error('Query read timeout');
   assert.equal(isConnectionError(timeout), true);
+  assert.equal(isStatementTimeout(timeout), true);
+  assert.equal(isStatementTimeout(new Error('Connection terminated unexpectedly')), false);
+  // Only a refusal that changed nothing may be sent again whatever it was; a lost connection may not.
+  assert.equal(isRefusedWithoutEffect({ code: '25006' }), true);
+  assert.equal(isRefusedWithoutEffect({ code: '57P01' }), false);
   assert.equal((translateDatabaseError(timeout) as any).status, 503);
   assert.equal(isConnectionError(new Error('syntax error at or near')), false);
 });
