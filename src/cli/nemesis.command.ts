@@ -34,7 +34,7 @@ export function printDrill(report: DrillReport): void {
     lines.push(
       `  ${f.fault.padEnd(9)} ${f.victim.padEnd(12)} (${f.slot}) down ${f.downS} s, whole again after ${f.settledS ?? '-'} s; ` +
         `${f.requests} requests, failed ${failed.join(' ') || 'none'}, longest wait ${(f.longestWaitMs / 1000).toFixed(1)} s, ` +
-        `first write acknowledged ${f.firstWriteMs === undefined ? '-' : `${(f.firstWriteMs / 1000).toFixed(1)} s`} after the fault`,
+        `writes stopped for at most ${(f.writeGapMs / 1000).toFixed(1)} s`,
     );
   }
   const h = report.history;

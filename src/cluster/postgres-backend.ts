@@ -78,6 +78,12 @@ function serverSettings(t: Topology, i: number): string {
     'tcp_keepalives_idle = 5',
     'tcp_keepalives_interval = 1',
     'tcp_keepalives_count = 3',
+    // Bazaar sends a transaction's statements back to back: a session idle inside one for 5 s has
+    // a client that is gone or stuck. pgpool-II 4.3 can leave a child waiting for an answer that
+    // never comes when a load-balancing standby dies under an open transaction, the transaction
+    // idle on the primary with its row locks held (every checkout of that product queued behind
+    // it, until pgpool-II had no child left); ended here, its locks go and the child reads EOF.
+    "idle_in_transaction_session_timeout = '5s'",
     `shared_buffers = 128MB`,
     'logging_collector = off',
   ];

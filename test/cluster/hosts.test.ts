@@ -10,6 +10,7 @@ import { Client } from '../support/http.js';
 import { runContractSuite } from '../support/contract.js';
 import { newCustomer, newProduct } from '../support/app.js';
 import { CartTraffic, CheckoutTraffic, failureSummary } from '../support/traffic.js';
+import { nemesisDrill, nemesisSeed, writerDrill } from '../support/drills.js';
 import { currentPrimary } from '../../src/cluster/redis.js';
 
 // Host placement: every component in a network namespace of its own, with its own address on the
@@ -223,8 +224,8 @@ describe('cluster in host placement', { skip }, () => {
           `${target}: every change got a definite answer; ${failureSummary(report)}`,
         );
         assert.equal(report.failuresByStatus['500'] ?? 0, 0, `${target}: no 500`);
-        // nginx gives up on an upstream after 20 s; the API's own clients give up sooner.
-        assert.ok(report.longestMs <= 25_000, `${target}: longest wait ${report.longestMs} ms`);
+        // Every client of a silent peer gives up within its bound (ADR 21): nothing waits 10 s.
+        assert.ok(report.longestMs < 10_000, `${target}: longest wait ${report.longestMs} ms`);
       }
       assert.ok(o.acknowledged.size > 0 && c.acknowledged.size === carters.length, target);
       ordered += o.acknowledged.size;
@@ -233,14 +234,41 @@ describe('cluster in host placement', { skip }, () => {
       for (const shopper of carters) {
         const cart = (await api.get(`/api/v1/users/${shopper.userId}/cart`, { token: shopper.token })).body;
         const line = cart.items.find((i: { product_id: string }) => i.product_id === product.id);
-        assert.equal(
-          String(line?.quantity),
-          c.acknowledged.get(shopper.userId),
-          `${target}: cart holds its last acknowledged change`,
+        // Or a change that got no answer and was delivered late (the kernel resent it once the
+        // link was back, after the client had gone on): it was never acknowledged.
+        const held = String(line?.quantity);
+        assert.ok(
+          held === c.acknowledged.get(shopper.userId) || carts.unanswered.get(shopper.userId)?.has(held),
+          `${target}: cart holds ${held}, its last acknowledged change ${c.acknowledged.get(shopper.userId)}`,
         );
       }
     }
     assert.match(await cli('verify'), /backends agree/);
+  });
+
+  test('the main node cut off under traffic: the other backend serves, writes back within 10 s, nothing acknowledged lost; healed, it is re-synced', async () => {
+    const { admin } = await adminSession();
+    const drill = await writerDrill({
+      dir,
+      mode: 'native',
+      entrypoints,
+      admin,
+      fault: 'partition',
+      downMs: 5000,
+    });
+    process.stdout.write(
+      `# hosts, native: ${drill.victim} partitioned 5 s: writes stopped for at most ${(drill.writeGapMs / 1000).toFixed(1)} s; ` +
+        `${drill.attempts} attempts, failed ${JSON.stringify(drill.failuresByStatus)}\n`,
+    );
+  });
+
+  test('a seeded nemesis of kills and partitions over every component (backends, pgpool-II, API, nginx, Redis, Sentinel): no anomaly', async () => {
+    await nemesisDrill(dir, {
+      seed: nemesisSeed(31),
+      duration: '45s',
+      faults: 'kill,partition',
+      label: 'hosts, native',
+    });
   });
 
   test('bazaar load runs its workers on client hosts of their own, removed afterwards', async () => {

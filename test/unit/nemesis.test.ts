@@ -112,5 +112,7 @@ test("a fault's figures: what started around it, what failed, the first write ac
     failedByStatus: { '503': 1, network: 1 },
     longestWaitMs: 3000,
     firstWriteMs: 3500,
+    // Nothing acknowledged from 13.5 s until the window's end (2 s after it settled, at 18 s).
+    writeGapMs: 4500,
   });
 });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { makeReachable } from '../../platform/reachable.js';
-import { isAlive, osUser, run, waitUntil, type Owner } from '../../platform/processes.js';
+import { isAlive, osUser, portAnswers, run, waitUntil, type Owner } from '../../platform/processes.js';
 import { range, type KindContext, type ServerKind } from '../kind.js';
 import { at, componentDir, isHosts } from '../layout.js';
 import {
@@ -79,8 +79,15 @@ export const postgresKind: ServerKind = {
   /** Online recovery through a live pgpool: a fresh copy of the main node, then re-attached. */
   async restart(ctx: KindContext, i: number) {
     const t = ctx.topology;
-    const pool = range(t.pgpool).find((p) => isAlive(ctx.pids[`pgpool:${p}`]));
-    if (pool === undefined) throw new Error('no pgpool-II is running to re-sync the backend through');
+    // One that answers: a pgpool-II cut off from the network is alive but cannot be asked.
+    const answering = await Promise.all(
+      range(t.pgpool).map(
+        async (p) =>
+          isAlive(ctx.pids[`pgpool:${p}`]) && (await portAnswers(at(t, 'pcp', p).port, at(t, 'pcp', p).host)),
+      ),
+    );
+    const pool = answering.indexOf(true);
+    if (pool < 0) throw new Error('no pgpool-II answers to re-sync the backend through');
     ctx.say(`re-syncing postgres:${i} through pgpool:${pool} (online recovery)`);
     if (!isHosts(t)) {
       await recoverNode(t, pool, i);

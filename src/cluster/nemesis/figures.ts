@@ -15,6 +15,8 @@ export interface FaultFigures {
   longestWaitMs: number;
   /** From the fault to the end of the first acknowledged write sent after it. */
   firstWriteMs?: number;
+  /** The longest time around the fault in which no write was acknowledged: how long writes stopped. */
+  writeGapMs: number;
   error?: string;
 }
 
@@ -39,8 +41,27 @@ export function faultFigures(fault: AppliedFault, records: readonly RequestRecor
     failedByStatus,
     longestWaitMs: Math.max(0, ...around.map((r) => r.end - r.start)),
     ...(writes.length > 0 ? { firstWriteMs: Math.min(...writes) - fault.downAt } : {}),
+    writeGapMs: longestWriteGap(records, fault.downAt, until),
     ...(fault.error ? { error: fault.error } : {}),
   };
+}
+
+/**
+ * The longest stretch of [from, to] in which no acknowledged write ended (from `from` to the first,
+ * between two, from the last to `to`): while writes go on, the gaps are milliseconds.
+ */
+export function longestWriteGap(records: readonly RequestRecord[], from: number, to: number): number {
+  const ends = records
+    .filter((r) => r.acknowledgedWrite && r.end >= from && r.end <= to)
+    .map((r) => r.end)
+    .sort((a, b) => a - b);
+  let longest = 0;
+  let previous = from;
+  for (const end of [...ends, to]) {
+    longest = Math.max(longest, end - previous);
+    previous = end;
+  }
+  return longest;
 }
 
 function round(n: number): number {

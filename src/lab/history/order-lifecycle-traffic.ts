@@ -68,7 +68,7 @@ export class OrderLifecycleTraffic extends Traffic {
   }
 
   private async change(id: string, status: string, token: string): Promise<boolean> {
-    for (let attempt = 0; attempt < 40; attempt++) {
+    for (let attempt = 0; this.mayRetry(attempt); attempt++) {
       const outcome = await this.attempt(`order.${status}`, true, () =>
         this.client().patch(`/api/v1/orders/${id}`, { token, body: { status } }),
       );

@@ -15,6 +15,7 @@ export { failureSummary, RequestLog, type RequestRecord, type TrafficReport } fr
  * entrypoint: above nginx's own bound (8 s, ADR 21), so only a silent nginx reaches it.
  */
 const REQUEST_TIMEOUT_MS = 9_000;
+const SETTLE_AFTER_STOP_MS = 30_000;
 
 export interface Shopper {
   token: string;
@@ -26,6 +27,8 @@ export interface Shopper {
  */
 export abstract class Traffic {
   protected stopped = false;
+  /** After `stop`, a write being retried gets until then to find its fate (then: unresolved). */
+  private settleBy = Infinity;
   private next = 0;
   readonly report: TrafficReport = emptyReport();
   protected loops: Promise<void>[] = [];
@@ -38,8 +41,14 @@ export abstract class Traffic {
 
   async stop(): Promise<TrafficReport> {
     this.stopped = true;
+    this.settleBy = Date.now() + SETTLE_AFTER_STOP_MS;
     await Promise.all(this.loops);
     return this.report;
+  }
+
+  /** Whether a write being retried may be sent once more (40 attempts, or the stop's deadline). */
+  protected mayRetry(attempt: number): boolean {
+    return attempt < 40 && Date.now() < this.settleBy;
   }
 
   protected client(): Client {
@@ -79,7 +88,7 @@ export abstract class Traffic {
     key: string,
     productId: string,
   ): Promise<string | 'conflict' | 'unresolved'> {
-    for (let attempt = 0; attempt < 40; attempt++) {
+    for (let attempt = 0; this.mayRetry(attempt); attempt++) {
       const outcome = await this.attempt('order.create', true, () =>
         this.client().post('/api/v1/orders', {
           token,
@@ -163,7 +172,7 @@ export class CartTraffic extends Traffic {
   private async loop(shopper: CartShopper): Promise<void> {
     for (let quantity = 1; !this.stopped; quantity = (quantity % 999) + 1) {
       let resolved = false;
-      for (let attempt = 0; attempt < 40 && !resolved; attempt++) {
+      for (let attempt = 0; this.mayRetry(attempt) && !resolved; attempt++) {
         const client = this.client();
         const outcome = await this.attempt('cart.put_item', true, () =>
           client.put(`/api/v1/users/${shopper.userId}/cart/items/${this.productId}`, {
