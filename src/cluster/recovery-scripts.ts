@@ -1,4 +1,4 @@
-import { isHosts, type Topology } from './layout.js';
+import { at, isHosts, type Topology } from './layout.js';
 import { PG_USER, STANDBY_PREFIX, START_REQUEST } from './postgres-names.js';
 import type { PostgresPaths } from './requirements.js';
 
@@ -51,8 +51,13 @@ ${ownSettings}
     // on another: it asks the launcher to (START_REQUEST), which watches for the file.
     pgpool_remote_start: isHosts(t)
       ? `#!/bin/sh
-# $1 target host, $2 target PGDATA
+# $1 target host, $2 target PGDATA. Returns once it answers: pgpool-II gives a start 6 s.
 touch "$(dirname "$2")/${START_REQUEST}"
+for i in $(seq 1 240); do
+  ${pg.bin}/pg_isready -q -h "$1" -p ${at(t, 'postgres', 0).port} -t 1 && exit 0
+  sleep 0.25
+done
+exit 1
 `
       : `#!/bin/sh
 # $1 target host, $2 target PGDATA

@@ -10,6 +10,8 @@ import {
 } from '../pgpool.js';
 import { postgresVersion, systemBinary, type Requirement } from '../requirements.js';
 import { API_POOL_SIZE } from '../postgres-backend.js';
+import { stopGroup } from '../../platform/processes.js';
+import { removeOrphanedSegments } from '../../platform/shared-memory.js';
 
 /** Debian's package of pgpool's recovery functions is named after the PostgreSQL major version. */
 const recoveryPackage = () => {
@@ -45,14 +47,22 @@ export const pgpoolKind: ServerKind = {
     await startAll(ctx, this);
     await Promise.all(Array.from({ length: t.pgpool }, (_, i) => waitPgpoolServing(t, i)));
   },
-  start: (ctx, i) => startPgpool(ctx.topology, i),
+  async start(ctx, i) {
+    // A pgpool-II that crashed left its shared memory behind: freed before this one takes its own.
+    await removeOrphanedSegments(ctx.pids[`pgpool:${i}`]);
+    return startPgpool(ctx.topology, i);
+  },
+  async stop(ctx, i) {
+    const pid = ctx.pids[`pgpool:${i}`];
+    await stopGroup(pid, 'SIGINT', 15_000); // SIGINT: pgpool's fast shutdown
+    // Stopped, it removed its own; crashed earlier (and never started again), it could not.
+    await removeOrphanedSegments(pid);
+  },
   // Cut off, a pgpool-II finds every backend silent and quarantines them for itself; back on the
   // network it would take them back one health check at a time, and in between send writes to
   // some backends only. Restarted instead, it discards that state (-D) and takes the backends'
   // state from the other instances' watchdog (ADR 12).
   restartOnHeal: true,
-  // SIGINT is pgpool's fast shutdown.
-  stopSignal: 'SIGINT',
   // The API sends statements differently under each clustering mode (ADR 11).
   appEnv: (t) => ({
     DATABASE_URL: clusterDatabaseUrl(t),
