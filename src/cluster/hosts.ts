@@ -53,15 +53,25 @@ const quietly = (work: Promise<unknown>) =>
   );
 
 /** The cluster's bridge with the gateway address (the machine itself, where clients run). */
+/** 02:62:7a (locally administered, "bz"), then the base port. */
+export function bridgeMac(t: Topology): string {
+  const hex = (n: number) => n.toString(16).padStart(2, '0');
+  return `02:62:7a:${hex((t.basePort >> 8) & 0xff)}:${hex(t.basePort & 0xff)}:01`;
+}
+
 export async function createNetwork(t: Topology): Promise<void> {
   const bridge = bridgeName(t);
   await quietly(ip('link', 'del', bridge));
   await ip('link', 'add', bridge, 'type', 'bridge');
+  // A bridge without an address of its own takes its lowest port's, so each host added could move
+  // the gateway's address under hosts that remember the old one: their packets to the machine
+  // went nowhere for seconds (a psql session of `up` was cut off). One fixed, locally administered
+  // address per base port.
+  await ip('link', 'set', bridge, 'address', bridgeMac(t));
   await ip('addr', 'add', `${hostNetwork(t).gateway}/24`, 'dev', bridge);
   await ip('link', 'set', bridge, 'up');
 }
 
-/** A host for instance i of a kind: namespace, link, address, default route, CPU and memory. */
 /**
  * Each host's kernel gives up on a peer that went silent (a cut link) in seconds, not TCP's
  * defaults (15 retransmissions: ~15 minutes; keepalive after 2 hours): data unacknowledged for
@@ -77,6 +87,7 @@ export const SILENT_PEER_SYSCTLS = [
   'net.ipv4.tcp_keepalive_probes=2',
 ];
 
+/** A host for instance i of a kind: namespace, link, address, default route, CPU and memory. */
 export async function createHost(t: Topology, kind: string, i: number): Promise<void> {
   const n = hostNames(t, kind, i);
   await removeHost(t, kind, i);

@@ -54,6 +54,17 @@ function readPid(file: string): number | undefined {
   }
 }
 
+/**
+ * Streaming only. Bazaar sends a transaction's statements back to back: a session idle inside one
+ * for 5 s has a client that is gone or stuck. pgpool-II 4.3 can leave a child waiting for an answer
+ * that never comes when a load-balancing standby dies under an open transaction, the transaction
+ * idle on the primary with its row locks held (every checkout of that product queued behind it,
+ * until pgpool-II had no child left); ended here, its locks go and the child reads EOF. Not under
+ * native replication: there each backend's session of one transaction must end alike, and a timer
+ * per backend could end one while pgpool-II, waiting on another, later commits there (ADR 21).
+ */
+const STUCK_SESSION_TIMEOUT = "idle_in_transaction_session_timeout = '5s'";
+
 function serverSettings(t: Topology, i: number): string {
   const lines = [
     `port = ${at(t, 'postgres', i).port}`,
@@ -78,12 +89,7 @@ function serverSettings(t: Topology, i: number): string {
     'tcp_keepalives_idle = 5',
     'tcp_keepalives_interval = 1',
     'tcp_keepalives_count = 3',
-    // Bazaar sends a transaction's statements back to back: a session idle inside one for 5 s has
-    // a client that is gone or stuck. pgpool-II 4.3 can leave a child waiting for an answer that
-    // never comes when a load-balancing standby dies under an open transaction, the transaction
-    // idle on the primary with its row locks held (every checkout of that product queued behind
-    // it, until pgpool-II had no child left); ended here, its locks go and the child reads EOF.
-    "idle_in_transaction_session_timeout = '5s'",
+    ...(t.mode === 'streaming' ? [STUCK_SESSION_TIMEOUT] : []),
     `shared_buffers = 128MB`,
     'logging_collector = off',
   ];
