@@ -1,6 +1,6 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { at, type Topology } from './layout.js';
-import { DATABASE, PG_USER } from './postgres-backend.js';
+import { queryServer } from './server-query.js';
 
 /** What the outbox and the notifications say about delivery, read on one backend. */
 export interface EventDelivery {
@@ -35,20 +35,7 @@ const QUERY = `SELECT
   (SELECT count(*)::int FROM notification_held) AS held`;
 
 async function onFirstBackend<T extends pg.QueryResultRow>(t: Topology, text: string): Promise<T> {
-  const { host, port } = at(t, 'postgres', 0);
-  const client = new pg.Client({
-    host,
-    port,
-    user: PG_USER,
-    database: DATABASE,
-    connectionTimeoutMillis: 3000,
-  });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows[0]!;
-  } finally {
-    await client.end();
-  }
+  return (await queryServer<T>(at(t, 'postgres', 0), text))[0]!;
 }
 
 function readDelivery(t: Topology): Promise<EventDelivery> {

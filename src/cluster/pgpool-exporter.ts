@@ -54,7 +54,7 @@ export async function servePgpoolExporter(o: PgpoolExporterOptions): Promise<voi
   /** Asks every pgpool-II once, at each scrape, and sets both gauges from the answers. */
   const poll = async () => {
     const answers = await Promise.all(
-      o.pgpools.map((pool) => poolNodes(addressOf(pool.address), o).catch(() => undefined)),
+      o.pgpools.map((pool) => poolNodes(addressOf(pool.address)).catch(() => undefined)),
     );
     backendUp.reset();
     o.pgpools.forEach((pool, i) => {

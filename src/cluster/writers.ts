@@ -1,9 +1,8 @@
-import pg from 'pg';
 import { isAlive } from '../platform/processes.js';
 import { range, type KindContext } from './kind.js';
 import { at, componentName } from './layout.js';
 import { isAttached, poolNodes, type PoolNode } from './pool-nodes.js';
-import { DATABASE, PG_USER } from './postgres-names.js';
+import { queryServer } from './server-query.js';
 
 /** A backend's role as pgpool-II sees it, and whether pgpool-II sends it statements. */
 export interface BackendRole {
@@ -33,27 +32,11 @@ export async function backendRoles(ctx: KindContext): Promise<Array<BackendRole 
 
 /** Whether backend i takes writes itself: not a standby, and not fenced read-only. */
 async function acceptsWrites(ctx: KindContext, i: number): Promise<boolean | undefined> {
-  const { host, port } = at(ctx.topology, 'postgres', i);
-  const client = new pg.Client({
-    host,
-    port,
-    user: PG_USER,
-    database: DATABASE,
-    connectionTimeoutMillis: 3000,
-    query_timeout: 3000,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ writable: boolean }>(
-      "SELECT NOT pg_is_in_recovery() AND current_setting('default_transaction_read_only') = 'off' AS writable",
-    );
-    return rows[0]!.writable;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  const rows = await queryServer<{ writable: boolean }>(
+    at(ctx.topology, 'postgres', i),
+    "SELECT NOT pg_is_in_recovery() AND current_setting('default_transaction_read_only') = 'off' AS writable",
+  ).catch(() => undefined);
+  return rows?.[0]?.writable;
 }
 
 /**

@@ -1,11 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../src/platform/processes.js';
 import { bazaar, bazaarOk } from '../support/cli.js';
+import { hostPlacementUnavailable } from '../support/host-placement.js';
 import { Client } from '../support/http.js';
 import { nemesisDrill, nemesisSeed, writerDrill } from '../support/drills.js';
 
@@ -14,20 +13,7 @@ import { nemesisDrill, nemesisSeed, writerDrill } from '../support/drills.js';
 // crash while one pgpool-II is cut off, and a seeded nemesis of kills and partitions.
 const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000) + 6000;
 
-async function whyNot(): Promise<string | undefined> {
-  if (process.getuid?.() !== 0) return 'host placement needs root (network namespaces, cgroups)';
-  if (!existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us')) return 'no cgroup v1 cpu controller';
-  const probe = `bzprobe${process.pid}`;
-  try {
-    await run('ip', ['netns', 'add', probe]);
-    await run('ip', ['netns', 'del', probe]);
-    return undefined;
-  } catch (error) {
-    return `network namespaces cannot be made here (${(error as Error).message})`;
-  }
-}
-
-const skip = await whyNot();
+const skip = await hostPlacementUnavailable();
 if (skip) process.stdout.write(`# failover on hosts skipped: ${skip}\n`);
 
 describe('streaming failover on simulated hosts, three pgpool-II instances', { skip }, () => {

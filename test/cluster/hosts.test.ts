@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portAnswers, run } from '../../src/platform/processes.js';
 import { bazaar, bazaarOk } from '../support/cli.js';
+import { hostPlacementUnavailable } from '../support/host-placement.js';
 import { Client } from '../support/http.js';
 import { runContractSuite } from '../support/contract.js';
 import { newCustomer, newProduct } from '../support/app.js';
@@ -17,19 +18,6 @@ import { currentPrimary } from '../../src/cluster/redis.js';
 // cluster's bridge and a CPU quota. Needs root and network namespaces; skipped, saying why, without.
 const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000) + 5000;
 
-async function whyNot(): Promise<string | undefined> {
-  if (process.getuid?.() !== 0) return 'host placement needs root (network namespaces, cgroups)';
-  if (!existsSync('/sys/fs/cgroup/cpu/cpu.cfs_quota_us')) return 'no cgroup v1 cpu controller';
-  const probe = `bzprobe${process.pid}`;
-  try {
-    await run('ip', ['netns', 'add', probe]);
-    await run('ip', ['netns', 'del', probe]);
-    return undefined;
-  } catch (error) {
-    return `network namespaces cannot be made here (${(error as Error).message})`;
-  }
-}
-
 interface Component {
   name: string;
   kind: string;
@@ -39,7 +27,7 @@ interface Component {
   state: string;
 }
 
-const skip = await whyNot();
+const skip = await hostPlacementUnavailable();
 if (skip) process.stdout.write(`# host placement skipped: ${skip}\n`);
 
 describe('cluster in host placement', { skip }, () => {

@@ -1,10 +1,9 @@
-import pg from 'pg';
 import { run } from '../../platform/processes.js';
 import { KINDS } from '../registry.js';
 import { at, hostPort, type Topology } from '../layout.js';
 import { currentPrimary } from '../redis.js';
 import { kafkaLib } from '../kafka-software.js';
-import { DATABASE, PG_USER } from '../postgres-names.js';
+import { queryServer } from '../server-query.js';
 import type { ClusterStatus, ComponentStatus } from '../results.js';
 import type { Slot } from './schedule.js';
 
@@ -98,25 +97,11 @@ async function leaseHolder(ctx: VictimContext): Promise<string | undefined> {
   );
   if (!writer) return undefined;
   const [host, port] = writer.address.split(':');
-  const client = new pg.Client({
-    host,
-    port: Number(port),
-    user: PG_USER,
-    database: DATABASE,
-    connectionTimeoutMillis: 3000,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ holder: string }>(
-      "SELECT holder FROM relay_leases WHERE name = 'order-events'",
-    );
-    return rows[0]?.holder;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+  const rows = await queryServer<{ holder: string }>(
+    { host: host!, port: Number(port) },
+    "SELECT holder FROM relay_leases WHERE name = 'order-events'",
+  ).catch(() => []);
+  return rows[0]?.holder;
 }
 
 /** The broker whose controller leads the KRaft quorum, asked of Kafka's own quorum tool. */
