@@ -96,7 +96,7 @@ describe('streaming failover on simulated hosts, three pgpool-II instances', { s
   test('a seeded nemesis of kills and partitions over every component, primaries included: no anomaly', async () => {
     await nemesisDrill(dir, {
       seed: nemesisSeed(21),
-      duration: '45s',
+      duration: '40s',
       faults: 'kill,partition',
       label: 'hosts, streaming',
     });
