@@ -55,7 +55,12 @@ export function pgpoolConf(t: Topology, i: number): string {
     replicate_select: 'off',
     insert_lock: 'off',
     memory_cache_enabled: 'off',
-    failover_on_backend_error: 'on',
+    // Streaming: off. pgpool-II does not restart its children when it attaches a recovered standby,
+    // and a child's stale session to the standby's previous process then failed on its next write
+    // and asked for a detach; two instances asking are a majority, so the standby just recovered
+    // was detached again, for good (found by the soak). The health checks below decide instead.
+    // Native replication restarts every child at a recovery, so a failed session may trigger one.
+    failover_on_backend_error: t.mode === 'streaming' ? 'off' : 'on',
     connect_timeout: 2000,
     health_check_period: 1,
     health_check_timeout: 2,

@@ -27,10 +27,16 @@ export function faultFigures(fault: AppliedFault, records: readonly RequestRecor
   const until = (fault.settledAt ?? fault.backAt) + AFTER_SETTLED_MS;
   const around = records.filter((r) => r.start >= fault.downAt && r.start <= until);
   const failedByStatus: Record<string, number> = {};
-  for (const r of around)
+  let longestWaitMs = 0;
+  for (const r of around) {
     if (r.status === 'network' || r.status >= 500)
       failedByStatus[String(r.status)] = (failedByStatus[String(r.status)] ?? 0) + 1;
-  const writes = records.filter((r) => r.acknowledgedWrite && r.start >= fault.downAt).map((r) => r.end);
+    longestWaitMs = Math.max(longestWaitMs, r.end - r.start);
+  }
+  // A loop, not Math.min(...): a long soak's history has hundreds of thousands of writes.
+  let firstWrite = Infinity;
+  for (const r of records)
+    if (r.acknowledgedWrite && r.start >= fault.downAt) firstWrite = Math.min(firstWrite, r.end);
   return {
     fault: fault.fault,
     victim: fault.victim,
@@ -39,8 +45,8 @@ export function faultFigures(fault: AppliedFault, records: readonly RequestRecor
     ...(fault.settledAt ? { settledS: round((fault.settledAt - fault.downAt) / 1000) } : {}),
     requests: around.length,
     failedByStatus,
-    longestWaitMs: Math.max(0, ...around.map((r) => r.end - r.start)),
-    ...(writes.length > 0 ? { firstWriteMs: Math.min(...writes) - fault.downAt } : {}),
+    longestWaitMs,
+    ...(firstWrite < Infinity ? { firstWriteMs: firstWrite - fault.downAt } : {}),
     writeGapMs: longestWriteGap(records, fault.downAt, until),
     ...(fault.error ? { error: fault.error } : {}),
   };

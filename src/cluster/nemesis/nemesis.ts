@@ -42,6 +42,7 @@ export interface AppliedFault {
 }
 
 const SETTLE_MS = 120_000;
+const STAYS_WHOLE_MS = 2_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -131,16 +132,23 @@ async function applyFault(
   return applied;
 }
 
-/** Every component up and every PostgreSQL backend attached again, within SETTLE_MS. */
+/**
+ * Every component up and every PostgreSQL backend attached again, and still so 2 s later (a
+ * backend attached and then detached again at once counts against this fault, not the next one),
+ * within SETTLE_MS.
+ */
 async function settled(cluster: Cluster): Promise<void> {
   const deadline = Date.now() + SETTLE_MS;
   let missing: string[] = [];
+  let wholeSince: number | undefined;
   while (Date.now() < deadline) {
     const status = await cluster.status();
     missing = status.components
       .filter((c) => c.state !== 'up' || c.attached === false)
       .map((c) => (c.state !== 'up' ? `${c.name} down` : `${c.name} detached`));
-    if (missing.length === 0) return;
+    if (missing.length > 0) wholeSince = undefined;
+    else if (wholeSince === undefined) wholeSince = Date.now();
+    else if (Date.now() - wholeSince >= STAYS_WHOLE_MS) return;
     await sleep(1000);
   }
   throw new Error(`the cluster did not settle within ${SETTLE_MS / 1000} s: ${missing.join(', ')}`);
