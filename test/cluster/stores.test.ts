@@ -210,6 +210,8 @@ test('kill cassandra:2 under catalog traffic: reads and writes keep succeeding a
     Array.from({ length: 4 }, () => newProduct(entry, admin, { category, stock: 100 })),
   );
   const latest = new Map<string, number>(products.map((p) => [p.id, p.price]));
+  // When each product's latest price and each create were acknowledged (ms since the epoch).
+  const acknowledgedAt = new Map<string, number>();
   const created: string[] = [];
   const failures: Array<{ at: number; status: number }> = [];
   let running = true;
@@ -234,6 +236,7 @@ test('kill cassandra:2 under catalog traffic: reads and writes keep succeeding a
       if (patch.status === 200) {
         version = patch.body.version;
         latest.set(p.id, price);
+        acknowledgedAt.set(p.id, Date.now());
         acknowledgedWrites++;
       }
       note((await entry.get(`/api/v1/products/${p.id}`)).status);
@@ -244,13 +247,17 @@ test('kill cassandra:2 under catalog traffic: reads and writes keep succeeding a
           body: { sku: `ring-${Date.now()}-${n}`, name: 'Кольцо', category, price: 10, stock: 1 },
         });
         note(made.status);
-        if (made.status === 201) created.push(made.body.id);
+        if (made.status === 201) {
+          created.push(made.body.id);
+          acknowledgedAt.set(made.body.id, Date.now());
+        }
       }
     }
   });
   await new Promise((r) => setTimeout(r, 1500));
   killedAt = Date.now();
   await cli('kill', 'cassandra:2');
+  const downAt = Date.now();
   const writesBefore = acknowledgedWrites;
   await new Promise((r) => setTimeout(r, 8000));
   running = false;
@@ -270,8 +277,12 @@ test('kill cassandra:2 under catalog traffic: reads and writes keep succeeding a
   const listed = await entry.get(`/api/v1/products?category=${encodeURIComponent(category)}&limit=100`);
   assert.equal(listed.body.total, products.length + created.length);
 
-  // Back: the node catches up (hints from the others), seen by asking it alone at consistency ONE.
+  // Back: the node catches up on what it missed while down (hints from the others), seen by asking
+  // it alone at consistency ONE. Only writes acknowledged after the kill count as missed: a write
+  // the dying node coordinated itself may have been acknowledged by the other two an instant before
+  // its own copy was applied, and nothing hints that one (repair does; QUORUM reads above hold it).
   const startedAt = Date.now();
+  const missed = [...acknowledgedAt].filter(([, at]) => at > downAt).map(([id]) => id);
   await cli('start', 'cassandra:2');
   const status = JSON.parse(await cli('status', '--json')) as Status;
   const node = status.components.find((c) => c.name === 'cassandra:2')!;
@@ -289,24 +300,26 @@ test('kill cassandra:2 under catalog traffic: reads and writes keep succeeding a
   });
   try {
     const behind = async () => {
-      let missing = 0;
-      for (const [id, price] of latest) {
+      const missing: string[] = [];
+      for (const id of missed) {
         const row = (await probe.execute('SELECT price FROM bazaar.products WHERE id = ?', [id])).first();
-        if (!row || Number(row['price']) !== price) missing++;
-      }
-      for (const id of created) {
-        if (!(await probe.execute('SELECT id FROM bazaar.products WHERE id = ?', [id])).first()) missing++;
+        const want = latest.get(id);
+        if (!row || (want !== undefined && Number(row['price']) !== want))
+          missing.push(`${id} (acknowledged ${acknowledgedAt.get(id)! - killedAt} ms after the kill)`);
       }
       return missing;
     };
     let left = await behind();
     const deadline = Date.now() + 90_000;
-    while (left > 0 && Date.now() < deadline) {
+    while (left.length > 0 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 1000));
       left = await behind();
     }
-    t.diagnostic(`cassandra:2 caught up ${((Date.now() - startedAt) / 1000).toFixed(1)} s after start`);
-    assert.equal(left, 0, 'the restarted node holds every write it missed');
+    t.diagnostic(
+      `cassandra:2 caught up on ${missed.length} writes ${((Date.now() - startedAt) / 1000).toFixed(1)} s after start`,
+    );
+    assert.ok(missed.length > 0, 'writes were acknowledged while the node was down');
+    assert.deepEqual(left, [], 'the restarted node holds every write it missed');
   } finally {
     await probe.shutdown();
   }

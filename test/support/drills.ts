@@ -51,6 +51,8 @@ export async function writerDrill(o: {
   admin: string;
   fault: 'kill' | 'partition';
   downMs: number;
+  /** Run once the drill's product and shoppers exist, before its traffic starts (another fault). */
+  beforeTraffic?: () => Promise<void>;
 }): Promise<WriterDrill> {
   const cli = (...args: string[]) => bazaarOk(['cluster', ...args, '--dir', o.dir]);
   const api = new Client(o.entrypoints[0]!);
@@ -61,15 +63,24 @@ export async function writerDrill(o: {
   const carters = shoppers.slice(3).map((s) => ({ token: s.token, userId: s.id }));
   const carts = new CartTraffic(o.entrypoints, carters, product.id, log);
   const victim = await writer(o.dir, o.mode);
+  await o.beforeTraffic?.();
   orders.start(3);
   carts.start();
-  await sleep(1500);
-  const faultAt = Date.now();
-  await cli(o.fault, victim);
-  await sleep(o.downMs);
-  await cli(o.fault === 'kill' ? 'start' : 'heal', victim);
-  await sleep(1000);
-  const [ordered, changed] = await Promise.all([orders.stop(), carts.stop()]);
+  const stopTraffic = () => Promise.all([orders.stop(), carts.stop()]);
+  let faultAt = 0;
+  try {
+    await sleep(1500);
+    faultAt = Date.now();
+    await cli(o.fault, victim);
+    await sleep(o.downMs);
+    await cli(o.fault === 'kill' ? 'start' : 'heal', victim);
+    await sleep(1000);
+  } catch (error) {
+    // The traffic must not outlive a failed drill (it would keep the test process running).
+    await stopTraffic().catch(() => undefined);
+    throw error;
+  }
+  const [ordered, changed] = await stopTraffic();
   for (const report of [ordered, changed]) {
     assert.equal(report.unresolved, 0, `every write got a definite answer; ${failureSummary(report)}`);
     assert.equal(report.failuresByStatus['500'] ?? 0, 0, `never a 500; ${failureSummary(report)}`);

@@ -23,6 +23,8 @@ import { postgresPaths, postgresVersion } from '../requirements.js';
 import { verifyBackends } from '../verify.js';
 import { verifyOrderEvents } from '../events-verify.js';
 import { backendRoles, verifyWriters } from '../writers.js';
+import { isAttached, poolNodes } from '../pool-nodes.js';
+import type { Topology } from '../layout.js';
 
 /** As root, PostgreSQL runs as the postgres OS user (Debian's package creates it). */
 async function serverOwner(): Promise<Owner | undefined> {
@@ -30,6 +32,22 @@ async function serverOwner(): Promise<Owner | undefined> {
   const owner = await osUser(PG_USER);
   if (!owner) throw new Error('the postgres OS user is missing (the postgresql package creates it)');
   return owner;
+}
+
+/**
+ * Online recovery in streaming mode copies the primary and refuses a standby: a former primary
+ * started again while its failover is still under way (pgpool-II's instances agreeing, a standby
+ * being promoted) waits for the new primary instead of failing.
+ */
+async function untilAnotherPrimary(t: Topology, pool: number, i: number): Promise<void> {
+  await waitUntil(
+    async () =>
+      (await poolNodes(at(t, 'pgpool', pool)).catch(() => [])).some(
+        (n) => n.role === 'primary' && isAttached(n) && n.node_id !== String(i),
+      ),
+    60_000,
+    `a primary other than postgres:${i} (the failover under way)`,
+  );
 }
 
 /** PostgreSQL backends: multi-master under pgpool-II (native), or a primary and hot standbys. */
@@ -88,6 +106,7 @@ export const postgresKind: ServerKind = {
     );
     const pool = answering.indexOf(true);
     if (pool < 0) throw new Error('no pgpool-II answers to re-sync the backend through');
+    if (t.mode === 'streaming') await untilAnotherPrimary(t, pool, i);
     ctx.say(`re-syncing postgres:${i} through pgpool:${pool} (online recovery)`);
     if (!isHosts(t)) {
       await recoverNode(t, pool, i);

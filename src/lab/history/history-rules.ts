@@ -1,15 +1,39 @@
-import type { Client } from './json-client.js';
+import type { Client, Reply } from './json-client.js';
 import type { OrderLifecycleTraffic } from './order-lifecycle-traffic.js';
 
 // The rules the history checker reads back through the API once the traffic has stopped.
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const READ_BACK_MS = 30_000;
+
+/**
+ * A read of what the history left: sent again while the answer is a 5xx or none at all (a
+ * connection of a healed instance may still be on its way back), for up to 30 s; then it fails
+ * with the last answer.
+ */
+export async function readBack(api: Client, path: string, token?: string): Promise<Reply> {
+  const deadline = Date.now() + READ_BACK_MS;
+  for (;;) {
+    let last: string;
+    try {
+      const reply = await api.get(path, { token });
+      if (reply.status < 500) return reply;
+      last = `${reply.status} ${JSON.stringify(reply.body)}`;
+    } catch (error) {
+      last = String(error);
+    }
+    if (Date.now() > deadline)
+      throw new Error(`GET ${path}: still failing after ${READ_BACK_MS / 1000} s: ${last}`);
+    await sleep(500);
+  }
+}
+
 /** Every item of a paged list (`limit` 100), in the order the API gives them. */
 export async function allPages<T>(api: Client, path: string, token: string): Promise<T[]> {
   const items: T[] = [];
   for (let page = 1; ; page++) {
-    const reply = await api.get(`${path}?limit=100&page=${page}`, { token });
+    const reply = await readBack(api, `${path}?limit=100&page=${page}`, token);
     if (reply.status !== 200) throw new Error(`${path}: ${reply.status} ${JSON.stringify(reply.body)}`);
     items.push(...(reply.body.items as T[]));
     if (items.length >= reply.body.total || reply.body.items.length === 0) return items;
@@ -42,7 +66,7 @@ export async function checkOrders(
   const live = [...orders.values()].filter((o) => o.status !== 'cancelled').length;
   let stock: number | undefined;
   for (let attempt = 0; attempt < 20; attempt++) {
-    stock = (await api.get(`/api/v1/products/${productId}`)).body.stock as number;
+    stock = (await readBack(api, `/api/v1/products/${productId}`)).body.stock as number;
     if (stock === initialStock - live) return anomalies;
     await sleep(500);
   }
@@ -69,8 +93,12 @@ export async function checkCarts(
   let landedLate = 0;
   for (const [userId, quantity] of traffic.report.acknowledged) {
     const token = shoppers.find((s) => s.id === userId)!.token;
-    const cart = (await api.get(`/api/v1/users/${userId}/cart`, { token })).body;
-    const line = (cart.items as Array<{ product_id: string; quantity: number }>).find(
+    const reply = await readBack(api, `/api/v1/users/${userId}/cart`, token);
+    if (reply.status !== 200) {
+      anomalies.push(`cart of ${userId}: read answered ${reply.status} ${JSON.stringify(reply.body)}`);
+      continue;
+    }
+    const line = (reply.body.items as Array<{ product_id: string; quantity: number }>).find(
       (i) => i.product_id === productId,
     );
     const held = String(line?.quantity);
