@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { hostPlacementChecks } from '../../cluster/hosts.js';
 import { bounded } from '../../cli/cluster-options.js';
+import { childEnv } from '../../config/child-env.js';
+import { parseDuration } from '../../platform/duration.js';
 
 // `npm run soak`: a long seeded nemesis (ADR 21) on a cluster of its own, through the same
 // commands a person runs (`cluster up`, `cluster nemesis`, `cluster down`), figures printed.
@@ -13,9 +15,9 @@ import { bounded } from '../../cli/cluster-options.js';
 const BIN = fileURLToPath(new URL('../../../bin/bazaar.js', import.meta.url));
 
 /** Runs `bazaar ...args`, its output passed through; resolves with its exit code. */
-function bazaar(args: string[]): Promise<number> {
+function bazaar(args: string[], env?: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: 'inherit' });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: 'inherit', env: childEnv(env) });
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 1));
   });
@@ -51,18 +53,25 @@ const topology = [
 process.stderr.write(
   `soak: ${o.pgMode} replication, ${hosts ? 'simulated hosts (kills and partitions)' : 'loopback (kills only)'}, seed ${seed}, ${o.duration}\n`,
 );
-let code = await bazaar([
-  'cluster',
-  'up',
-  ...topology,
-  '--no-observability',
-  '--seed-products',
-  '1000',
-  '--base-port',
-  String(o.basePort),
-  '--dir',
-  dir,
-]);
+// Unpaid orders outlive the soak: the checker reads the orders, their notifications and the stock
+// one after another once the faults stop, and an expiry sweep between those reads (the default
+// 10 minutes) changes what it reads; the expiry has tests of its own.
+const orderTtl = `${Math.ceil(parseDuration(o.duration) / 60_000) + 120}m`;
+let code = await bazaar(
+  [
+    'cluster',
+    'up',
+    ...topology,
+    '--no-observability',
+    '--seed-products',
+    '1000',
+    '--base-port',
+    String(o.basePort),
+    '--dir',
+    dir,
+  ],
+  { BAZAAR_ORDER_TTL: orderTtl },
+);
 if (code === 0) {
   code = await bazaar([
     'cluster',
