@@ -147,6 +147,9 @@ export class HistoryCheck {
     for (const r of reports)
       for (const [status, n] of Object.entries(r.failuresByStatus))
         failuresByStatus[status] = (failuresByStatus[status] ?? 0) + n;
+    // A fault may make the store unavailable (503) but never make it fail (500).
+    if (failuresByStatus['500'])
+      anomalies.push(`${failuresByStatus['500']} requests answered 500 (the API instances' logs say which)`);
     return {
       requests: this.log.records.length,
       acknowledgedWrites: this.log.records.filter((r) => r.acknowledgedWrite).length,
