@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -41,4 +43,12 @@ export function runContractSuite(
       }),
     );
   });
+}
+
+/** The whole contract suite through one entrypoint of a running cluster, as its operator (`dir`). */
+export async function assertContractThrough(url: string, dir: string): Promise<void> {
+  const { adminPassword } = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
+  const run = await runContractSuite({ BAZAAR_TEST_TARGET: url, BAZAAR_TEST_ADMIN_PASSWORD: adminPassword });
+  assert.equal(run.code, 0, `contract suite through ${url}:\n${run.failures}`);
+  assert.match(run.out, /# fail 0/);
 }
