@@ -53,7 +53,7 @@ export async function exportCommand(file: string, flags: ExportFlags): Promise<v
   const config = loadConfig({}, undefined, { logLevel: 'warn' });
   const logger = createLogger(config.logLevel);
   const lifecycle = new Lifecycle(logger).install();
-  const { app, embedded, close } = await openApp(config, logger, lifecycle);
+  const { app, embedded, close } = await openApp(config, logger, lifecycle, { command: 'export' });
   try {
     const seedWanted =
       config.seedOnStart === 'on' || (config.seedOnStart === 'auto' && embedded !== undefined);

@@ -47,7 +47,7 @@ export async function importCommand(file: string, flags: ImportFlags): Promise<v
   const { mapping, text } = await chooseMapping(file, flags.map);
   const source = await SqliteCatalogSource.open(file, mapping, text);
   const rejectsPath = flags.rejects ?? `${file}.rejects.jsonl`;
-  const { app, close } = await openApp(config, logger, lifecycle);
+  const { app, close } = await openApp(config, logger, lifecycle, { command: 'import' });
   // On a terminal a bar with rate and ETA; otherwise a line every two seconds at most.
   // On stderr: stdout carries the summary.
   const progress = createProgress(

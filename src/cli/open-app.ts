@@ -4,6 +4,7 @@ import {
   startEmbeddedPostgres,
   stopEmbeddedPostgres,
   type EmbeddedDatabase,
+  type EmbeddedOptions,
 } from '../adapters/postgres/embedded.js';
 import type { Lifecycle } from '../platform/lifecycle.js';
 import type { Logger } from '../platform/logger.js';
@@ -22,19 +23,26 @@ export interface OpenedApp {
  * Whatever is started here is stopped when the process ends, however it ends (`lifecycle`): a
  * signal even in the middle of the start, an uncaught error, or an app that cannot be built.
  */
-export async function openApp(config: AppConfig, logger: Logger, lifecycle: Lifecycle): Promise<OpenedApp> {
+export async function openApp(
+  config: AppConfig,
+  logger: Logger,
+  lifecycle: Lifecycle,
+  /** Which command opens the store, and whether it joins a running owner or refuses (`serve`). */
+  use: Pick<EmbeddedOptions, 'command' | 'whenOwned'>,
+): Promise<OpenedApp> {
   let app: App | undefined;
   let embedded: EmbeddedDatabase | undefined;
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await app?.close();
-      // By its pid file, so a server whose start was interrupted is stopped too.
+      // By its pid file, so a server whose start was interrupted is stopped too; a server another
+      // live process owns is left running.
       if (!config.databaseUrl) await stopEmbeddedPostgres(config.stateDir, logger);
     })());
   lifecycle.onEnd(close);
   try {
-    embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.stateDir, logger);
+    embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.stateDir, logger, use);
     const secret = config.authSecret ?? (await stateSecret(config.stateDir, 'auth-secret')).value;
     app = await createApp({
       config,

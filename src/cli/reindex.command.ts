@@ -13,7 +13,7 @@ export async function reindex(): Promise<void> {
   const config = loadConfig({}, undefined, { logLevel: 'warn' });
   const logger = createLogger(config.logLevel);
   const lifecycle = new Lifecycle(logger).install();
-  const { app, close } = await openApp(config, logger, lifecycle);
+  const { app, close } = await openApp(config, logger, lifecycle, { command: 'reindex' });
   try {
     const started = Date.now();
     const report = await app.stores.catalog.reindex();

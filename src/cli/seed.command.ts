@@ -17,7 +17,7 @@ export async function seed(flags: SeedFlags): Promise<void> {
   const config = loadConfig({}, undefined, { logLevel: 'warn' });
   const logger = createLogger(config.logLevel);
   const lifecycle = new Lifecycle(logger).install();
-  const { app, close } = await openApp(config, logger, lifecycle);
+  const { app, close } = await openApp(config, logger, lifecycle, { command: 'seed' });
   try {
     const started = Date.now();
     const result = await seedDemoData(app.stores, flags, createProgress(logger));

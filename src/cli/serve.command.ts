@@ -18,7 +18,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
   const admin = config.adminPassword
     ? { value: config.adminPassword, created: false, path: 'BAZAAR_ADMIN_PASSWORD' }
     : await stateSecret(config.stateDir, 'admin-password', 12);
-  const opened = await openApp(config, logger, lifecycle);
+  const opened = await openApp(config, logger, lifecycle, { command: 'serve', whenOwned: 'refuse' });
   const { app, embedded } = opened;
   try {
     await app.users.ensureAdmin(config.adminEmail, admin.value);
@@ -43,6 +43,7 @@ export async function serve(flags: ServeFlags): Promise<void> {
     const address = app.http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    await embedded?.describe(base);
     const lines = [
       `Bazaar is serving on ${base}  (instance ${config.instanceId}, Node.js ${process.version}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
       `  API docs:  ${base}/docs   OpenAPI: ${base}/openapi.json`,

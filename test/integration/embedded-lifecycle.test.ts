@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlive, waitUntil } from '../../src/platform/processes.js';
 import { testEnv } from '../support/env.js';
+import { bazaar } from '../support/cli.js';
 
 // However `bazaar serve` ends, the embedded PostgreSQL it started ends with it: a signal to the
 // process or to its whole group (what systemd, `timeout` or a supervisor send), an uncaught
@@ -147,7 +148,78 @@ describe('the embedded PostgreSQL ends with its server', () => {
     await server.exited;
     assert.ok(isAlive(stale), 'SIGKILL gives the server no chance: its PostgreSQL is left');
     const next = await endsWithItsPostgres(dir, (s) => s.child.kill('SIGTERM'));
-    assert.match(next.output(), /left running by an earlier process/);
+    assert.match(next.output(), /left running by a process that is gone/);
     assert.ok(!isAlive(stale));
+  });
+});
+
+/** The address a running `bazaar serve` printed. */
+function baseOf(server: Server): string {
+  return /serving on (http:\/\/\S+)/.exec(server.output())![1]!;
+}
+
+/** Log lines at warning level or above (pino: 40 warn, 50 error) printed after `from`. */
+function warnings(server: Server, from: number): string[] {
+  return server
+    .output()
+    .slice(from)
+    .split('\n')
+    .filter((line) => /"level":(4|5|6)0/.test(line));
+}
+
+describe('one owner per embedded store: commands beside a running `bazaar serve`', () => {
+  let dir: string;
+  let server: Server;
+  const env = () => testEnv({ BAZAAR_STATE_DIR: dir });
+
+  test('export and import work through the running server: it keeps answering, shows the imports, logs no warning', async () => {
+    dir = await stateDir();
+    server = serve(dir);
+    await serving(server);
+    const postgres = postmasterPid(dir)!;
+    const quietFrom = server.output().length;
+    const exported = await bazaar(['export', join(dir, 'store.sqlite')], env());
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /^20 products/m);
+    await bazaar(['export', join(dir, 'more.sqlite'), '--demo', '--products', '30', '--seed', '77'], env());
+    const imported = await bazaar(['import', join(dir, 'more.sqlite')], env());
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.match(imported.stdout, /30 read, 30 inserted/);
+    const dry = await bazaar(['import', join(dir, 'store.sqlite'), '--dry-run'], env());
+    assert.equal(dry.code, 0, dry.stderr);
+
+    assert.ok(isAlive(postgres), "the server's PostgreSQL still runs");
+    assert.equal(postmasterPid(dir), postgres, 'no other PostgreSQL was started');
+    const ready = await fetch(`${baseOf(server)}/ready`);
+    assert.equal(ready.status, 200, await ready.text());
+    const list = (await (await fetch(`${baseOf(server)}/api/v1/products?limit=100`)).json()) as {
+      total: number;
+      items: Array<{ sku: string }>;
+    };
+    assert.equal(list.total, 50, 'the 20 seeded products and the 30 imported');
+    assert.equal(list.items.filter((p) => p.sku.startsWith('S77-')).length, 30);
+    assert.deepEqual(warnings(server, quietFrom), [], 'the serving log stays quiet');
+  });
+
+  test('a second `serve` on the same state folder refuses with one clear line; the first goes on', async () => {
+    const second = serve(dir);
+    assert.equal(await second.exited, 1, second.output());
+    assert.match(
+      second.output(),
+      new RegExp(`in use by \`bazaar serve\` \\(pid ${server.child.pid}, serving on http://`),
+    );
+    assert.doesNotMatch(second.output(), /\n\s+at /, 'no stack trace');
+    assert.equal((await fetch(`${baseOf(server)}/ready`)).status, 200);
+  });
+
+  test('the owner ends: its server stops, and the next command owns the store', async () => {
+    const postgres = postmasterPid(dir)!;
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited, 0);
+    await waitUntil(() => !isAlive(postgres), 30_000, `PostgreSQL ${postgres} gone`);
+    const exported = await bazaar(['export', join(dir, 'after.sqlite')], env());
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stdout, /^50 products/m);
+    assert.equal(existsSync(join(dir, 'postgres', 'owner.json')), false, 'the export gave the store up');
   });
 });

@@ -3,12 +3,20 @@ import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { userInfo } from 'node:os';
 import pg from 'pg';
 import type { Logger } from '../../platform/logger.js';
-import { makeReachable } from '../../platform/reachable.js';
 import { installDictionaries } from './dictionaries.js';
-import { isAlive, osUser, run as runProcess, type Owner } from '../../platform/processes.js';
+import { isAlive, run as runProcess, type Owner } from '../../platform/processes.js';
+import { makeServerFilesReachable, serverOwner } from './embedded-os-user.js';
+import {
+  claimOwnership,
+  ownerLives,
+  ownersServer,
+  readOwner,
+  releaseOwnership,
+  updateOwner,
+  type OwnerRecord,
+} from './embedded-owner.js';
 
 /** Runs a server tool, as the server's user when root; rejects with its stderr. */
 async function run(command: string, args: string[], owner: Owner | undefined): Promise<void> {
@@ -22,20 +30,49 @@ export interface EmbeddedDatabase {
   url: string;
   /** The postmaster's pid; its children are the backends. */
   pid: number;
-  /** Stops the server through its pid file (pg_ctl), waiting until it is gone. */
+  /** False when another live Bazaar process owns the server and this one works through it. */
+  owned: boolean;
+  /** Stops the server through its pid file (pg_ctl), waiting until it is gone; a guest stops nothing. */
   stop(): Promise<void>;
+  /** Records where the owner serves the API, so a second `serve` can say where to look. */
+  describe(api: string): Promise<void>;
 }
 
+export interface EmbeddedOptions {
+  /** The Bazaar command opening the store, named to whoever finds it in use. */
+  command?: string;
+  /** Server settings beyond the defaults (the bench's profile preloads pg_stat_statements). */
+  settings?: Readonly<Record<string, string>>;
+  /** A live owner is joined (`join`, the default: import, export, seed...) or refused (`serve`). */
+  whenOwned?: 'join' | 'refuse';
+}
+
+/** `bazaar serve` on a store another live process owns: one clear line, nothing stopped. */
+export class EmbeddedStoreInUse extends Error {}
+
 /**
- * Stops the embedded server of `stateDir` if one runs (by its pid file), whoever started it: the
- * way out of every exit path, including a start that was interrupted before it returned.
+ * Stops the embedded server of `stateDir` (by its pid file) unless another live process owns it:
+ * the way out of every exit path, including a start that was interrupted before it returned.
  */
 export async function stopEmbeddedPostgres(stateDir: string, logger: Logger): Promise<void> {
   const paths = await layout(stateDir);
-  if (!existsSync(join(paths.dataDir, 'postmaster.pid'))) return;
-  await stopLeftover(paths, await serverOwner(logger), (pid) =>
-    logger.info({ pid }, 'stopping the embedded PostgreSQL'),
-  );
+  const record = await readOwner(ownerFile(paths));
+  if (record && record.pid !== process.pid && (await ownerLives(record))) return;
+  if (existsSync(join(paths.dataDir, 'postmaster.pid')))
+    await stopLeftover(paths, await serverOwner(logger), (postgresPid) =>
+      logger.info({ postgresPid }, 'stopping the embedded PostgreSQL'),
+    );
+  await rm(ownerFile(paths), { force: true });
+}
+
+/** The live process that owns the embedded store of `stateDir`, if one does. */
+export async function embeddedOwner(stateDir: string): Promise<OwnerRecord | undefined> {
+  const record = await readOwner(ownerFile(await layout(stateDir)));
+  return record && (await ownerLives(record)) ? record : undefined;
+}
+
+function ownerFile(paths: Layout): string {
+  return join(paths.root, 'owner.json');
 }
 
 interface Layout {
@@ -65,30 +102,72 @@ async function layout(stateDir: string): Promise<Layout> {
 }
 
 /**
- * A real PostgreSQL from the npm registry's binaries, under `.bazaar/postgres`. As root the server
- * runs as the `postgres` OS user (created when missing), since PostgreSQL refuses to run as root.
+ * A real PostgreSQL from the npm registry's binaries, under `.bazaar/postgres`, owned by one
+ * process: the first to open the store starts the server and stops it at its end; a command that
+ * opens the store while that owner lives connects to the running server (the owner's caches learn
+ * its changes through the change feed) or, as `serve`, refuses. A server whose owner is gone is a
+ * leftover, stopped before a new start.
  */
 export async function startEmbeddedPostgres(
   stateDir: string,
   logger: Logger,
-  /** Server settings beyond the defaults (the bench's profile preloads pg_stat_statements). */
-  settings: Readonly<Record<string, string>> = {},
+  options: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
   const paths = await layout(stateDir);
   await mkdir(stateDir, { recursive: true, mode: 0o755 });
   await mkdir(paths.root, { recursive: true, mode: 0o700 });
+  for (;;) {
+    const claim = await claimOwnership(ownerFile(paths), options.command ?? 'serve');
+    if (claim.kind === 'owner') return startOwned(paths, logger, options.settings ?? {});
+    if (options.whenOwned === 'refuse') throw new EmbeddedStoreInUse(inUse(stateDir, claim.owner));
+    const owner = await ownersServer(ownerFile(paths), 60_000);
+    // An owner that died while starting leaves a leftover: claim the store again.
+    if (owner) return joinOwner(paths, owner, logger);
+  }
+}
+
+function inUse(stateDir: string, owner: OwnerRecord): string {
+  const where = owner.api ? `, serving on ${owner.api}` : '';
+  return (
+    `the embedded store in ${stateDir} is in use by \`bazaar ${owner.command}\` (pid ${owner.pid}${where}); ` +
+    'stop that process first, or give this one a state folder of its own (BAZAAR_STATE_DIR)'
+  );
+}
+
+async function joinOwner(paths: Layout, owner: OwnerRecord, logger: Logger): Promise<EmbeddedDatabase> {
+  const password = (await readFile(paths.passwordFile, 'utf8')).trim();
+  const postgresPid = Number((await readFile(join(paths.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  logger.info(
+    { ownerPid: owner.pid, command: owner.command, port: owner.port },
+    'working through the embedded PostgreSQL of a running Bazaar process',
+  );
+  return {
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${owner.port}/${DATABASE}`,
+    pid: postgresPid,
+    owned: false,
+    stop: () => Promise.resolve(),
+    describe: () => Promise.resolve(),
+  };
+}
+
+async function startOwned(
+  paths: Layout,
+  logger: Logger,
+  settings: Readonly<Record<string, string>>,
+): Promise<EmbeddedDatabase> {
   await installDictionaries(join(paths.shareDir, 'tsearch_data'));
   const owner = await serverOwner(logger);
   if (owner) {
     await chown(paths.root, owner.uid, owner.gid);
-    await makeServerFilesReachable(paths, logger);
+    await makeServerFilesReachable(paths.binDir, paths.root, logger);
   }
 
   if (!existsSync(join(paths.dataDir, 'PG_VERSION'))) await initialise(paths, owner, logger);
   const password = (await readFile(paths.passwordFile, 'utf8')).trim();
 
-  await stopLeftover(paths, owner, (pid) =>
-    logger.warn({ pid }, 'stopping an embedded PostgreSQL left running by an earlier process'),
+  // This process owns the store now: a server still running is one whose owner is gone.
+  await stopLeftover(paths, owner, (postgresPid) =>
+    logger.warn({ postgresPid }, 'stopping an embedded PostgreSQL left running by a process that is gone'),
   );
   const port = await freePort();
   await run(
@@ -113,12 +192,18 @@ export async function startEmbeddedPostgres(
   );
   const url = `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
   await ensureDatabase(url.replace(/\/bazaar$/, '/postgres'));
+  await updateOwner(ownerFile(paths), { port });
   logger.info({ port, dataDir: paths.dataDir }, 'embedded PostgreSQL is up');
   const pid = Number((await readFile(join(paths.dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   return {
     url,
     pid,
-    stop: () => run(join(paths.binDir, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', paths.dataDir], owner),
+    owned: true,
+    stop: async () => {
+      await run(join(paths.binDir, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', paths.dataDir], owner);
+      await releaseOwnership(ownerFile(paths));
+    },
+    describe: (api) => updateOwner(ownerFile(paths), { api }),
   };
 }
 
@@ -174,32 +259,6 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
     if (found.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE}`);
   } finally {
     await client.end();
-  }
-}
-
-/** As root: the `postgres` OS user the server runs as, created (as a system user) when missing. */
-async function serverOwner(logger: Logger): Promise<Owner | undefined> {
-  if (userInfo().uid !== 0) return undefined;
-  let owner = await osUser(USER);
-  if (!owner) {
-    logger.warn('creating the postgres OS user: PostgreSQL refuses to run as root');
-    await run(
-      'useradd',
-      ['--system', '--user-group', '--no-create-home', '--shell', '/usr/sbin/nologin', USER],
-      undefined,
-    );
-    owner = await osUser(USER);
-  }
-  if (!owner) throw new Error('could not create the postgres OS user');
-  return owner;
-}
-
-/** As root, the `postgres` user must reach the binaries and the data folder. */
-async function makeServerFilesReachable(paths: Layout, logger: Logger): Promise<void> {
-  for (const target of [dirname(paths.binDir), paths.root]) {
-    for (const dir of await makeReachable(target)) {
-      logger.warn({ dir }, 'added o+x so that the postgres user can reach the embedded server');
-    }
   }
 }
 

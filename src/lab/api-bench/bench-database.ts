@@ -1,5 +1,7 @@
 import { rm } from 'node:fs/promises';
 import {
+  embeddedOwner,
+  EmbeddedStoreInUse,
   startEmbeddedPostgres,
   stopEmbeddedPostgres,
   type EmbeddedDatabase,
@@ -15,7 +17,11 @@ export async function freshBenchDatabase(
   settings: Readonly<Record<string, string>> = {},
 ): Promise<EmbeddedDatabase> {
   const logger = createLogger('warn');
+  const owner = await embeddedOwner(stateDir);
+  // The folder is wiped below: never under a process that is using it.
+  if (owner)
+    throw new EmbeddedStoreInUse(`${stateDir} is in use by bazaar ${owner.command} (pid ${owner.pid})`);
   await stopEmbeddedPostgres(stateDir, logger);
   await rm(stateDir, { recursive: true, force: true });
-  return startEmbeddedPostgres(stateDir, logger, settings);
+  return startEmbeddedPostgres(stateDir, logger, { command: 'bench', settings, whenOwned: 'refuse' });
 }
