@@ -78,7 +78,14 @@ test('round trip: the demo catalog exported, imported into an empty store, expor
     return all.map((r) => ({ ...r, attributes: JSON.parse(String(r.attributes)) as unknown }));
   };
   assert.deepEqual(rows(again), rows(demo));
-  // A second run changes nothing and creates nothing.
+  // A dry run of the export says what a real run then does: every row unchanged.
+  const dry = await bazaarOk(['import', again, '--dry-run'], env(url));
+  assert.match(
+    dry,
+    /dry run \(nothing written\): 2000 read, 0 inserted, 0 updated, 2000 unchanged, 0 rejected/,
+  );
+  // A second run changes nothing and creates nothing, and leaves no rejects file.
+  assert.equal(existsSync(`${again}.rejects.jsonl`), false, 'no rejects file when nothing was refused');
   const rerun = await bazaarOk(['import', demo], env(url));
   assert.match(rerun, /2000 read, 0 inserted, 0 updated, 2000 unchanged/);
   const live = await query<{ n: number }>(
@@ -97,7 +104,10 @@ test('the normalized example with its mapping: the bad rows refused with reasons
   const rejects = (await readFile(`${source}.rejects.jsonl`, 'utf8'))
     .trim()
     .split('\n')
-    .map((l) => JSON.parse(l) as { source_key: number; field: string; reason: string });
+    .map(
+      (l) =>
+        JSON.parse(l) as { source_key: number; field: string; reason: string; row: Record<string, unknown> },
+    );
   assert.deepEqual(
     rejects.map((r) => [r.source_key, r.field]),
     [
@@ -111,6 +121,10 @@ test('the normalized example with its mapping: the bad rows refused with reasons
   assert.match(rejects[2]!.reason, /earlier row/);
   assert.match(rejects[3]!.reason, /more decimals than RUB/);
   assert.match(rejects[4]!.reason, /not valid UTF-8/);
+  // Each line holds the row as the source held it, beside why it was refused.
+  for (const r of rejects) assert.equal(r.row.key, r.source_key);
+  assert.equal(rejects[2]!.row.sku, 'BAG-001', 'the duplicate repeats the first bag’s sku');
+  assert.equal(rejects[3]!.row.price, '199.999', 'the price as the source wrote it');
   const [bag] = await query<{
     name: string;
     price: number;
@@ -138,7 +152,7 @@ test('the normalized example with its mapping: the bad rows refused with reasons
   }
 });
 
-test('a dry run checks every row and writes nothing: no product, no checkpoint, no rejects file', async () => {
+test('a dry run checks every row, counts what it would insert, and writes nothing: no product, no checkpoint, no rejects file', async () => {
   const url = await freshDatabase('dry_run');
   const source = join(dir, 'dry.sqlite');
   await copyFile(join(EXAMPLE, 'normalized.sqlite'), source);
@@ -146,7 +160,8 @@ test('a dry run checks every row and writes nothing: no product, no checkpoint, 
     ['import', source, '--map', join(EXAMPLE, 'normalized.yaml'), '--dry-run'],
     env(url),
   );
-  assert.match(out, /dry run \(nothing written\): 12 read, 0 inserted, 0 updated, 0 unchanged, 5 rejected/);
+  // Every row read lands in exactly one count.
+  assert.match(out, /dry run \(nothing written\): 12 read, 7 inserted, 0 updated, 0 unchanged, 5 rejected/);
   assert.deepEqual(await query(url, 'SELECT 1 FROM products'), []);
   assert.deepEqual(await query(url, 'SELECT 1 FROM catalog_import_checkpoint'), []);
   assert.equal(existsSync(`${source}.rejects.jsonl`), false);

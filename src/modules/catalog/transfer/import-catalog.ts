@@ -1,5 +1,5 @@
 import type { Clock } from '../../../platform/clock.js';
-import { transformRow } from './product-row.js';
+import { transformRow, type SourceRow } from './product-row.js';
 import type {
   CatalogSource,
   CatalogUpserts,
@@ -14,7 +14,7 @@ export interface ImportOptions {
   batchSize: number;
   /** Continue the interrupted import of the same source and mapping. */
   resume: boolean;
-  /** Validate and count; write nothing (no product, no checkpoint, no rejects). */
+  /** Validate and count what would be inserted, updated, left alone; write nothing (no product, no checkpoint, no rejects). */
   dryRun: boolean;
   /** Soft-delete live products whose sku the source does not have. */
   deleteMissing: boolean;
@@ -48,6 +48,12 @@ function skuKey(cell: unknown): string | undefined {
     : typeof cell === 'number'
       ? String(cell)
       : undefined;
+}
+
+/** A source row as the rejects file shows it: its cells as read, keyed by the product field they fill. */
+function asRead(row: SourceRow): Record<string, unknown> {
+  const { problem: _problem, ...cells } = row;
+  return cells;
 }
 
 /**
@@ -116,13 +122,14 @@ export async function importCatalog(
         skus.add(sku);
       }
       if ('field' in result) {
-        rejects.push({ batch, source_key: row.key, field: result.field, reason: result.reason });
+        rejects.push({ batch, source_key: row.key, ...result, row: asRead(row) });
       } else if (duplicate) {
         rejects.push({
           batch,
           source_key: row.key,
           field: 'sku',
           reason: 'appears in an earlier row of the source',
+          row: asRead(row),
         });
       } else {
         const p = result.product;
@@ -132,7 +139,9 @@ export async function importCatalog(
     counts.read += rows.length;
     counts.rejected += rejects.length;
     lastKey = rows[rows.length - 1]!.key;
-    if (!options.dryRun) {
+    if (options.dryRun) {
+      counts = add(counts, await deps.store.preview(products));
+    } else {
       // Rejects first: a batch whose checkpoint is not written is read again, and its rejects
       // with it (the sink drops them on resume), so none is lost and none kept twice.
       await deps.rejects.append(rejects);

@@ -72,6 +72,20 @@ export class CatalogPortUpserts implements CatalogUpserts {
     return counts;
   }
 
+  async preview(products: readonly ProductData[]): Promise<UpsertCounts> {
+    const existing = new Map(
+      (await this.store.findBySkus(products.map((p) => p.sku))).map((p) => [p.sku, p]),
+    );
+    const counts = { inserted: 0, updated: 0, unchanged: 0 };
+    for (const next of products) {
+      const current = existing.get(next.sku);
+      if (!current) counts.inserted += 1;
+      else if (Object.keys(changesOf(current, next)).length > 0) counts.updated += 1;
+      else counts.unchanged += 1;
+    }
+    return counts;
+  }
+
   async deleteMissing(keep: ReadonlySet<string>, at: Date): Promise<number> {
     const gone: string[] = [];
     for (let offset = 0; ; offset += 1000) {

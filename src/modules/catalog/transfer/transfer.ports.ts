@@ -36,6 +36,8 @@ export interface CatalogUpserts {
     at: Date,
     checkpoint: (written: UpsertCounts) => ImportCheckpoint,
   ): Promise<UpsertCounts>;
+  /** What `upsertBatch` would do with these products, by the same rule, writing nothing (a dry run). */
+  preview(products: readonly ProductData[]): Promise<UpsertCounts>;
   /** Soft-deletes live products whose sku is not in `keep`; returns how many. */
   deleteMissing(keep: ReadonlySet<string>, at: Date): Promise<number>;
 }
@@ -61,12 +63,13 @@ export interface ImportCheckpoints {
   save(checkpoint: ImportCheckpoint): Promise<void>;
 }
 
-/** One refused row, as the rejects file holds it. */
+/** One refused row, as the rejects file holds it: why, and the row itself as the source held it. */
 export interface Reject {
   batch: number;
   source_key: string | number;
   field: string;
   reason: string;
+  row: Readonly<Record<string, unknown>>;
 }
 
 export interface RejectSink {
