@@ -6,12 +6,12 @@ import { assertProblem, contractTarget } from './contract-target.js';
 const c = contractTarget();
 
 describe('orders', () => {
-  test('checkout of the cart: 201, stock reserved, cart emptied; empty cart 400; missing key 400', async () => {
+  test('checkout of the cart: 201, stock reserved, cart emptied; empty cart 409; missing key 400', async () => {
     const a = await newCustomer(c.api);
     const p = await newProduct(c.api, c.admin, { stock: 5, price: 700 });
     assertProblem(
       await c.api.post('/api/v1/orders', { token: a.token, headers: { 'idempotency-key': 'e1' }, body: {} }),
-      400,
+      409,
     );
     await c.api.put(`/api/v1/users/${a.id}/cart/items/${p.id}`, { token: a.token, body: { quantity: 2 } });
     assertProblem(await c.api.post('/api/v1/orders', { token: a.token, body: {} }), 400);

@@ -143,9 +143,9 @@ describe('checkout of the cart', () => {
     assert.equal(orders.orders.size, 0);
   });
 
-  test('an empty cart, or no items, is a bad request', async () => {
-    await assert.rejects(checkout.execute(anna, 'k1', {}), /The cart is empty/);
-    await assert.rejects(checkout.execute(anna, 'k2', { items: [] }), /No items to order/);
+  test('an empty cart is a conflict with its state; no items at all is a bad request', async () => {
+    await assert.rejects(checkout.execute(anna, 'k1', {}), code('conflict'));
+    await assert.rejects(checkout.execute(anna, 'k2', { items: [] }), code('bad_request'));
   });
 
   test('repeated products are merged into one line', async () => {

@@ -32,7 +32,7 @@ interface SignedIn {
 
 /**
  * Seeded customers are leased to one session at a time, so two sessions never fight over one cart
- * (which would turn a shopaholic's own checkout into an "empty cart" 400). Each worker owns the
+ * (which would turn a shopaholic's own checkout into an "empty cart" 409). Each worker owns the
  * customers n ≡ worker (mod workers).
  */
 export class CustomerLeases {

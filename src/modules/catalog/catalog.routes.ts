@@ -46,7 +46,7 @@ export function registerCatalogRoutes(
         summary: 'List and search products',
         description:
           'search is full text over name, description, category and attribute values with Russian and English ' +
-          'morphology, ranked by relevance. Ties in any order are broken by id. min_price > max_price is a 400. ' +
+          'morphology, ranked by relevance. Ties in any order are broken by id. min_price above max_price is an empty page. ' +
           'Each API instance may answer from a cache of which products a page or search shows (and their cards), ' +
           'under the rule of GET /api/v1/products/{id}: a product created, edited or deleted through an instance ' +
           'is shown by that instance on the next page it answers, and by every other instance as soon as the ' +

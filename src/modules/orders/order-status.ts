@@ -3,7 +3,7 @@ import type { Role } from '../../platform/http/principal.js';
 export const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** The status graph of api.md: which status may follow which. */
+/** The status graph of docs/api.md: which status may follow which. */
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {
   pending_payment: ['paid', 'cancelled'],
   paid: ['shipped', 'cancelled'],

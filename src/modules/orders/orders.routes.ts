@@ -32,7 +32,7 @@ export function registerOrderRoutes(
           'Stock for every line is reserved atomically, all or nothing. The same Idempotency-Key with the same ' +
           'body returns the same order (201, Idempotent-Replayed: true) from any instance; with another body, 409. ' +
           'Repeated product ids are merged into one line. 409 names the short product ids (first 8 hex digits). ' +
-          'Without items, an empty cart is 400 (the body is valid; the cart has nothing to order). The key ' +
+          'Without items, an empty cart is 409 (a conflict with the cart’s state; the request is well formed). The key ' +
           'is the ordering user’s own: another user’s key neither replays their order nor conflicts with it.',
         headers: IdempotencyHeaders,
         body: CreateOrderBody,

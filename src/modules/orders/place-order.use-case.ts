@@ -53,8 +53,11 @@ export class PlaceOrder {
     // twin's order to replay, not an empty cart.
     const previous = await this.orders.findByIdempotencyKey(userId, idempotencyKey);
     if (previous) return this.replay(previous, hash, fromCart);
+    // An empty cart is a conflict with the cart's state (409): the request itself is well formed.
     if (lines.length === 0)
-      throw new AppError('bad_request', fromCart ? 'The cart is empty' : 'No items to order');
+      throw fromCart
+        ? new AppError('conflict', 'The cart is empty: put items in it before checking out')
+        : new AppError('bad_request', 'No items to order');
 
     const now = this.clock.now();
     const outcome = await this.orders.place({
