@@ -231,12 +231,12 @@ new PromConsole.Graph({
 </script>`,
     )
     .join('\n');
-  // Go templates read {{ }}: the page's own text holds none but the library calls.
+  // Go templates read {{ }}: the page's own text holds none but the library calls. The content
+  // head draws the time controls already.
   return `{{ template "head" . }}
 {{ template "prom_content_head" . }}
 <h1>${escapeHtml(dashboard.title)}</h1>
 <p>${links}</p>
-{{ template "prom_graph_timecontrol" . }}
 ${graphs}
 {{ template "prom_content_tail" . }}
 {{ template "tail" }}

@@ -117,7 +117,7 @@ test('up --observability: Prometheus scrapes every API instance, the exporters, 
   assert.deepEqual(await alerts(), []);
 });
 
-test('after traffic, every dashboard panel query returns series, and each console page renders', async (t) => {
+test('after traffic, every dashboard panel query returns series, and each console page loads every asset (200), shows its time controls once and draws its graphs', async (t) => {
   const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
   const topology = state.topology as Topology;
   const status = JSON.parse(await cli('status', '--json')) as Status & { entrypoints: string[] };
@@ -156,6 +156,12 @@ test('after traffic, every dashboard panel query returns series, and each consol
     const html = await page.text();
     assert.equal(page.status, 200, html.slice(0, 300));
     for (const panel of panelsFor(topology, dashboard)) assert.ok(html.includes(panel.title), panel.title);
+    assert.equal(html.split('id="prom_graph_duration"').length - 1, 1, 'the time controls, once');
+    for (const asset of pageAssets(html)) {
+      const answer = await fetch(new URL(asset, prometheus));
+      await answer.arrayBuffer();
+      assert.equal(answer.status, 200, `${dashboard.name}.html loads ${asset}`);
+    }
   }
   // The page as a browser shows it: every graph drawn from the live data.
   const browser = await ensureChromium();
@@ -173,6 +179,13 @@ test('after traffic, every dashboard panel query returns series, and each consol
   assert.equal(drawn.length, store.length, `graphs drawn: ${drawn.map((p) => p.title).join(', ')}`);
   t.diagnostic(`${panels} panels answered`);
 });
+
+/** The scripts and stylesheets a page loads from its own server. */
+function pageAssets(html: string): string[] {
+  const found = [...html.matchAll(/<(?:script|link)\b[^>]*?\b(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]!);
+  assert.ok(found.length > 0, 'the page loads assets');
+  return [...new Set(found)];
+}
 
 /** The lines of a component's log file that mention a text (files are flushed every second). */
 async function linesWith(file: string, text: string): Promise<string[] | undefined> {

@@ -68,6 +68,10 @@ describe('general', () => {
     const docs = await c.api.get('/docs/');
     assert.equal(docs.status, 200);
     assert.match(docs.body, /swagger/i);
+    // Served over plain HTTP: a policy that upgrades the page's requests would break it on a LAN address.
+    const policy = docs.headers.get('content-security-policy') ?? '';
+    assert.match(policy, /script-src 'self'/);
+    assert.doesNotMatch(policy, /upgrade-insecure-requests/);
   });
 
   test('the document says what is sent: problem+json errors, an id and an example per operation', async () => {

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSimpleServer } from '../simple-server.js';
 // The registry lists this kind too: read only when called, long after both modules loaded.
@@ -12,6 +12,27 @@ import { DASHBOARDS, consolePage } from '../dashboards.js';
 
 /** The console libraries (menu, graphs) Debian's package ships among its examples. */
 const CONSOLE_LIBRARIES = '/usr/share/doc/prometheus/examples/console_libraries';
+
+/**
+ * The package's console libraries, copied with one line less: they load rickshaw's vendored
+ * `d3.layout.min.js`, which Debian does not ship (its d3 3.x holds d3.layout already), so every
+ * page asked for a file that answers 404.
+ */
+async function writeConsoleLibraries(dir: string): Promise<string> {
+  const target = join(dir, 'console_libraries');
+  await mkdir(target, { recursive: true });
+  for (const file of await readdir(CONSOLE_LIBRARIES)) {
+    const text = await readFile(join(CONSOLE_LIBRARIES, file), 'utf8');
+    await writeFile(
+      join(target, file),
+      text
+        .split('\n')
+        .filter((line) => !line.includes('/vendor/rickshaw/vendor/d3.layout'))
+        .join('\n'),
+    );
+  }
+  return target;
+}
 
 /**
  * Prometheus (Debian's): scrapes every API instance, notifier and exporter, the targets following
@@ -48,7 +69,7 @@ export const prometheusKind: ServerKind = {
       `--web.listen-address=${hostPort(at(t, 'prometheus', i))}`,
       // The dashboards as console pages (/consoles/store.html), over the package's libraries.
       `--web.console.templates=${join(dir, 'consoles')}`,
-      `--web.console.libraries=${CONSOLE_LIBRARIES}`,
+      `--web.console.libraries=${await writeConsoleLibraries(dir)}`,
       '--storage.tsdb.retention.time=7d',
     ]);
   },

@@ -222,8 +222,14 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       maxAge: 600,
     });
   }
-  // staticCSP: the docs page gets a policy that lets its own scripts and styles run.
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // staticCSP: the docs page gets a policy that lets its own scripts and styles run. Without the
+  // plugin's `upgrade-insecure-requests`: Bazaar serves plain HTTP, and a browser reaching it by a
+  // LAN address would rewrite the page's own requests to an HTTPS port where nothing answers.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/g, ''),
+  });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
