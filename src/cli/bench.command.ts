@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { DESCRIPTIONS } from './command-descriptions.js';
 import { loadClusterSettings } from '../config/cluster-settings.js';
 import { MATRICES_DIR, loadMatrix, plan } from '../lab/bench/matrix.js';
 import {
@@ -39,9 +40,7 @@ const stamp = (d: Date) =>
 
 export function benchCommand(): Command {
   return new Command('bench')
-    .description(
-      'Run a matrix of cluster configurations through `bazaar load` and write the report with charts',
-    )
+    .description(DESCRIPTIONS.bench)
     .option('--matrix <file>', 'matrix file, JSON or YAML (default lab/matrices/default.yaml)')
     .option('--out <dir>', 'report folder (default reports/<timestamp>)')
     .option('--quick', 'the small matrix (lab/matrices/quick.yaml), for tests')

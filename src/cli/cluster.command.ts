@@ -6,12 +6,13 @@ import { Cluster, type ClusterStatus } from '../cluster/cluster.js';
 import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
 import { KINDS } from '../cluster/registry.js';
 import { distinct } from '../cluster/requirements.js';
-import { hasQdisc, hostPlacementChecks } from '../cluster/hosts.js';
+import { hasQdisc, hostPlacementChecks } from '../cluster/host-checks.js';
 import { loadClusterSettings } from '../config/cluster-settings.js';
 import { DEFAULT_TRACE_SAMPLE } from '../config/tracing-settings.js';
 import { observabilityAvailable } from '../cluster/observability-default.js';
 import { bounded, hostCpu, linkDelay, linkRate, ratio } from './cluster-options.js';
 import { nemesisCommand } from './nemesis.command.js';
+import { DESCRIPTIONS } from './command-descriptions.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -41,9 +42,7 @@ function optionKey(flag: string): string {
 }
 
 export function clusterCommand(): Command {
-  const cluster = new Command('cluster').description(
-    'The replicated topology as real local processes on loopback ports',
-  );
+  const cluster = new Command('cluster').description(DESCRIPTIONS.cluster);
   const dirOption = () =>
     new Option('--dir <dir>', 'state, configs, data and logs').default('.bazaar/cluster');
 
@@ -245,19 +244,19 @@ export function clusterCommand(): Command {
     .description('What server software is present and what is missing')
     .action(async () => {
       const settings = loadClusterSettings();
+      // Software can be installed; a kernel feature cannot: each line says which it is.
       const lines = [
         ...distinct(KINDS.flatMap((k) => k.requirements(settings))).map((r) => ({
           name: r.name,
           found: r.find(),
+          otherwise: 'installed by `bazaar cluster up` (as root)',
         })),
         ...(await hostPlacementChecks()),
       ];
       for (const l of lines)
         process.stdout.write(
-          `${l.found ? 'ok     ' : 'missing'}  ${l.name}${l.found ? `  (${l.found})` : ''}\n`,
+          l.found ? `ok       ${l.name}  (${l.found})\n` : `missing  ${l.name}  -> ${l.otherwise}\n`,
         );
-      if (lines.some((l) => !l.found && !l.name.startsWith('host placement')))
-        process.stdout.write('missing software is installed by `bazaar cluster up` (as root)\n');
     });
 
   return cluster;

@@ -3,6 +3,7 @@ import { at, hostPort, type Topology } from '../cluster/layout.js';
 import { withClientHosts } from '../lab/load/client-hosts.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DESCRIPTIONS } from './command-descriptions.js';
 import { isAlive } from '../platform/processes.js';
 import { loadState } from '../cluster/state.js';
 import { runLoad } from '../lab/load/coordinator.js';
@@ -110,107 +111,122 @@ export function printLoadResult(result: LoadResult): void {
 }
 
 export function loadCommand(): Command {
-  return new Command('load')
-    .description('Simulate shopaholics against the store and report each operation’s latency')
-    .option(
-      '--targets <urls>',
-      'comma-separated base URLs (default: the running cluster’s nginx, else http://127.0.0.1:8080)',
-      urls,
-    )
-    .addOption(
-      new Option('--users <n>', 'closed model: concurrent shopaholics')
-        .argParser(integer('--users', 1, 100_000))
-        .conflicts('arrival'),
-    )
-    .addOption(
-      new Option('--arrival <rate>', 'open model: new sessions per second').argParser(
-        positive('--arrival', 100_000),
-      ),
-    )
-    .option(
-      '--max-sessions <n>',
-      'open model: cap of concurrent sessions',
-      integer('--max-sessions', 1, 100_000),
-      1000,
-    )
-    .option('--duration <d>', 'measured time', duration('--duration'), 60_000)
-    .option('--warmup <d>', 'time before measuring', duration('--warmup'), 10_000)
-    .option('--think <d>', 'pause between a session’s steps', duration('--think'), 0)
-    .option('--workers <n>', 'load processes', integer('--workers', 1, 64), 1)
-    .option('--scenario <name|file>', 'a scenario in scenarios/, or a JSON/YAML file', 'shopaholic')
-    .option('--seed <s>', 'seed of the sessions’ choices', integer('--seed', 0, 2 ** 31 - 1), 1)
-    .option(
-      '--admin-password <p>',
-      'for admin sessions (default: the cluster’s, BAZAAR_ADMIN_PASSWORD or .bazaar/admin-password)',
-    )
-    .option('--dir <dir>', 'cluster folder for default targets', '.bazaar/cluster')
-    .option('--out <file>', 'write the results as JSON')
-    .action(async (o) => {
-      if (o.duration <= 0) throw new InvalidArgumentError('--duration must be more than 0');
-      const cluster = o.targets ? null : await runningCluster(o.dir);
-      const targets: string[] = o.targets ?? cluster?.targets ?? ['http://127.0.0.1:8080'];
-      const settings = loadLoadSettings();
-      const adminPassword =
-        o.adminPassword ??
-        settings.adminPassword ??
-        cluster?.adminPassword ??
-        (await embeddedAdminPassword(settings.stateDir));
-      if (!adminPassword) say('no admin password known: admin sessions are left out of this run');
-      const model: LoadModel =
-        o.arrival !== undefined
-          ? { type: 'open', arrival_per_s: o.arrival, max_sessions: o.maxSessions, think_ms: o.think }
-          : { type: 'closed', users: o.users ?? 32, think_ms: o.think };
-      const loaded = await loadScenario(o.scenario);
-      // A cluster seeded with fewer customers than the scenario names: sessions log in only as
-      // customers that exist (the others would be refused, and counted as the store's errors).
-      const seeded = cluster?.topology.seedUsers ?? Infinity;
-      const scenario =
-        seeded < loaded.customers.count
-          ? { ...loaded, customers: { ...loaded.customers, count: Math.max(1, seeded) } }
-          : loaded;
-      say(
-        `load: ${describe(model)}, ${o.workers} worker(s), scenario ${scenario.name}, targets ${targets.join(' ')}`,
-      );
-      const abort = new AbortController();
-      const onSigint = () => {
-        say('stopping: finishing the requests in flight');
-        abort.abort();
-      };
-      process.once('SIGINT', onSigint);
-      // Against a cluster on simulated hosts, each worker runs on a client host of its own, under
-      // its own quota, on the cluster's network: the client is measured like any other host.
-      const { result, client } = await withClientHosts(
-        cluster?.topology,
-        o.workers,
-        (launchWorker, cores) => {
-          if (cores !== undefined) say(`load: ${o.workers} client host(s), ${cores} cores each`);
-          return runLoad({
-            targets,
-            model,
-            scenario,
-            warmupMs: o.warmup,
-            durationMs: o.duration,
-            workers: o.workers,
-            seed: o.seed,
-            adminPassword,
-            progress: say,
-            signal: abort.signal,
-            ...(launchWorker ? { launchWorker } : {}),
-          });
-        },
-      );
-      process.off('SIGINT', onSigint);
-      printLoadResult(result);
-      if (client)
+  return (
+    new Command('load')
+      .description(DESCRIPTIONS.load)
+      .option(
+        '--targets <urls>',
+        'comma-separated base URLs (default: the running cluster’s nginx, else http://127.0.0.1:8080)',
+        urls,
+      )
+      .addOption(
+        new Option('--users <n>', 'closed model: concurrent shopaholics')
+          .argParser(integer('--users', 1, 100_000))
+          .conflicts('arrival'),
+      )
+      .addOption(
+        new Option('--arrival <rate>', 'open model: new sessions per second').argParser(
+          positive('--arrival', 100_000),
+        ),
+      )
+      .option(
+        '--max-sessions <n>',
+        'open model: cap of concurrent sessions',
+        integer('--max-sessions', 1, 100_000),
+        1000,
+      )
+      // Defaults shown as people write durations (60s), not as the milliseconds they parse to.
+      .addOption(
+        new Option('--duration <d>', 'measured time')
+          .argParser(duration('--duration'))
+          .default(60_000, '60s'),
+      )
+      .addOption(
+        new Option('--warmup <d>', 'time before measuring')
+          .argParser(duration('--warmup'))
+          .default(10_000, '10s'),
+      )
+      .addOption(
+        new Option('--think <d>', 'pause between a session’s steps')
+          .argParser(duration('--think'))
+          .default(0, '0ms'),
+      )
+      .option('--workers <n>', 'load processes', integer('--workers', 1, 64), 1)
+      .option('--scenario <name|file>', 'a scenario in lab/scenarios/, or a JSON/YAML file', 'shopaholic')
+      .option('--seed <s>', 'seed of the sessions’ choices', integer('--seed', 0, 2 ** 31 - 1), 1)
+      .option(
+        '--admin-password <p>',
+        'for admin sessions (default: the cluster’s, BAZAAR_ADMIN_PASSWORD or .bazaar/admin-password)',
+      )
+      .option('--dir <dir>', 'cluster folder for default targets', '.bazaar/cluster')
+      .option('--out <file>', 'write the results as JSON')
+      .action(async (o) => {
+        if (o.duration <= 0) throw new InvalidArgumentError('--duration must be more than 0');
+        const cluster = o.targets ? null : await runningCluster(o.dir);
+        const targets: string[] = o.targets ?? cluster?.targets ?? ['http://127.0.0.1:8080'];
+        const settings = loadLoadSettings();
+        const adminPassword =
+          o.adminPassword ??
+          settings.adminPassword ??
+          cluster?.adminPassword ??
+          (await embeddedAdminPassword(settings.stateDir));
+        if (!adminPassword) say('no admin password known: admin sessions are left out of this run');
+        const model: LoadModel =
+          o.arrival !== undefined
+            ? { type: 'open', arrival_per_s: o.arrival, max_sessions: o.maxSessions, think_ms: o.think }
+            : { type: 'closed', users: o.users ?? 32, think_ms: o.think };
+        const loaded = await loadScenario(o.scenario);
+        // A cluster seeded with fewer customers than the scenario names: sessions log in only as
+        // customers that exist (the others would be refused, and counted as the store's errors).
+        const seeded = cluster?.topology.seedUsers ?? Infinity;
+        const scenario =
+          seeded < loaded.customers.count
+            ? { ...loaded, customers: { ...loaded.customers, count: Math.max(1, seeded) } }
+            : loaded;
         say(
-          `client hosts: ${client.cores} cores each, quota reached in ${client.throttled_pct} % of CPU periods` +
-            (client.throttled_pct > 5 ? ' (the client may have limited the load)' : ''),
+          `load: ${describe(model)}, ${o.workers} worker(s), scenario ${scenario.name}, targets ${targets.join(' ')}`,
         );
-      if (o.out) {
-        await writeFile(o.out, `${JSON.stringify(result, null, 2)}\n`);
-        say(`results written to ${o.out}`);
-      }
-    });
+        const abort = new AbortController();
+        const onSigint = () => {
+          say('stopping: finishing the requests in flight');
+          abort.abort();
+        };
+        process.once('SIGINT', onSigint);
+        // Against a cluster on simulated hosts, each worker runs on a client host of its own, under
+        // its own quota, on the cluster's network: the client is measured like any other host.
+        const { result, client } = await withClientHosts(
+          cluster?.topology,
+          o.workers,
+          (launchWorker, cores) => {
+            if (cores !== undefined) say(`load: ${o.workers} client host(s), ${cores} cores each`);
+            return runLoad({
+              targets,
+              model,
+              scenario,
+              warmupMs: o.warmup,
+              durationMs: o.duration,
+              workers: o.workers,
+              seed: o.seed,
+              adminPassword,
+              progress: say,
+              signal: abort.signal,
+              ...(launchWorker ? { launchWorker } : {}),
+            });
+          },
+        );
+        process.off('SIGINT', onSigint);
+        printLoadResult(result);
+        if (client)
+          say(
+            `client hosts: ${client.cores} cores each, quota reached in ${client.throttled_pct} % of CPU periods` +
+              (client.throttled_pct > 5 ? ' (the client may have limited the load)' : ''),
+          );
+        if (o.out) {
+          await writeFile(o.out, `${JSON.stringify(result, null, 2)}\n`);
+          say(`results written to ${o.out}`);
+        }
+      })
+  );
 }
 
 function describe(m: LoadModel): string {

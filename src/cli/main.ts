@@ -1,18 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { VERSION } from '../version.js';
-import { serve } from './serve.command.js';
-import { seed } from './seed.command.js';
-import { reindex } from './reindex.command.js';
-import { clusterCommand } from './cluster.command.js';
-import { notifier } from './notifier.command.js';
-import { serveAlertReceiver } from '../cluster/alert-receiver.js';
-import { servePgpoolExporter } from '../cluster/pgpool-exporter.js';
-import { importCommand, type ImportFlags } from './import.command.js';
-import { exportCommand, type ExportFlags } from './export.command.js';
-import { writeDashboards } from './dashboards.command.js';
-import { loadCommand } from './load.command.js';
-import { benchCommand } from './bench.command.js';
+import type { ImportFlags } from './import.command.js';
+import type { ExportFlags } from './export.command.js';
+import { DESCRIPTIONS } from './command-descriptions.js';
+
+// Each command's module is imported when that command runs: the app, the drivers and the cluster
+// launcher take seconds to load, which `--help` and every other command need not wait for.
 
 function integer(min: number, max: number) {
   return (value: string): number => {
@@ -41,7 +35,7 @@ program
   .option('--catalog-store <store>', 'postgres or cassandra (env CATALOG_STORE)')
   .option('--instance-id <id>', 'shown in X-Served-By (env INSTANCE_ID, default hostname:port)')
   .option('--log-level <level>', 'pino level (env LOG_LEVEL, default info)')
-  .action(async (options) => serve(options));
+  .action(async (options) => (await import('./serve.command.js')).serve(options));
 
 program
   .command('seed')
@@ -56,14 +50,14 @@ program
     integer(0, 2 ** 31 - 1),
     1,
   )
-  .action(async (options) => seed(options));
+  .action(async (options) => (await import('./seed.command.js')).seed(options));
 
 program
   .command('reindex')
   .description(
     'Rebuild the search index (and, with the catalog in Cassandra, its PostgreSQL rows) from the catalog store',
   )
-  .action(async () => reindex());
+  .action(async () => (await import('./reindex.command.js')).reindex());
 
 program
   .command('import')
@@ -77,7 +71,9 @@ program
   .option('--delete-missing', 'soft-delete live products whose sku the source does not have')
   .option('--batch-size <n>', 'rows per batch (one transaction each)', integer(1, 10_000), 1000)
   .option('--rejects <file>', 'where refused rows are listed (default <file>.rejects.jsonl)')
-  .action(async (file: string, o: ImportFlags) => importCommand(file, o));
+  .action(async (file: string, o: ImportFlags) =>
+    (await import('./import.command.js')).importCommand(file, o),
+  );
 
 program
   .command('export')
@@ -88,7 +84,9 @@ program
   .option('--demo', 'the generated demo catalog instead of the store’s (a sample source; no store needed)')
   .option('--products <n>', 'with --demo: how many products', integer(1, 1_000_000), 10_000)
   .option('--seed <n>', 'with --demo: the generator’s seed', integer(0, 2 ** 31 - 1), 1)
-  .action(async (file: string, o: ExportFlags) => exportCommand(file, o));
+  .action(async (file: string, o: ExportFlags) =>
+    (await import('./export.command.js')).exportCommand(file, o),
+  );
 
 program
   .command('notifier')
@@ -99,7 +97,7 @@ program
   .option('--host <host>', 'metrics listen address (env HOST, default 127.0.0.1)')
   .option('--instance-id <id>', 'names this member in logs and in the group (env INSTANCE_ID)')
   .option('--log-level <level>', 'pino level (env LOG_LEVEL, default info)')
-  .action(async (options) => notifier(options));
+  .action(async (options) => (await import('./notifier.command.js')).notifier(options));
 
 program
   .command('alert-receiver', { hidden: true })
@@ -108,6 +106,7 @@ program
   .requiredOption('--port <port>', 'listen port', integer(1, 65535))
   .requiredOption('--file <file>', 'where each alert is appended as a JSON line')
   .action(async (o: { host: string; port: number; file: string }) => {
+    const { serveAlertReceiver } = await import('../cluster/alert-receiver.js');
     await serveAlertReceiver(o.host, o.port, o.file);
     process.stdout.write(`alert receiver on http://${o.host}:${o.port}/alerts, writing ${o.file}\n`);
   });
@@ -137,6 +136,7 @@ program
           const [name, address] = b.split('=');
           return { name: name!, address: address! };
         });
+      const { servePgpoolExporter } = await import('../cluster/pgpool-exporter.js');
       await servePgpoolExporter({
         ...o,
         pgpools: named(o.pgpools),
@@ -153,13 +153,23 @@ program
     'Write the Grafana dashboards and provisioning files (the panels of the cluster console pages)',
   )
   .option('--out <dir>', 'output folder', 'observability/grafana')
-  .action(async (o: { out: string }) => writeDashboards(o.out));
+  .action(async (o: { out: string }) => (await import('./dashboards.command.js')).writeDashboards(o.out));
 
-program.addCommand(clusterCommand());
-program.addCommand(loadCommand());
-program.addCommand(benchCommand());
+// The command being run is built in full; the others are listed by name and description only.
+const LAZY: Record<keyof typeof DESCRIPTIONS, () => Promise<Command>> = {
+  cluster: async () => (await import('./cluster.command.js')).clusterCommand(),
+  load: async () => (await import('./load.command.js')).loadCommand(),
+  bench: async () => (await import('./bench.command.js')).benchCommand(),
+};
+const chosen = process.argv[2] === 'help' ? process.argv[3] : process.argv[2];
+for (const [name, build] of Object.entries(LAZY) as Array<
+  [keyof typeof DESCRIPTIONS, () => Promise<Command>]
+>) {
+  if (chosen === name) program.addCommand(await build());
+  else program.command(name).description(DESCRIPTIONS[name]);
+}
 
-// Bad usage exits 2 everywhere (cli.md), in subcommands added from other files too.
+// Bad usage exits 2 everywhere (docs/cli.md), in subcommands added from other files too.
 function exitTwoOnBadUsage(command: Command): void {
   command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
   command.commands.forEach(exitTwoOnBadUsage);

@@ -52,7 +52,11 @@ export function nemesisCommand(dirOption: () => Option): Command {
       'Random faults over every component of the running cluster (the primary, standbys, pgpool-II, API, nginx, Redis, Sentinel, Cassandra, Kafka, notifiers, the relay lease holder), with traffic whose every acknowledged write is checked afterwards',
     )
     .option('--seed <n>', 'the same seed, the same schedule', bounded('--seed', [0, 2 ** 31 - 1]))
-    .option('--duration <d>', 'how long faults keep coming (90s, 15m)', duration, 60_000)
+    .addOption(
+      new Option('--duration <d>', 'how long faults keep coming (90s, 15m)')
+        .argParser(duration)
+        .default(60_000, '60s'),
+    )
     .option(
       '--faults <kinds>',
       'kill, partition (host placement), or both (default: what the placement allows)',

@@ -4,12 +4,11 @@ import type { HostRecord } from './state.js';
 import { run, type Owner } from '../platform/processes.js';
 import { hostAddress, hostNetwork, isHosts, type Topology } from './layout.js';
 import { budgetOf } from './host-budgets.js';
+import { CGROUP_ROOT, ip, quietly } from './host-commands.js';
 
 // Simulated hosts (ADR 12): each component instance in a network namespace of its own, joined to
 // a bridge by a veth pair, with a CPU quota and a memory limit (cgroup v1). Everything made here
 // is named after the cluster's base port, so `down` finds and removes exactly what `up` made.
-
-const CGROUP_ROOT = '/sys/fs/cgroup';
 
 export { budgetOf, DEFAULT_BUDGETS, type HostBudget } from './host-budgets.js';
 
@@ -44,13 +43,6 @@ export function hostNames(t: Topology, kind: string, i: number) {
 export function bridgeName(t: Topology): string {
   return `bz${t.basePort}br`;
 }
-
-const ip = (...args: string[]) => run('ip', args);
-const quietly = (work: Promise<unknown>) =>
-  work.then(
-    () => undefined,
-    () => undefined,
-  );
 
 /** The cluster's bridge with the gateway address (the machine itself, where clients run). */
 /** 02:62:7a (locally administered, "bz"), then the base port. */
@@ -163,24 +155,6 @@ export function placed(
   return onHost(t, kind, i, command, args, owner);
 }
 
-/** Whether this kernel has a queueing discipline (tried on a throwaway veth pair). */
-export async function hasQdisc(qdisc: 'tbf' | 'netem'): Promise<boolean> {
-  const probe = `bzq${process.pid % 100000}`;
-  const args =
-    qdisc === 'tbf'
-      ? ['tbf', 'rate', '10mbit', 'burst', '32kbit', 'latency', '50ms']
-      : ['netem', 'delay', '1ms'];
-  try {
-    await ip('link', 'add', probe, 'type', 'veth', 'peer', 'name', `${probe}p`);
-    await run('tc', ['qdisc', 'add', 'dev', probe, 'root', ...args]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await quietly(ip('link', 'del', probe));
-  }
-}
-
 /** Shapes a host's link: its rate (tbf) and delay (netem), on the machine's end of the pair. */
 async function shapeLink(t: Topology, veth: string): Promise<void> {
   if (t.linkDelayMs !== undefined) {
@@ -249,34 +223,6 @@ export async function ensureHost(t: Topology, kind: string, i: number): Promise<
     cpu: budget.cpu,
     memoryBytes: budget.memoryBytes,
   };
-}
-
-/** What host placement needs of the kernel, each tried (and undone) rather than assumed. */
-export async function hostPlacementChecks(): Promise<Array<{ name: string; found: string | undefined }>> {
-  const root = process.getuid?.() === 0;
-  let namespaces: string | undefined;
-  if (root) {
-    const probe = `bzprobe${process.pid % 100000}`;
-    namespaces = await ip('netns', 'add', probe).then(
-      () => 'ip netns',
-      () => undefined,
-    );
-    if (namespaces) await quietly(ip('netns', 'del', probe));
-  }
-  const cgroup = existsSync(`${CGROUP_ROOT}/cpu/cpu.cfs_quota_us`) ? `${CGROUP_ROOT}/cpu (v1)` : undefined;
-  return [
-    { name: 'host placement: root', found: root ? 'uid 0' : undefined },
-    { name: 'host placement: network namespaces', found: namespaces },
-    { name: 'host placement: cgroup cpu quota', found: cgroup },
-    {
-      name: 'host placement: tbf qdisc (--link-rate)',
-      found: root && (await hasQdisc('tbf')) ? 'tc' : undefined,
-    },
-    {
-      name: 'host placement: netem qdisc (--link-delay)',
-      found: root && (await hasQdisc('netem')) ? 'tc' : undefined,
-    },
-  ];
 }
 
 /**

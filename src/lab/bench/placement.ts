@@ -1,4 +1,4 @@
-import { hostPlacementChecks } from '../../cluster/hosts.js';
+import { hostPlacementChecks } from '../../cluster/host-checks.js';
 
 export interface PlacementChoice {
   placement: 'loopback' | 'hosts';

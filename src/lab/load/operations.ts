@@ -1,5 +1,5 @@
 /**
- * Every request the load client makes is one named operation (lab.md). The route is the server's
+ * Every request the load client makes is one named operation (docs/lab.md). The route is the server's
  * route template, so client counts can be matched with the API's own `/metrics` counters.
  */
 export const OPERATIONS = {

@@ -1,7 +1,7 @@
 import * as hdr from 'hdr-histogram-js';
 import { OPERATIONS, type OperationName } from './operations.js';
 
-/** Microsecond resolution up to an hour, 3 significant digits (lab.md). */
+/** Microsecond resolution up to an hour, 3 significant digits (docs/lab.md). */
 export function newHistogram(): hdr.Histogram {
   return hdr.build({
     lowestDiscernibleValue: 1,
@@ -30,7 +30,7 @@ export interface WireRecord {
 }
 
 /**
- * Per-operation HDR histograms plus the counters lab.md reports. A request is counted once, when
+ * Per-operation HDR histograms plus the counters docs/lab.md reports. A request is counted once, when
  * its last attempt ends; attempts on each target are counted per target.
  */
 export class Recorder {

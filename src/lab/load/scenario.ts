@@ -11,7 +11,7 @@ const Range = Type.Tuple([Type.Integer({ minimum: 0 }), Type.Integer({ minimum: 
 });
 const Share = Type.Number({ minimum: 0, maximum: 1 });
 
-/** The shopaholic's habits: weights and counts, editable in `scenarios/<name>.json`. */
+/** The shopaholic's habits: weights and counts, editable in `lab/scenarios/<name>.json`. */
 export const ScenarioSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -55,7 +55,7 @@ const validate = new Ajv({ allErrors: true }).compile<Scenario>(ScenarioSchema);
 /** The repository's scenarios folder, from src/lab/load or dist/lab/load alike. */
 export const SCENARIOS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../lab/scenarios');
 
-/** A bare name is a file in scenarios/; anything with a slash or an extension is a path. */
+/** A bare name is a file in lab/scenarios/; anything with a slash or an extension is a path. */
 export function scenarioPath(nameOrPath: string): string {
   if (nameOrPath.includes('/') || extname(nameOrPath) !== '') return resolve(nameOrPath);
   for (const ext of ['.json', '.yaml', '.yml']) {

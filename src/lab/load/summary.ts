@@ -24,7 +24,7 @@ export interface OperationSummary {
   statuses: Record<string, number>;
 }
 
-/** `bazaar load --out`: lab.md's shape, plus the warm-up tally and the scenario used. */
+/** `bazaar load --out`: docs/lab.md's shape, plus the warm-up tally and the scenario used. */
 export interface LoadResult {
   tool: 'bazaar load';
   started_at: string;

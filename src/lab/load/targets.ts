@@ -10,7 +10,7 @@ export interface Target {
 export const DOWN_FOR_MS = 2_000;
 
 /**
- * The client's own round-robin over the entrypoints (lab.md): a target that refuses or resets a
+ * The client's own round-robin over the entrypoints (docs/lab.md): a target that refuses or resets a
  * connection is set aside for a while, and requests go to the next one that is not.
  */
 export class Targets {

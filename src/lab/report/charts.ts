@@ -47,7 +47,7 @@ function readsAndWrites(run: RunRecord) {
   });
 }
 
-/** Every chart lab.md asks for, as Vega-Lite specifications over the bench's results. */
+/** Every chart docs/lab.md names, as Vega-Lite specifications over the bench's results. */
 export function benchCharts(results: BenchResults): Chart[] {
   const ok = results.runs.filter((r) => r.status === 'ok' && r.load);
   const label = (id: string) => configurationLabel(id, results.baseline);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
-import { hostPlacementChecks } from '../../cluster/hosts.js';
+import { hostPlacementChecks } from '../../cluster/host-checks.js';
 import { bounded } from '../../cli/cluster-options.js';
 import { childEnv } from '../../config/child-env.js';
 import { parseDuration } from '../../platform/duration.js';
