@@ -10,7 +10,7 @@ export interface ClusterSettings {
   readonly adminPassword: string | undefined;
   /**
    * The caller's BAZAAR_* settings (order TTL, body limit...) passed on to every API instance, as
-   * cli.md asks, with PATH and HOME so that they run.
+   * docs/cli.md says, with PATH and HOME so that they run.
    */
   readonly passedEnv: Readonly<Record<string, string>>;
   /** LOG_LEVEL of the API instances and the seeder (default info: a line per traced request, in their log files). */

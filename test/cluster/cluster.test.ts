@@ -99,7 +99,7 @@ for (const [offset, mode] of MODES.filter(
 
     // Through one entrypoint: the other nginx has the same configuration, and the shopping flow
     // above goes through each.
-    test('an entrypoint serves the whole api.md contract (the contract suite, through nginx)', () =>
+    test('an entrypoint serves the whole docs/api.md contract (the contract suite, through nginx)', () =>
       assertContractThrough(status.entrypoints[1]!, dir));
 
     test(

@@ -64,7 +64,7 @@ describe('cluster in streaming mode on simulated hosts, three pgpool-II instance
 
   test('a shopping flow through each nginx', () => shoppingFlowThroughEach(entrypoints, admin));
 
-  test('an entrypoint serves the whole api.md contract (the contract suite, through nginx)', () =>
+  test('an entrypoint serves the whole docs/api.md contract (the contract suite, through nginx)', () =>
     assertContractThrough(entrypoints[0]!, dir));
 
   test('racing checkouts through both nginx, then verify passes', async () => {

@@ -125,7 +125,8 @@ describe('cluster in host placement', { skip }, () => {
 
   // Through one nginx (the other has the same configuration): the contract holds across
   // simulated hosts, quotas and shaped links.
-  test('an entrypoint serves the whole api.md contract', () => assertContractThrough(entrypoints[0]!, dir));
+  test('an entrypoint serves the whole docs/api.md contract', () =>
+    assertContractThrough(entrypoints[0]!, dir));
 
   test('a partitioned API host is passed over by nginx; healed, it serves again', async () => {
     await cli('partition', 'api:0');

@@ -4,7 +4,7 @@ import { startTestDatabase, type TestDatabase } from '../support/database.js';
 import { ADMIN, startTestApp, type TestApp } from '../support/app.js';
 import { Client } from '../support/http.js';
 
-// The whole contract of api.md, one file per domain. By default each file runs against an
+// The whole contract of docs/api.md, one file per domain. By default each file runs against an
 // instance of its own on a fresh database; with BAZAAR_TEST_TARGET (and
 // BAZAAR_TEST_ADMIN_PASSWORD) against any running entrypoint, such as a cluster's nginx.
 const target = process.env.BAZAAR_TEST_TARGET;

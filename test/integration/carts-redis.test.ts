@@ -44,7 +44,7 @@ after(async () => {
   await db?.stop();
 });
 
-test('the whole api.md contract suite passes with carts in Redis', async () => {
+test('the whole docs/api.md contract suite passes with carts in Redis', async () => {
   const run = await runContractSuite({ BAZAAR_TEST_REDIS_URL: primary.url });
   assert.equal(run.code, 0, run.failures);
   assert.match(run.out, /# fail 0/);

@@ -50,7 +50,7 @@ after(async () => {
   await db?.stop();
 });
 
-test('the whole api.md contract suite passes with the catalog in Cassandra', async () => {
+test('the whole docs/api.md contract suite passes with the catalog in Cassandra', async () => {
   const run = await runContractSuite({ BAZAAR_TEST_CASSANDRA_CONTACT_POINTS: ring.contactPoints });
   assert.equal(run.code, 0, run.failures);
   assert.match(run.out, /# fail 0/);

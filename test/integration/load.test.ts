@@ -90,7 +90,7 @@ const freePort = () =>
     });
   });
 
-test('closed model over two workers: lab.md shape, every operation, and the servers counted exactly what the client sent', async () => {
+test('closed model over two workers: docs/lab.md shape, every operation, and the servers counted exactly what the client sent', async () => {
   const targets = [a.client.baseUrl, b.client.baseUrl];
   const before = await scrapeRequestCounts(targets);
   const { result, stderr } = await load([

@@ -7,13 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { testEnv } from './env.js';
 
 const CONTRACT_DIR = fileURLToPath(new URL('../contract/', import.meta.url));
-/** The api.md contract, one file per domain. */
+/** The docs/api.md contract, one file per domain. */
 const CONTRACT_SUITE = readdirSync(CONTRACT_DIR)
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => join(CONTRACT_DIR, f));
 
 /**
- * Runs the whole api.md contract suite as a test run of its own (a clean environment, so it is not
+ * Runs the whole docs/api.md contract suite as a test run of its own (a clean environment, so it is not
  * a nested run and nothing of the caller's shell leaks in) with the given environment; resolves with its exit code and the lines
  * that explain a failure.
  */

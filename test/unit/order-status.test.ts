@@ -8,7 +8,7 @@ import {
   deletable,
 } from '../../src/modules/orders/index.js';
 
-test('the status graph allows exactly the edges of api.md', () => {
+test('the status graph allows exactly the edges of docs/api.md', () => {
   const allowedForAdmin = ORDER_STATUSES.flatMap((from) =>
     ORDER_STATUSES.filter((to) => judgeTransition(from, to, 'admin') === 'allowed').map(
       (to) => `${from}->${to}`,

@@ -48,7 +48,7 @@ export const Problem = Type.Object(
 
 export const ProblemRef = Type.Ref('Problem');
 
-/** A list page as api.md defines it. */
+/** A list page as docs/api.md defines it. */
 export function PageOf<T extends TSchema>(item: T) {
   return Type.Object({
     items: Type.Array(item),
