@@ -65,6 +65,8 @@ export class EndpointPools {
     }));
   }
 
+  private closed = false;
+
   get endpoints(): string[] {
     return this.entries.map((p) => formatEndpoint(p.endpoint));
   }
@@ -103,6 +105,8 @@ export class EndpointPools {
 
   /** Round-robin over the endpoints that are not set aside; a refused connection moves on to the next. */
   async connect(): Promise<Checkout> {
+    // Stopping (a signal while a command works): no endpoint refused anything, so nothing to warn of.
+    if (this.closed) throw new Error('the database client is closed: this process is stopping');
     let lastError: unknown;
     const now = Date.now();
     const count = this.entries.length;
@@ -161,6 +165,7 @@ export class EndpointPools {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.entries.map((p) => p.pool.end().catch(() => undefined)));
   }
 }
