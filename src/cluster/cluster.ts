@@ -42,6 +42,7 @@ export class Cluster {
       say,
       step: (line) => say(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`),
       appEnv: (extra) => this.appEnv(extra),
+      kinds: KINDS,
       startInstance: (kind, i) => this.startInstance(kind, i),
     };
   }

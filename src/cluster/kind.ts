@@ -17,6 +17,8 @@ export interface KindContext {
   say(line: string): void;
   /** A progress line with the time since `up` began. */
   step(line: string): void;
+  /** Every server kind of the registry, in start order (Prometheus scrapes what they expose). */
+  readonly kinds: readonly ServerKind[];
   /** Starts instance i of a kind and records its pid; an error names the component and its log. */
   startInstance(kind: ServerKind, i: number): Promise<void>;
 }

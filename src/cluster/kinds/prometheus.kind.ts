@@ -1,8 +1,6 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSimpleServer } from '../simple-server.js';
-// The registry lists this kind too: read only when called, long after both modules loaded.
-import { KINDS } from '../registry.js';
 import { startAll, type ServerKind } from '../kind.js';
 import { at, hostPort } from '../layout.js';
 import { prometheusConfig, prometheusDir, prometheusRules, writeScrapeTargets } from '../observability.js';
@@ -57,9 +55,9 @@ export const prometheusKind: ServerKind = {
     const t = ctx.topology;
     const dir = prometheusDir(t);
     await mkdir(join(dir, 'data'), { recursive: true });
-    await writeFile(join(dir, 'prometheus.yml'), prometheusConfig(t, KINDS));
+    await writeFile(join(dir, 'prometheus.yml'), prometheusConfig(t, ctx.kinds));
     await writeFile(join(dir, 'rules.yml'), prometheusRules(t));
-    await writeScrapeTargets(t, KINDS, ctx.stopped);
+    await writeScrapeTargets(t, ctx.kinds, ctx.stopped);
     await mkdir(join(dir, 'consoles'), { recursive: true });
     for (const dashboard of DASHBOARDS)
       await writeFile(join(dir, 'consoles', `${dashboard.name}.html`), consolePage(t, dashboard));
@@ -76,7 +74,7 @@ export const prometheusKind: ServerKind = {
   // Returns once Prometheus has re-read the targets (every 2 s), so a stop that follows is not
   // taken for a crash.
   async componentsChanged(ctx, stopped) {
-    await writeScrapeTargets(ctx.topology, KINDS, stopped);
+    await writeScrapeTargets(ctx.topology, ctx.kinds, stopped);
     await sleep(2_500);
   },
 };

@@ -6,14 +6,8 @@ import type { RunRecord } from '../bench/runner.js';
 import { CONFIG, groupedBars, readsWritesBars } from './bar-spec.js';
 import { whereTimeGoesCharts } from './where-time-goes.js';
 
-export interface Chart {
-  /** File name without extension, under charts/. */
-  name: string;
-  title: string;
-  /** One sentence under the chart in index.html saying how to read it. */
-  caption: string;
-  spec: TopLevelSpec;
-}
+import type { Chart } from './chart.js';
+export type { Chart };
 
 const slug = (text: string) =>
   text

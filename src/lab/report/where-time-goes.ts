@@ -1,7 +1,7 @@
 import type { RunRecord } from '../bench/runner.js';
 import { OPERATION_NAMES, routeKey, type OperationName } from '../load/operations.js';
 import { groupedBars } from './bar-spec.js';
-import type { Chart } from './charts.js';
+import type { Chart } from './chart.js';
 
 /** The layers a request's time is measured at, outermost first. */
 const LAYERS = [

@@ -9,7 +9,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import type { FastifyRequest } from 'fastify';
-import type { HttpServer } from './server.js';
+import type { HttpServer } from './http-server.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

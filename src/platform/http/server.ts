@@ -1,9 +1,4 @@
-import Fastify, {
-  LogController,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import cors from '@fastify/cors';
@@ -19,6 +14,7 @@ import { withRequestTiming, type RequestTiming } from '../request-timing.js';
 
 import { requestTracing } from './request-tracing.js';
 import { RouteTable } from './route-table.js';
+import type { HttpServer } from './http-server.js';
 import { truthfulDocument } from './openapi-document.js';
 import { PRIVATE_RESPONSE_CACHE_CONTROL, SECURITY_HEADERS } from './security-headers.js';
 
@@ -28,13 +24,7 @@ declare module 'fastify' {
   }
 }
 
-export type HttpServer = FastifyInstance<
-  import('node:http').Server,
-  import('node:http').IncomingMessage,
-  import('node:http').ServerResponse,
-  Logger,
-  TypeBoxTypeProvider
->;
+export type { HttpServer } from './http-server.js';
 
 export interface HttpServerOptions {
   instanceId: string;
