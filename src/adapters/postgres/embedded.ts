@@ -30,8 +30,6 @@ export interface EmbeddedDatabase {
   url: string;
   /** The postmaster's pid; its children are the backends. */
   pid: number;
-  /** False when another live Bazaar process owns the server and this one works through it. */
-  owned: boolean;
   /** Stops the server through its pid file (pg_ctl), waiting until it is gone; a guest stops nothing. */
   stop(): Promise<void>;
   /** Records where the owner serves the API, so a second `serve` can say where to look. */
@@ -144,7 +142,6 @@ async function joinOwner(paths: Layout, owner: OwnerRecord, logger: Logger): Pro
   return {
     url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${owner.port}/${DATABASE}`,
     pid: postgresPid,
-    owned: false,
     stop: () => Promise.resolve(),
     describe: () => Promise.resolve(),
   };
@@ -198,7 +195,6 @@ async function startOwned(
   return {
     url,
     pid,
-    owned: true,
     stop: async () => {
       await run(join(paths.binDir, 'pg_ctl'), ['stop', '-w', '-m', 'fast', '-D', paths.dataDir], owner);
       await releaseOwnership(ownerFile(paths));
