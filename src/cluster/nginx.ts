@@ -69,12 +69,23 @@ ${headers.map(([header, value]) => `      add_header ${header} "${value}" always
 /** nginx's limit_conn per client address. */
 export const NGINX_CONNECTIONS_PER_ADDRESS = 1000;
 
+/** The API instances nginx balances over. */
+function upstreamServers(t: Topology): string {
+  const instances = Array.from({ length: t.api }, (_, a) => hostPort(at(t, 'api', a)));
+  // Each instance twice: as a peer that failures set aside for 5 s, and as a backup that nothing
+  // sets aside. When every peer is set aside, the usual cause is nginx's own link, not every
+  // instance at once (a cut nginx counts its own timeouts against all of them); without the
+  // backups it refused every request for up to 5 s after its link came back ("no live upstreams"),
+  // with them the first request after the link is back is served.
+  return [
+    ...instances.map((address) => `    server ${address} max_fails=3 fail_timeout=5s;`),
+    ...instances.map((address) => `    server ${address} backup max_fails=0;`),
+  ].join('\n');
+}
+
 export function nginxConf(t: Topology, i: number): string {
   const dir = componentDir(t, 'nginx', i);
-  const upstreams = Array.from(
-    { length: t.api },
-    (_, a) => `    server ${hostPort(at(t, 'api', a))} max_fails=3 fail_timeout=5s;`,
-  ).join('\n');
+  const upstreams = upstreamServers(t);
   return `worker_processes 1;
 daemon off;
 pid ${dir}/nginx.pid;

@@ -16,6 +16,33 @@ export async function newCustomer(client: Client): Promise<{ id: string; token: 
   return { id: registered.body.id, token: login.body.token, email };
 }
 
+/**
+ * Logs in, waiting through a moment of unavailability (a 5xx or no answer, for at most `withinMs`):
+ * a login only issues a token, so sending it again is safe, and a command started while the
+ * cluster settles after a fault should wait for it rather than give up at once.
+ */
+export async function logIn(
+  client: Client,
+  email: string,
+  password: string,
+  withinMs = 30_000,
+): Promise<string> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    const login = await client
+      .post('/api/v1/auth/token', { body: { email, password } })
+      .catch((e: Error) => e);
+    if (!(login instanceof Error) && login.status === 200) return login.body.token as string;
+    if (!(login instanceof Error) && login.status < 500)
+      throw new Error(`the login of ${email} was refused: ${login.status}`);
+    if (Date.now() > deadline) {
+      const last = login instanceof Error ? login.message : String(login.status);
+      throw new Error(`${email} could not log in within ${withinMs / 1000} s: ${last}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 /** Creates a product as admin and returns it. */
 export async function newProduct(
   client: Client,

@@ -1,5 +1,5 @@
 import { Client } from './json-client.js';
-import { newCustomer, newProduct } from './accounts.js';
+import { logIn, newCustomer, newProduct } from './accounts.js';
 import { CartTraffic, CheckoutTraffic, type TrafficReport } from './traffic.js';
 import { OrderLifecycleTraffic } from './order-lifecycle-traffic.js';
 import { RequestLog } from './traffic-report.js';
@@ -69,11 +69,7 @@ export class HistoryCheck {
   static async prepare(options: HistoryOptions): Promise<HistoryCheck> {
     const o = { checkouts: 3, carts: 3, lifecycles: 3, ...options };
     const api = new Client(o.entrypoints[0]!);
-    const login = await api.post('/api/v1/auth/token', {
-      body: { email: o.adminEmail, password: o.adminPassword },
-    });
-    if (login.status !== 200) throw new Error(`the admin could not log in: ${login.status}`);
-    const admin = login.body.token as string;
+    const admin = await logIn(api, o.adminEmail, o.adminPassword);
     const product = await newProduct(api, admin, { stock: INITIAL_STOCK });
     const count = o.checkouts + o.carts + o.lifecycles;
     const shoppers = await Promise.all(Array.from({ length: count }, () => newCustomer(api)));
