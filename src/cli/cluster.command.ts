@@ -1,164 +1,32 @@
+import { Command, Option } from 'commander';
 import { loadState } from '../cluster/state.js';
 import { latestAlerts, readReceivedAlerts } from '../cluster/alert-receiver.js';
 import { alertsFile } from '../cluster/kinds/receiver.kind.js';
-import { Command, Option } from 'commander';
-import { Cluster, type ClusterStatus } from '../cluster/cluster.js';
-import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
+import { Cluster } from '../cluster/cluster.js';
 import { KINDS } from '../cluster/registry.js';
 import { distinct } from '../cluster/requirements.js';
-import { hasQdisc, hostPlacementChecks } from '../cluster/host-checks.js';
+import { hostPlacementChecks } from '../cluster/host-checks.js';
 import { loadClusterSettings } from '../config/cluster-settings.js';
-import { DEFAULT_TRACE_SAMPLE } from '../config/tracing-settings.js';
-import { observabilityAvailable } from '../cluster/observability-default.js';
-import { bounded, hostCpu, linkDelay, linkRate, ratio } from './cluster-options.js';
 import { nemesisCommand } from './nemesis.command.js';
 import { DESCRIPTIONS } from './command-descriptions.js';
+import { upCommand } from './cluster-up.command.js';
+import { printStatus } from './cluster-print.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
-
-export function printStatus(status: ClusterStatus): void {
-  const rows = status.components.map((c) => [
-    c.name,
-    c.state,
-    c.role === undefined ? '-' : `${c.role}${c.attached ? '' : ', detached'}`,
-    c.host,
-    c.address,
-    c.pid === null ? '-' : String(c.pid),
-  ]);
-  const header = ['component', 'state', 'role', 'host', 'address', 'pid'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  process.stdout.write(
-    `${line(header)}\n${rows.map(line).join('\n')}\n\nentrypoints: ${status.entrypoints.join(' ')}\n`,
-  );
-}
-
-/** The key commander stores a flag's value under: `--seed-users <n>` -> seedUsers. */
-function optionKey(flag: string): string {
-  return flag
-    .split(' ')[0]!
-    .replace(/^--/, '')
-    .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
 
 export function clusterCommand(): Command {
   const cluster = new Command('cluster').description(DESCRIPTIONS.cluster);
   const dirOption = () =>
     new Option('--dir <dir>', 'state, configs, data and logs').default('.bazaar/cluster');
+  cluster.addCommand(upCommand(dirOption));
+  for (const add of [addStatus, addFaults, addVerify, addAlerts]) add(cluster, dirOption);
+  cluster.addCommand(nemesisCommand(dirOption));
+  addDown(cluster, dirOption);
+  addDoctor(cluster);
+  return cluster;
+}
 
-  const up = cluster
-    .command('up')
-    .description(
-      'Start PostgreSQL backends, pgpool-II, Redis with Sentinel (--redis), Cassandra (--cassandra), Kafka and notifiers (--kafka), API instances and nginx, and print the table',
-    )
-    .option('--pg <n>', 'PostgreSQL backends, 1..5', bounded('--pg', LIMITS.pg), 2)
-    .option('--pgpool <n>', 'pgpool-II instances, 1..4', bounded('--pgpool', LIMITS.pgpool), 2)
-    .option('--api <n>', 'API instances, 1..8', bounded('--api', LIMITS.api), 2)
-    .option('--nginx <n>', 'nginx instances, 1..4', bounded('--nginx', LIMITS.nginx), 2)
-    .addOption(
-      new Option('--pg-mode <mode>', 'pgpool-II clustering mode')
-        .choices(['native', 'streaming'])
-        .default('native'),
-    );
-  up.addOption(
-    new Option(
-      '--placement <placement>',
-      'loopback, or a simulated host per component (network namespace, CPU quota)',
-    )
-      .choices(['loopback', 'hosts'])
-      .default('loopback'),
-  );
-  up.option(
-    '--host-cpu <cores>',
-    'host placement: CPU quota per host in cores, for all (0.2) or per kind (api=0.25,postgres=0.3)',
-    hostCpu,
-  );
-  up.option('--link-rate <rate>', "host placement: every link's rate, in tc units (100mbit)", linkRate);
-  up.option(
-    '--link-delay <ms>',
-    "host placement: every link's one-way delay in ms (needs the netem qdisc)",
-    linkDelay,
-  );
-  for (const kind of KINDS) {
-    const o = kind.countOption;
-    if (o) up.option(o.flag, o.description, bounded(o.flag.split(' ')[0]!, [o.min, o.max]), o.default);
-  }
-  up.option(
-    '--observability',
-    'Prometheus, Alertmanager (alerts to a receiver: `cluster alerts`) and the exporters (default: when installed or installable)',
-  );
-  up.option('--no-observability', 'none of them');
-  up.option(
-    '--trace-sample <ratio>',
-    'share of requests traced, 0..1 (nginx starts the trace; 0: tracing off)',
-    ratio,
-    DEFAULT_TRACE_SAMPLE,
-  );
-  up.option(
-    '--otlp-endpoint <url>',
-    "where the API instances send their spans (an OTLP/HTTP collector's base URL)",
-  );
-  up.option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
-    .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
-    .option('--seed-users <n>', 'demo customers', bounded('--seed-users', [0, 100_000]), 1_000)
-    .addOption(dirOption())
-    .action(async (o) => {
-      for (const kind of KINDS) {
-        const refused = kind.countOption?.refuse?.(o[optionKey(kind.countOption.flag)] as number);
-        if (refused) throw new Error(refused);
-      }
-      const topology: Topology = {
-        pg: o.pg,
-        pgpool: o.pgpool,
-        api: o.api,
-        nginx: o.nginx,
-        mode: o.pgMode as PgMode,
-        basePort: o.basePort,
-        dir: o.dir,
-        seedProducts: o.seedProducts,
-        seedUsers: o.seedUsers,
-        redis: o.redis,
-        cassandra: o.cassandra,
-        kafka: o.kafka,
-        notifiers: o.notifiers ?? (o.kafka > 0 ? 1 : 0),
-        observability: o.observability,
-        traceSample: o.traceSample,
-        ...(o.otlpEndpoint ? { otlpEndpoint: o.otlpEndpoint } : {}),
-        placement: o.placement,
-        ...(o.hostCpu ? { hostCpu: o.hostCpu } : {}),
-        ...(o.linkRate ? { linkRate: o.linkRate } : {}),
-        ...(o.linkDelay !== undefined ? { linkDelayMs: o.linkDelay } : {}),
-      };
-      if (o.notifiers > 0 && o.kafka === 0)
-        throw new Error('--notifiers needs --kafka: without Kafka each API instance delivers its own events');
-      if ((o.linkRate || o.linkDelay !== undefined) && o.placement !== 'hosts')
-        throw new Error('--link-rate and --link-delay need --placement hosts');
-      // A shaping the kernel cannot do is refused, never silently left out.
-      if (o.linkDelay !== undefined && !(await hasQdisc('netem')))
-        throw new Error(
-          '--link-delay needs the netem qdisc, which this kernel does not have (`cluster doctor`)',
-        );
-      if (o.linkRate && !(await hasQdisc('tbf')))
-        throw new Error(
-          '--link-rate needs the tbf qdisc, which this kernel does not have (`cluster doctor`)',
-        );
-      if (o.placement === 'hosts' && process.getuid?.() !== 0)
-        throw new Error('--placement hosts makes network namespaces and cgroups: run it as root');
-      if (o.hostCpu && o.placement !== 'hosts') throw new Error('--host-cpu needs --placement hosts');
-      const started = Date.now();
-      const settings = loadClusterSettings();
-      topology.observability ??= await observabilityAvailable(topology, settings, say);
-      const c = await Cluster.up(topology, settings, say);
-      printStatus(await c.status());
-      // The password to a person at a terminal; collected output is a log, which never holds one.
-      say(
-        process.stdout.isTTY
-          ? `admin: ${settings.adminEmail}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`
-          : `admin: ${settings.adminEmail}, password in ${o.dir}/cluster.json (adminPassword)`,
-      );
-      say(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    });
-
+function addStatus(cluster: Command, dirOption: () => Option): void {
   cluster
     .command('status')
     .description('Each component, its state, address and pid')
@@ -169,7 +37,10 @@ export function clusterCommand(): Command {
       if (o.json) process.stdout.write(`${JSON.stringify(status, null, 2)}\n`);
       else printStatus(status);
     });
+}
 
+/** kill, stop, start, partition and heal: one component by name. */
+function addFaults(cluster: Command, dirOption: () => Option): void {
   for (const [verb, description] of [
     ['kill', 'Crash a component (SIGKILL)'],
     ['stop', 'Stop a component gracefully'],
@@ -190,7 +61,9 @@ export function clusterCommand(): Command {
         say(`${verb} ${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       });
   }
+}
 
+function addVerify(cluster: Command, dirOption: () => Option): void {
   cluster
     .command('verify')
     .description(
@@ -205,7 +78,9 @@ export function clusterCommand(): Command {
       else process.stdout.write(`backends differ:\n  ${result.differences.join('\n  ')}\n`);
       if (!result.ok) process.exitCode = 1;
     });
+}
 
+function addAlerts(cluster: Command, dirOption: () => Option): void {
   cluster
     .command('alerts')
     .description(
@@ -227,9 +102,9 @@ export function clusterCommand(): Command {
             `${a.status.padEnd(8)} ${a.alertname.padEnd(22)} ${(a.component || '-').padEnd(12)} since ${a.starts_at}${a.status === 'resolved' ? ` until ${a.ends_at}` : ''}  ${a.summary}\n`,
           );
     });
+}
 
-  cluster.addCommand(nemesisCommand(dirOption));
-
+function addDown(cluster: Command, dirOption: () => Option): void {
   cluster
     .command('down')
     .description('Stop everything the cluster started, by pid')
@@ -238,7 +113,9 @@ export function clusterCommand(): Command {
       await (await Cluster.open(o.dir, loadClusterSettings(), say)).down();
       say('cluster down');
     });
+}
 
+function addDoctor(cluster: Command): void {
   cluster
     .command('doctor')
     .description('What server software is present and what is missing')
@@ -258,6 +135,4 @@ export function clusterCommand(): Command {
           l.found ? `ok       ${l.name}  (${l.found})\n` : `missing  ${l.name}  -> ${l.otherwise}\n`,
         );
     });
-
-  return cluster;
 }

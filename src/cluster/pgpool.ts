@@ -22,10 +22,25 @@ function q(value: string | number): string {
   return typeof value === 'number' ? String(value) : `'${value}'`;
 }
 
+type Settings = Record<string, string | number>;
+
 /** pgpool.conf for instance i: every backend, and the watchdog among the pgpools when there are several. */
 export function pgpoolConf(t: Topology, i: number): string {
+  const settings = {
+    ...poolSettings(t, i),
+    ...backendSettings(t),
+    ...(t.pgpool > 1 ? watchdogSettings(t, i) : {}),
+  };
+  return Object.entries(settings)
+    .map(([key, value]) => `${key} = ${q(value)}`)
+    .join('\n')
+    .concat('\n');
+}
+
+/** Where instance i listens, how it pools, balances, checks health, fails over and recovers. */
+function poolSettings(t: Topology, i: number): Settings {
   const dir = componentDir(t, 'pgpool', i);
-  const settings: Record<string, string | number> = {
+  return {
     backend_clustering_mode: MODES[t.mode],
     listen_addresses: at(t, 'pgpool', i).host,
     port: at(t, 'pgpool', i).port,
@@ -88,6 +103,11 @@ export function pgpoolConf(t: Topology, i: number): string {
     auto_failback: 'off',
     use_watchdog: t.pgpool > 1 ? 'on' : 'off',
   };
+}
+
+/** Every backend, numbered as pgpool-II knows it. */
+function backendSettings(t: Topology): Settings {
+  const settings: Settings = {};
   for (let b = 0; b < t.pg; b++) {
     settings[`backend_hostname${b}`] = at(t, 'postgres', b).host;
     settings[`backend_port${b}`] = at(t, 'postgres', b).port;
@@ -96,35 +116,35 @@ export function pgpoolConf(t: Topology, i: number): string {
     settings[`backend_flag${b}`] = 'ALLOW_TO_FAILOVER';
     settings[`backend_application_name${b}`] = `postgres${b}`;
   }
-  if (t.pgpool > 1) {
-    Object.assign(settings, {
-      // A backend is detached only when a majority of the pgpool-II instances find it down. Half
-      // the votes is not enough: a pgpool-II whose own link is cut sees every backend down, and
-      // with two instances its one vote was "half": it detached both backends, and on healing its
-      // watchdog handed that state to the other instance, which then refused every session.
-      failover_when_quorum_exists: 'on',
-      failover_require_consensus: 'on',
-      allow_multiple_failover_requests_from_node: 'off',
-      enable_consensus_with_half_votes: 'off',
-      wd_lifecheck_method: 'heartbeat',
-      wd_interval: 1,
-      wd_heartbeat_keepalive: 1,
-      wd_heartbeat_deadtime: 5,
-      delegate_ip: '',
-      wd_priority: t.pgpool - i,
-    });
-    for (let w = 0; w < t.pgpool; w++) {
-      settings[`hostname${w}`] = at(t, 'watchdog', w).host;
-      settings[`wd_port${w}`] = at(t, 'watchdog', w).port;
-      settings[`pgpool_port${w}`] = at(t, 'pgpool', w).port;
-      settings[`heartbeat_hostname${w}`] = at(t, 'heartbeat', w).host;
-      settings[`heartbeat_port${w}`] = at(t, 'heartbeat', w).port;
-    }
+  return settings;
+}
+
+/** The watchdog among several pgpool-II instances: consensus before a backend is detached. */
+function watchdogSettings(t: Topology, i: number): Settings {
+  const settings: Settings = {
+    // A backend is detached only when a majority of the pgpool-II instances find it down. Half
+    // the votes is not enough: a pgpool-II whose own link is cut sees every backend down, and
+    // with two instances its one vote was "half": it detached both backends, and on healing its
+    // watchdog handed that state to the other instance, which then refused every session.
+    failover_when_quorum_exists: 'on',
+    failover_require_consensus: 'on',
+    allow_multiple_failover_requests_from_node: 'off',
+    enable_consensus_with_half_votes: 'off',
+    wd_lifecheck_method: 'heartbeat',
+    wd_interval: 1,
+    wd_heartbeat_keepalive: 1,
+    wd_heartbeat_deadtime: 5,
+    delegate_ip: '',
+    wd_priority: t.pgpool - i,
+  };
+  for (let w = 0; w < t.pgpool; w++) {
+    settings[`hostname${w}`] = at(t, 'watchdog', w).host;
+    settings[`wd_port${w}`] = at(t, 'watchdog', w).port;
+    settings[`pgpool_port${w}`] = at(t, 'pgpool', w).port;
+    settings[`heartbeat_hostname${w}`] = at(t, 'heartbeat', w).host;
+    settings[`heartbeat_port${w}`] = at(t, 'heartbeat', w).port;
   }
-  return Object.entries(settings)
-    .map(([key, value]) => `${key} = ${q(value)}`)
-    .join('\n')
-    .concat('\n');
+  return settings;
 }
 
 function scriptsOf(t: Topology, i: number) {

@@ -1,6 +1,6 @@
 import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
-import { parseDuration } from '../platform/duration.js';
+import { deepFreeze, EnvReader } from './env-reader.js';
 import { parseRedisSettings, type RedisSettings } from './redis-settings.js';
 import { parseKafkaBrokers } from './kafka-settings.js';
 import { parseCassandraSettings, type CassandraSettings } from './cassandra-settings.js';
@@ -90,205 +90,139 @@ const DATABASE_REPLICATION = ['none', 'statement', 'streaming'] as const;
 const ON_OFF = ['on', 'off'] as const;
 export type DatabaseReplication = (typeof DATABASE_REPLICATION)[number];
 
-/** Reads the environment once and reports every bad variable at the same time. */
+/**
+ * Reads the environment once and reports every bad variable at the same time; the result is
+ * frozen through and through (a nested store setting cannot change under a running instance).
+ */
 export function loadConfig(
   flags: ServeFlags = {},
   env: NodeJS.ProcessEnv = process.env,
   defaults: { logLevel?: string; port?: number } = {},
 ): AppConfig {
-  const problems: string[] = [];
-  const pick = (flag: string | undefined, name: string): string | undefined => flag ?? nonEmpty(env[name]);
+  const read = new EnvReader(env, flags);
+  const port = read.int('PORT', defaults.port ?? 8080, 0, 65535, 'port');
+  const config: AppConfig = {
+    host: read.text('HOST', 'host') ?? '127.0.0.1',
+    port,
+    ...databaseSettings(read),
+    ...storeSettings(read),
+    ...cacheSettings(read),
+    kafkaBrokers: read.parsed(parseKafkaBrokers(read.text('KAFKA_BROKERS'))),
+    tracing: read.parsed(
+      parseTracingSettings(read.text('BAZAAR_TRACE_SAMPLE'), read.text('BAZAAR_OTLP_ENDPOINT')),
+    ) ?? {
+      sampleRatio: DEFAULT_TRACE_SAMPLE,
+      otlpEndpoint: undefined,
+    },
+    instanceId: read.text('INSTANCE_ID', 'instanceId') ?? `${hostname()}:${port}`,
+    logLevel: read.oneOf('LOG_LEVEL', LOG_LEVELS, defaults.logLevel ?? 'info', 'logLevel'),
+    stateDir: resolve(read.text('BAZAAR_STATE_DIR') ?? '.bazaar'),
+    ...httpSettings(read),
+    ...seedSettings(read),
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return deepFreeze(config);
+}
 
-  const int = (raw: string | undefined, name: string, fallback: number, min: number, max: number): number => {
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      problems.push(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
-      return fallback;
-    }
-    return value;
-  };
-  const oneOf = <T extends string>(
-    raw: string | undefined,
-    name: string,
-    allowed: readonly T[],
-    fallback: T,
-  ): T => {
-    if (raw === undefined) return fallback;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    problems.push(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
-    return fallback;
-  };
+type Part<K extends keyof AppConfig> = Pick<AppConfig, K>;
 
-  const port = int(pick(flags.port, 'PORT'), 'PORT', defaults.port ?? 8080, 0, 65535);
-  const host = pick(flags.host, 'HOST') ?? '127.0.0.1';
-  let orderTtlMs = 10 * 60_000;
-  const ttlRaw = nonEmpty(env.BAZAAR_ORDER_TTL);
-  if (ttlRaw !== undefined) {
-    try {
-      orderTtlMs = parseDuration(ttlRaw);
-      if (orderTtlMs < 1000) problems.push('BAZAAR_ORDER_TTL must be at least 1s');
-    } catch (error) {
-      problems.push(`BAZAAR_ORDER_TTL: ${(error as Error).message}`);
-    }
-  }
-  /** A cache's lifetime: a duration up to 1h, or 0 (off). */
-  const cacheTtl = (name: string, fallback: number): number => {
-    const raw = nonEmpty(env[name]);
-    if (raw === undefined) return fallback;
-    try {
-      const ms = raw === '0' ? 0 : parseDuration(raw);
-      if (ms <= 3_600_000) return ms;
-      problems.push(`${name} must be at most 1h`);
-    } catch (error) {
-      problems.push(`${name}: ${(error as Error).message}`);
-    }
-    return fallback;
+function databaseSettings(
+  read: EnvReader,
+): Part<'databaseUrl' | 'databasePoolSize' | 'databaseReplication' | 'databaseWarm' | 'changeFeedUrl'> {
+  const databaseUrl = read.text('DATABASE_URL', 'databaseUrl');
+  return {
+    databaseUrl,
+    // Twice the cores (PostgreSQL's rule of thumb for a server on this machine): fewer backends
+    // than requests in flight cost PostgreSQL less CPU per statement (bench: 4 against 16 here).
+    databasePoolSize: read.int('DATABASE_POOL_SIZE', Math.max(4, 2 * availableParallelism()), 1, 200),
+    // Behind a DATABASE_URL of unknown kind, the careful choice: statement replication's rules
+    // are correct on any PostgreSQL too, at the cost of a transaction per write.
+    databaseReplication: read.oneOf(
+      'BAZAAR_DATABASE_REPLICATION',
+      DATABASE_REPLICATION,
+      databaseUrl === undefined ? 'none' : 'statement',
+    ),
+    databaseWarm:
+      read.oneOf('BAZAAR_DATABASE_WARM', ON_OFF, databaseUrl === undefined ? 'off' : 'on') === 'on',
+    changeFeedUrl: read.text('BAZAAR_CHANGE_FEED_URL'),
   };
-  const searchCacheTtlMs = cacheTtl('BAZAAR_SEARCH_CACHE_TTL', 2_000);
-  const productCacheTtlMs = cacheTtl('BAZAAR_PRODUCT_CACHE_TTL', 5_000);
-  const logLevel = oneOf(
-    pick(flags.logLevel, 'LOG_LEVEL'),
-    'LOG_LEVEL',
-    LOG_LEVELS,
-    defaults.logLevel ?? 'info',
-  );
-  const cartStore = oneOf(
-    pick(flags.cartStore, 'CART_STORE'),
-    'CART_STORE',
-    ['postgres', 'redis'] as const,
-    'postgres',
-  );
-  let redis: RedisSettings | undefined;
-  if (cartStore === 'redis') {
-    const parsed = parseRedisSettings(
-      nonEmpty(env.REDIS_SENTINELS),
-      nonEmpty(env.REDIS_MASTER_NAME),
-      nonEmpty(env.REDIS_URL),
-    );
-    if (typeof parsed === 'string') problems.push(parsed);
-    else redis = parsed;
-  }
-  const catalogStore = oneOf(
-    pick(flags.catalogStore, 'CATALOG_STORE'),
+}
+
+/** Where carts and the catalog live, and the settings of the store each one names. */
+function storeSettings(read: EnvReader): Part<'cartStore' | 'catalogStore' | 'redis' | 'cassandra'> {
+  const cartStore = read.oneOf('CART_STORE', ['postgres', 'redis'] as const, 'postgres', 'cartStore');
+  const catalogStore = read.oneOf(
     'CATALOG_STORE',
     ['postgres', 'cassandra'] as const,
     'postgres',
+    'catalogStore',
   );
-  let cassandra: CassandraSettings | undefined;
-  if (catalogStore === 'cassandra') {
-    const parsed = parseCassandraSettings(
-      nonEmpty(env.CASSANDRA_CONTACT_POINTS),
-      nonEmpty(env.CASSANDRA_CONSISTENCY),
-      nonEmpty(env.CASSANDRA_KEYSPACE),
-    );
-    if (typeof parsed === 'string') problems.push(parsed);
-    else cassandra = parsed;
-  }
-  const kafkaBrokers = parseKafkaBrokers(nonEmpty(env.KAFKA_BROKERS));
-  if (typeof kafkaBrokers === 'string') problems.push(kafkaBrokers);
-  const tracing = parseTracingSettings(nonEmpty(env.BAZAAR_TRACE_SAMPLE), nonEmpty(env.BAZAAR_OTLP_ENDPOINT));
-  if (typeof tracing === 'string') problems.push(tracing);
-  const config: AppConfig = {
-    host,
-    port,
-    databaseUrl: pick(flags.databaseUrl, 'DATABASE_URL'),
-    // Twice the cores (PostgreSQL's rule of thumb for a server on this machine): fewer backends
-    // than requests in flight cost PostgreSQL less CPU per statement (bench: 4 against 16 here).
-    databasePoolSize: int(
-      nonEmpty(env.DATABASE_POOL_SIZE),
-      'DATABASE_POOL_SIZE',
-      Math.max(4, 2 * availableParallelism()),
-      1,
-      200,
-    ),
-    // Behind a DATABASE_URL of unknown kind, the careful choice: statement replication's rules
-    // are correct on any PostgreSQL too, at the cost of a transaction per write.
-    databaseReplication: oneOf(
-      nonEmpty(env.BAZAAR_DATABASE_REPLICATION),
-      'BAZAAR_DATABASE_REPLICATION',
-      DATABASE_REPLICATION,
-      pick(flags.databaseUrl, 'DATABASE_URL') === undefined ? 'none' : 'statement',
-    ),
-    databaseWarm:
-      oneOf(
-        nonEmpty(env.BAZAAR_DATABASE_WARM),
-        'BAZAAR_DATABASE_WARM',
-        ON_OFF,
-        pick(flags.databaseUrl, 'DATABASE_URL') === undefined ? 'off' : 'on',
-      ) === 'on',
+  return {
     cartStore,
     catalogStore,
-    redis,
-    cassandra,
-    authSecret: nonEmpty(env.BAZAAR_AUTH_SECRET),
-    adminEmail: nonEmpty(env.BAZAAR_ADMIN_EMAIL) ?? 'admin@bazaar.local',
-    adminPassword: nonEmpty(env.BAZAAR_ADMIN_PASSWORD),
-    orderTtlMs,
-    searchCacheTtlMs,
-    productCacheTtlMs,
-    productCacheSize: int(
-      nonEmpty(env.BAZAAR_PRODUCT_CACHE_SIZE),
-      'BAZAAR_PRODUCT_CACHE_SIZE',
-      10_000,
-      1,
-      10_000_000,
-    ),
-    listingCacheSize: int(
-      nonEmpty(env.BAZAAR_LISTING_CACHE_SIZE),
-      'BAZAAR_LISTING_CACHE_SIZE',
-      1_000,
-      0,
-      10_000_000,
-    ),
-    kafkaBrokers: typeof kafkaBrokers === 'string' ? undefined : kafkaBrokers,
-    changeFeedUrl: nonEmpty(env.BAZAAR_CHANGE_FEED_URL),
-    tracing:
-      typeof tracing === 'string' ? { sampleRatio: DEFAULT_TRACE_SAMPLE, otlpEndpoint: undefined } : tracing,
-    instanceId: pick(flags.instanceId, 'INSTANCE_ID') ?? `${hostname()}:${port}`,
-    logLevel,
-    stateDir: resolve(nonEmpty(env.BAZAAR_STATE_DIR) ?? '.bazaar'),
-    bodyLimitBytes: int(
-      nonEmpty(env.BAZAAR_BODY_LIMIT),
-      'BAZAAR_BODY_LIMIT',
-      1024 * 1024,
-      1024,
-      64 * 1024 * 1024,
-    ),
-    trustedProxies: Object.freeze(
-      (nonEmpty(env.BAZAAR_TRUSTED_PROXIES) ?? '')
-        .split(',')
-        .map((p) => p.trim())
-        .filter(Boolean),
-    ),
-    corsOrigins: Object.freeze(
-      (nonEmpty(env.BAZAAR_CORS_ORIGINS) ?? '')
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    ),
-    registrationsPerMinute: int(
-      nonEmpty(env.BAZAAR_REGISTRATIONS_PER_MINUTE),
-      'BAZAAR_REGISTRATIONS_PER_MINUTE',
-      20,
-      0,
-      1_000_000,
-    ),
-    seedProducts: int(nonEmpty(env.BAZAAR_SEED_PRODUCTS), 'BAZAAR_SEED_PRODUCTS', 10_000, 0, 1_000_000),
-    seedUsers: int(nonEmpty(env.BAZAAR_SEED_USERS), 'BAZAAR_SEED_USERS', 1_000, 0, 100_000),
-    seed: int(nonEmpty(env.BAZAAR_SEED), 'BAZAAR_SEED', 1, 0, 2 ** 31 - 1),
-    seedOnStart: oneOf(nonEmpty(env.BAZAAR_SEED_ON_START), 'BAZAAR_SEED_ON_START', SEED_ON_START, 'auto'),
+    redis:
+      cartStore === 'redis'
+        ? read.parsed(
+            parseRedisSettings(
+              read.text('REDIS_SENTINELS'),
+              read.text('REDIS_MASTER_NAME'),
+              read.text('REDIS_URL'),
+            ),
+          )
+        : undefined,
+    cassandra:
+      catalogStore === 'cassandra'
+        ? read.parsed(
+            parseCassandraSettings(
+              read.text('CASSANDRA_CONTACT_POINTS'),
+              read.text('CASSANDRA_CONSISTENCY'),
+              read.text('CASSANDRA_KEYSPACE'),
+            ),
+          )
+        : undefined,
   };
-  if (config.authSecret !== undefined && config.authSecret.length < 16) {
-    problems.push('BAZAAR_AUTH_SECRET must be at least 16 characters');
-  }
-  if (config.adminPassword !== undefined && config.adminPassword.length < 8) {
-    problems.push('BAZAAR_ADMIN_PASSWORD must be at least 8 characters');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(config);
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
+function cacheSettings(
+  read: EnvReader,
+): Part<'orderTtlMs' | 'searchCacheTtlMs' | 'productCacheTtlMs' | 'productCacheSize' | 'listingCacheSize'> {
+  return {
+    orderTtlMs: read.duration('BAZAAR_ORDER_TTL', 10 * 60_000, 1000, '1s'),
+    searchCacheTtlMs: read.cacheTtl('BAZAAR_SEARCH_CACHE_TTL', 2_000),
+    productCacheTtlMs: read.cacheTtl('BAZAAR_PRODUCT_CACHE_TTL', 5_000),
+    productCacheSize: read.int('BAZAAR_PRODUCT_CACHE_SIZE', 10_000, 1, 10_000_000),
+    listingCacheSize: read.int('BAZAAR_LISTING_CACHE_SIZE', 1_000, 0, 10_000_000),
+  };
+}
+
+/** What the HTTP layer enforces and who it trusts. */
+function httpSettings(
+  read: EnvReader,
+): Part<
+  | 'authSecret'
+  | 'adminEmail'
+  | 'adminPassword'
+  | 'bodyLimitBytes'
+  | 'trustedProxies'
+  | 'corsOrigins'
+  | 'registrationsPerMinute'
+> {
+  return {
+    authSecret: read.secret('BAZAAR_AUTH_SECRET', 16),
+    adminEmail: read.text('BAZAAR_ADMIN_EMAIL') ?? 'admin@bazaar.local',
+    adminPassword: read.secret('BAZAAR_ADMIN_PASSWORD', 8),
+    bodyLimitBytes: read.int('BAZAAR_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    trustedProxies: read.list('BAZAAR_TRUSTED_PROXIES'),
+    corsOrigins: read.list('BAZAAR_CORS_ORIGINS'),
+    registrationsPerMinute: read.int('BAZAAR_REGISTRATIONS_PER_MINUTE', 20, 0, 1_000_000),
+  };
+}
+
+function seedSettings(read: EnvReader): Part<'seedProducts' | 'seedUsers' | 'seed' | 'seedOnStart'> {
+  return {
+    seedProducts: read.int('BAZAAR_SEED_PRODUCTS', 10_000, 0, 1_000_000),
+    seedUsers: read.int('BAZAAR_SEED_USERS', 1_000, 0, 100_000),
+    seed: read.int('BAZAAR_SEED', 1, 0, 2 ** 31 - 1),
+    seedOnStart: read.oneOf('BAZAAR_SEED_ON_START', SEED_ON_START, 'auto'),
+  };
 }

@@ -58,56 +58,22 @@ export class Metrics {
       help: 'Cart writes acknowledged before every online replica confirmed them (WAIT timed out)',
       registers: [this.registry],
     });
-    const counter = (name: string, help: string) => new Counter({ name, help, registers: [this.registry] });
-    this.productCache = {
-      hits: counter('bazaar_product_cache_hits_total', 'Product cards answered from the instance cache'),
-      misses: counter('bazaar_product_cache_misses_total', 'Product cards read from the store'),
-      evictions: counter(
-        'bazaar_product_cache_evictions_total',
-        'Product cards dropped to make room (least recently used)',
-      ),
-      bypassing: new Gauge({
-        name: 'bazaar_product_cache_bypassing',
-        help: '1 while the product change feed is down and every card is read from the store',
-        registers: [this.registry],
-      }),
-    };
+    this.productCache = productCacheMetrics(this.registry);
     this.listingCache = {
-      hits: counter('bazaar_listing_cache_hits_total', 'List pages and searches whose products were known'),
-      misses: counter('bazaar_listing_cache_misses_total', 'List pages and searches read from the store'),
+      hits: counter(
+        this.registry,
+        'bazaar_listing_cache_hits_total',
+        'List pages and searches whose products were known',
+      ),
+      misses: counter(
+        this.registry,
+        'bazaar_listing_cache_misses_total',
+        'List pages and searches read from the store',
+      ),
     };
-    let relayLag: () => Promise<number> = async () => 0;
-    this.orderEvents = {
-      published: counter('bazaar_order_events_published_total', 'Order events the relay published'),
-      relayLag: new Gauge({
-        name: 'bazaar_order_events_relay_lag_seconds',
-        help: 'Age of the oldest order event not yet published (0: none waiting)',
-        registers: [this.registry],
-        async collect() {
-          this.set(await relayLag().catch(() => -1));
-        },
-      }),
-      outcomes: new Counter({
-        name: 'bazaar_notifier_events_total',
-        help: 'Order events the notifier handled, by outcome (applied, duplicate skipped, held out of order, invalid)',
-        labelNames: ['outcome'],
-        registers: [this.registry],
-      }),
-      delay: new Histogram({
-        name: 'bazaar_notification_delay_seconds',
-        help: 'From an order status change to its notification being written',
-        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-        registers: [this.registry],
-      }),
-      consumerLag: new Gauge({
-        name: 'bazaar_notifier_consumer_lag',
-        help: "Order events on the topic not yet handled by the notifier group (this member's partitions)",
-        registers: [this.registry],
-      }),
-    };
-    this.setRelayLagSource = (source) => {
-      relayLag = source;
-    };
+    const events = orderEventMetrics(this.registry);
+    this.orderEvents = events.metrics;
+    this.setRelayLagSource = events.setRelayLagSource;
   }
 
   /** Where the relay lag gauge reads the oldest unsent event's age from (seconds). */
@@ -142,4 +108,65 @@ export function notifierObserver(metrics: Metrics): {
     applied: (event, at) =>
       metrics.orderEvents.delay.observe(Math.max(0, (at.getTime() - Date.parse(event.occurred_at)) / 1000)),
   };
+}
+
+function counter(registry: Registry, name: string, help: string): Counter {
+  return new Counter({ name, help, registers: [registry] });
+}
+
+function productCacheMetrics(registry: Registry): Metrics['productCache'] {
+  return {
+    hits: counter(
+      registry,
+      'bazaar_product_cache_hits_total',
+      'Product cards answered from the instance cache',
+    ),
+    misses: counter(registry, 'bazaar_product_cache_misses_total', 'Product cards read from the store'),
+    evictions: counter(
+      registry,
+      'bazaar_product_cache_evictions_total',
+      'Product cards dropped to make room (least recently used)',
+    ),
+    bypassing: new Gauge({
+      name: 'bazaar_product_cache_bypassing',
+      help: '1 while the product change feed is down and every card is read from the store',
+      registers: [registry],
+    }),
+  };
+}
+
+function orderEventMetrics(registry: Registry) {
+  let relayLag: () => Promise<number> = async () => 0;
+  const metrics = {
+    published: counter(registry, 'bazaar_order_events_published_total', 'Order events the relay published'),
+    relayLag: new Gauge({
+      name: 'bazaar_order_events_relay_lag_seconds',
+      help: 'Age of the oldest order event not yet published (0: none waiting)',
+      registers: [registry],
+      async collect() {
+        this.set(await relayLag().catch(() => -1));
+      },
+    }),
+    outcomes: new Counter({
+      name: 'bazaar_notifier_events_total',
+      help: 'Order events the notifier handled, by outcome (applied, duplicate skipped, held out of order, invalid)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    delay: new Histogram({
+      name: 'bazaar_notification_delay_seconds',
+      help: 'From an order status change to its notification being written',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    consumerLag: new Gauge({
+      name: 'bazaar_notifier_consumer_lag',
+      help: "Order events on the topic not yet handled by the notifier group (this member's partitions)",
+      registers: [registry],
+    }),
+  };
+  const setRelayLagSource = (source: () => Promise<number>) => {
+    relayLag = source;
+  };
+  return { metrics, setRelayLagSource };
 }

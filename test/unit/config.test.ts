@@ -74,3 +74,37 @@ test('a command with a port of its own (the notifier, 9100) keeps it unless PORT
   assert.equal(loadConfig({ port: '9300' }, { PORT: '9200' }, { port: 9100 }).port, 9300);
   assert.equal(loadConfig({}, {}).port, 8080);
 });
+
+test('the loaded settings are frozen through: a nested store setting cannot be changed', () => {
+  const config = loadConfig(
+    {},
+    { CART_STORE: 'redis', REDIS_SENTINELS: '127.0.0.1:26379', BAZAAR_CORS_ORIGINS: 'https://shop.example' },
+  );
+  assert.ok(config.redis?.kind === 'sentinel');
+  assert.throws(() => {
+    (config.redis as { masterName: string }).masterName = 'other';
+  }, TypeError);
+  assert.throws(() => (config.redis as { sentinels: unknown[] }).sentinels.push({}), TypeError);
+  assert.throws(() => (config.corsOrigins as string[]).push('https://evil.example'), TypeError);
+});
+
+test('every bad setting is reported at once, the stores and secrets among them', () => {
+  assert.throws(
+    () =>
+      loadConfig(
+        {},
+        {
+          CART_STORE: 'redis',
+          REDIS_SENTINELS: 'nowhere',
+          BAZAAR_AUTH_SECRET: 'short',
+          BAZAAR_ORDER_TTL: '10ms',
+        },
+      ),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.problems.length === 3 &&
+      error.problems.some((p) => p.startsWith('REDIS_SENTINELS')) &&
+      error.problems.includes('BAZAAR_AUTH_SECRET must be at least 16 characters') &&
+      error.problems.includes('BAZAAR_ORDER_TTL must be at least 1s'),
+  );
+});

@@ -33,7 +33,8 @@ export class CassandraConnection {
   ) {
     this.consistency = types.consistencies[toDriverName(settings.consistency)];
     this.client = new cassandra.Client({
-      contactPoints: settings.contactPoints,
+      // A copy: the settings are frozen, and a driver may keep and change what it is given.
+      contactPoints: [...settings.contactPoints],
       localDataCenter: 'datacenter1',
       protocolOptions: { port: settings.port },
       policies: {

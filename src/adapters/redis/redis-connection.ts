@@ -54,7 +54,8 @@ export class RedisConnection {
       settings.kind === 'sentinel'
         ? new Redis({
             ...options,
-            sentinels: settings.sentinels,
+            // A copy: ioredis reorders and extends its sentinel list, and the settings are frozen.
+            sentinels: settings.sentinels.map((sentinel) => ({ ...sentinel })),
             name: settings.masterName,
             role: 'master',
             failoverDetector: true,

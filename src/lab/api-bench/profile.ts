@@ -53,52 +53,9 @@ export async function profileOperations(
         env: { BAZAAR_PRODUCT_CACHE_TTL: '0' },
       })),
     ];
-    for (const { operation, request, env } of runs) {
-      say(`profiling ${operation}`);
-      const dir = join(OUT_DIR, operation.replace(/\W+/g, '-'));
-      const api = await startApi(`profile-${operation}`, database.url, settings.baseEnv, {
-        BAZAAR_PRODUCT_CACHE_TTL: '5s',
-        ...env,
-        NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`,
-      });
-      let figure;
-      try {
-        figure = await measure(
-          operation,
-          api.url,
-          request,
-          load,
-          {
-            serverPid: api.pid,
-            databasePid: database.pid,
-          },
-          () => stats.reset(),
-        );
-      } finally {
-        await api.stop();
-      }
-      const stoppedAt = Date.now();
-      const statements = await stats.top();
-      const file = join(
-        dir,
-        (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'))!,
-      );
-      const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
-      // The profile ends as the process exits, right before stop() returned: the measured seconds
-      // are located backwards from there.
-      const spanUs = profile.endTime - profile.startTime;
-      const fromUs = spanUs - (stoppedAt - figure.begun_at) * 1000;
-      const toUs = spanUs - (stoppedAt - figure.ended_at) * 1000;
-      await rename(file, `${dir}.cpuprofile`);
-      await rm(dir, { recursive: true, force: true });
-      results.push({
-        operation,
-        rps: figure.rps,
-        server_cpu_us: figure.server_cpu_us,
-        database_cpu_us: figure.database_cpu_us,
-        profile: summariseProfile(profile, fromUs, toUs),
-        statements,
-      });
+    for (const run of runs) {
+      say(`profiling ${run.operation}`);
+      results.push(await profileOne(run, { settings, load, database, stats }));
     }
   } finally {
     await stats.close();
@@ -109,6 +66,70 @@ export async function profileOperations(
   await writeFile(join(OUT_DIR, 'summary.json'), JSON.stringify(results, null, 2));
   process.stdout.write(`\n${text}\n`);
   say(`profiles (.cpuprofile: Chrome DevTools or speedscope) and summary.md in ${OUT_DIR}`);
+}
+
+interface ProfileRun {
+  operation: string;
+  request: Parameters<typeof measure>[2];
+  env: Record<string, string>;
+}
+
+interface ProfileContext {
+  settings: ApiBenchSettings;
+  load: Load;
+  database: Awaited<ReturnType<typeof freshBenchDatabase>>;
+  stats: StatementStats;
+}
+
+/** One operation on an API instance of its own under the profiler, its measured seconds located. */
+async function profileOne(
+  { operation, request, env }: ProfileRun,
+  { settings, load, database, stats }: ProfileContext,
+): Promise<OperationProfile> {
+  const dir = join(OUT_DIR, operation.replace(/\W+/g, '-'));
+  const api = await startApi(`profile-${operation}`, database.url, settings.baseEnv, {
+    BAZAAR_PRODUCT_CACHE_TTL: '5s',
+    ...env,
+    NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${dir}`,
+  });
+  let figure;
+  try {
+    figure = await measure(
+      operation,
+      api.url,
+      request,
+      load,
+      {
+        serverPid: api.pid,
+        databasePid: database.pid,
+      },
+      () => stats.reset(),
+    );
+  } finally {
+    await api.stop();
+  }
+  const stoppedAt = Date.now();
+  const statements = await stats.top();
+  const file = join(
+    dir,
+    (await readdir(dir)).find((f) => f.endsWith('.cpuprofile'))!,
+  );
+  const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
+  // The profile ends as the process exits, right before stop() returned: the measured seconds
+  // are located backwards from there.
+  const spanUs = profile.endTime - profile.startTime;
+  const fromUs = spanUs - (stoppedAt - figure.begun_at) * 1000;
+  const toUs = spanUs - (stoppedAt - figure.ended_at) * 1000;
+  await rename(file, `${dir}.cpuprofile`);
+  await rm(dir, { recursive: true, force: true });
+  return {
+    operation,
+    rps: figure.rps,
+    server_cpu_us: figure.server_cpu_us,
+    database_cpu_us: figure.database_cpu_us,
+    profile: summariseProfile(profile, fromUs, toUs),
+    statements,
+  };
 }
 
 const percent = (c: Cost) => `${(c.share * 100).toFixed(1)} %`;

@@ -22,6 +22,7 @@ const DURATION_S = SETTINGS.durationS;
 const WARMUP_S = SETTINGS.warmupS;
 const CONNECTIONS = SETTINGS.connections;
 const CACHE_TTL_MS = 5000;
+const CACHE = { BAZAAR_PRODUCT_CACHE_TTL: `${CACHE_TTL_MS}ms` };
 const GOALS: Record<string, number> = {
   'product.get': 0.5,
   'product.list': 0.15,
@@ -35,6 +36,8 @@ const LOAD = { connections: CONNECTIONS, warmupS: WARMUP_S, durationS: DURATION_
 
 const say = (line: string) => process.stdout.write(`bench: ${line}\n`);
 
+type StartApi = (name: string, env?: Record<string, string>) => Promise<Started>;
+
 async function main(): Promise<void> {
   say(`${CONNECTIONS} connections, ${WARMUP_S} s warm-up + ${DURATION_S} s per operation`);
   const firstStartMs = await measureFirstStart(SETTINGS.baseEnv);
@@ -44,95 +47,109 @@ async function main(): Promise<void> {
   say(`a new embedded PostgreSQL in ${SETTINGS.stateDir}, seeded by the first instance`);
   const database = await freshBenchDatabase(SETTINGS.stateDir);
   const started: Started[] = [];
-  const start = async (name: string, env: Record<string, string> = {}) => {
+  const start: StartApi = async (name, env = {}) => {
     const api = await startApi(name, database.url, SETTINGS.baseEnv, env);
     started.push(api);
     return api;
   };
   try {
-    const cache = { BAZAAR_PRODUCT_CACHE_TTL: `${CACHE_TTL_MS}ms` };
-    const api = await start('bench', { ...cache, BAZAAR_SEED_ON_START: 'on' });
+    const api = await start('bench', { ...CACHE, BAZAAR_SEED_ON_START: 'on' });
     const yardstick = await startBareServer(SETTINGS.baseEnv);
     started.push(yardstick);
-    const fixtures = await prepareFixtures(api.url, CONNECTIONS);
-
-    const figures: Figure[] = [
-      await measure('bare node', yardstick.url, { method: 'GET', path: '/' }, LOAD, {
-        serverPid: yardstick.pid,
-      }),
-    ];
-    const requests = scenarios(fixtures);
-    const sides = { serverPid: api.pid, databasePid: database.pid };
-    for (const [operation, request] of Object.entries(requests)) {
-      say(operation);
-      figures.push(await measure(operation, api.url, request, LOAD, sides));
-    }
-    say('the reads again without the caches (a second instance, BAZAAR_PRODUCT_CACHE_TTL=0)');
-    const uncached = await start('bench-no-cache', { BAZAAR_PRODUCT_CACHE_TTL: '0' });
-    for (const operation of UNCACHED) {
-      figures.push(
-        await measure(`${operation} (no cache)`, uncached.url, requests[operation]!, LOAD, {
-          serverPid: uncached.pid,
-          databasePid: database.pid,
-        }),
-      );
-    }
-    await uncached.stop();
-
+    const requests = scenarios(await prepareFixtures(api.url, CONNECTIONS));
+    const figures = await measureOperations({ api, yardstick, databasePid: database.pid, requests, start });
     say('the broadcast window: a price changed on one instance, read back on another');
-    const reader = await start('bench-reader', cache);
-    const admin = await adminToken(api.url);
-    const product = await json(api.url, '/api/v1/products', {
-      method: 'POST',
-      token: admin,
-      body: JSON.stringify({
-        sku: `window-${Date.now()}`,
-        name: 'Window',
-        category: 'Тест',
-        price: 100,
-        stock: 1,
-      }),
-    });
-    const window = await measureBroadcastWindow(api.url, reader.url, {
-      admin,
-      productId: product.id,
-      rounds: 200,
-      ttlMs: CACHE_TTL_MS,
-    });
+    const window = await broadcastWindow(api, await start('bench-reader', CACHE));
     say(
       `what tracing costs: off, ${DEFAULT_TRACE_SAMPLE * 100} % of requests (the default) and all, spans exported`,
     );
     const tracing = await measureTracingCost(
-      (name, env) => start(name, { ...cache, ...env }),
+      (name, env) => start(name, { ...CACHE, ...env }),
       requests,
       ['product.get', 'product.search', 'cart.put_item'],
       LOAD,
       database.pid,
     );
-
     report(figures, window, firstStartMs);
     reportTracing(tracing);
-    await mkdir('reports', { recursive: true });
-    await writeFile(
-      'reports/api-bench.json',
-      JSON.stringify(
-        {
-          connections: CONNECTIONS,
-          duration_s: DURATION_S,
-          first_start_ms: firstStartMs,
-          figures,
-          broadcast_window: window,
-          tracing_cost: tracing,
-        },
-        null,
-        2,
-      ),
-    );
-    say('figures written to reports/api-bench.json');
+    await writeFigures({ firstStartMs, figures, window, tracing });
   } finally {
     for (const process of started.reverse()) await process.stop();
     await database.stop();
   }
+}
+
+/** The bare server, each operation, then the reads again on an instance without the caches. */
+async function measureOperations(o: {
+  api: Started;
+  yardstick: Started;
+  databasePid: number;
+  requests: ReturnType<typeof scenarios>;
+  start: StartApi;
+}): Promise<Figure[]> {
+  const figures: Figure[] = [
+    await measure('bare node', o.yardstick.url, { method: 'GET', path: '/' }, LOAD, {
+      serverPid: o.yardstick.pid,
+    }),
+  ];
+  const sides = { serverPid: o.api.pid, databasePid: o.databasePid };
+  for (const [operation, request] of Object.entries(o.requests)) {
+    say(operation);
+    figures.push(await measure(operation, o.api.url, request, LOAD, sides));
+  }
+  say('the reads again without the caches (a second instance, BAZAAR_PRODUCT_CACHE_TTL=0)');
+  const uncached = await o.start('bench-no-cache', { BAZAAR_PRODUCT_CACHE_TTL: '0' });
+  for (const operation of UNCACHED) {
+    figures.push(
+      await measure(`${operation} (no cache)`, uncached.url, o.requests[operation]!, LOAD, {
+        serverPid: uncached.pid,
+        databasePid: o.databasePid,
+      }),
+    );
+  }
+  await uncached.stop();
+  return figures;
+}
+
+/** A price changed on one instance, read back on the other until it shows. */
+async function broadcastWindow(api: Started, reader: Started): Promise<BroadcastWindow> {
+  const admin = await adminToken(api.url);
+  const product = await json(api.url, '/api/v1/products', {
+    method: 'POST',
+    token: admin,
+    body: JSON.stringify({
+      sku: `window-${Date.now()}`,
+      name: 'Window',
+      category: 'Тест',
+      price: 100,
+      stock: 1,
+    }),
+  });
+  return measureBroadcastWindow(api.url, reader.url, {
+    admin,
+    productId: product.id,
+    rounds: 200,
+    ttlMs: CACHE_TTL_MS,
+  });
+}
+
+async function writeFigures(r: {
+  firstStartMs: number;
+  figures: Figure[];
+  window: BroadcastWindow;
+  tracing: TracingCost[];
+}): Promise<void> {
+  await mkdir('reports', { recursive: true });
+  const figures = {
+    connections: CONNECTIONS,
+    duration_s: DURATION_S,
+    first_start_ms: r.firstStartMs,
+    figures: r.figures,
+    broadcast_window: r.window,
+    tracing_cost: r.tracing,
+  };
+  await writeFile('reports/api-bench.json', JSON.stringify(figures, null, 2));
+  say('figures written to reports/api-bench.json');
 }
 
 function report(figures: Figure[], window: BroadcastWindow, firstStartMs: number): void {

@@ -12,14 +12,18 @@ import {
   ProductSchema,
 } from './catalog.schemas.js';
 
-export function registerCatalogRoutes(
-  app: HttpServer,
-  deps: { catalog: CatalogService; authenticate: Authenticate },
-): void {
-  const { catalog, authenticate } = deps;
-  const tags = ['catalog'];
-  app.addSchema(ProductSchema);
+type CatalogRouteDeps = { catalog: CatalogService; authenticate: Authenticate };
 
+const tags = ['catalog'];
+
+export function registerCatalogRoutes(app: HttpServer, deps: CatalogRouteDeps): void {
+  app.addSchema(ProductSchema);
+  registerProductCreation(app, deps);
+  registerProductReads(app, deps);
+  registerProductChanges(app, deps);
+}
+
+function registerProductCreation(app: HttpServer, { catalog, authenticate }: CatalogRouteDeps): void {
   app.post(
     '/api/v1/products',
     {
@@ -37,7 +41,10 @@ export function registerCatalogRoutes(
       return reply.code(201).header('ETag', etagOf(product.version)).send(product);
     },
   );
+}
 
+/** Listing, search and one product: no token needed. */
+function registerProductReads(app: HttpServer, { catalog }: CatalogRouteDeps): void {
   app.get(
     '/api/v1/products',
     {
@@ -87,7 +94,9 @@ export function registerCatalogRoutes(
       return product;
     },
   );
+}
 
+function registerProductChanges(app: HttpServer, { catalog, authenticate }: CatalogRouteDeps): void {
   app.patch(
     '/api/v1/products/:id',
     {

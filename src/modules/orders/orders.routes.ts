@@ -13,14 +13,18 @@ import {
   UserOrdersParams,
 } from './orders.schemas.js';
 
-export function registerOrderRoutes(
-  app: HttpServer,
-  deps: { orders: OrdersService; placeOrder: PlaceOrder; authenticate: Authenticate },
-): void {
-  const { orders, placeOrder, authenticate } = deps;
-  const common = { tags: ['orders'], security: BearerAuth };
-  app.addSchema(OrderSchema);
+type OrderRouteDeps = { orders: OrdersService; placeOrder: PlaceOrder; authenticate: Authenticate };
 
+const common = { tags: ['orders'], security: BearerAuth };
+
+export function registerOrderRoutes(app: HttpServer, deps: OrderRouteDeps): void {
+  app.addSchema(OrderSchema);
+  registerCheckout(app, deps);
+  registerOrderReads(app, deps);
+  registerOrderChanges(app, deps);
+}
+
+function registerCheckout(app: HttpServer, { placeOrder, authenticate }: OrderRouteDeps): void {
   app.post(
     '/api/v1/orders',
     {
@@ -49,7 +53,9 @@ export function registerOrderRoutes(
       return reply.code(201).header('Location', `/api/v1/orders/${result.order.id}`).send(result.order);
     },
   );
+}
 
+function registerOrderReads(app: HttpServer, { orders, authenticate }: OrderRouteDeps): void {
   app.get(
     '/api/v1/orders/:id',
     {
@@ -82,7 +88,10 @@ export function registerOrderRoutes(
       return { ...result, page, limit };
     },
   );
+}
 
+/** Status and address changes, and deletion of finished orders. */
+function registerOrderChanges(app: HttpServer, { orders, authenticate }: OrderRouteDeps): void {
   app.patch(
     '/api/v1/orders/:id',
     {

@@ -13,14 +13,19 @@ import {
   UserSchema,
 } from './users.schemas.js';
 
-export function registerUserRoutes(
-  app: HttpServer,
-  deps: { users: UsersService; auth: AuthService; authenticate: Authenticate },
-): void {
-  const { users, auth, authenticate } = deps;
-  const tags = ['users'];
-  app.addSchema(UserSchema);
+type UserRouteDeps = { users: UsersService; auth: AuthService; authenticate: Authenticate };
 
+const tags = ['users'];
+
+export function registerUserRoutes(app: HttpServer, deps: UserRouteDeps): void {
+  app.addSchema(UserSchema);
+  registerSignUpRoutes(app, deps);
+  registerUserReads(app, deps);
+  registerUserChanges(app, deps);
+}
+
+/** Registration and login: the routes a visitor without a token calls. */
+function registerSignUpRoutes(app: HttpServer, { users, auth }: UserRouteDeps): void {
   app.post(
     '/api/v1/users',
     {
@@ -49,7 +54,9 @@ export function registerUserRoutes(
     },
     async (request) => auth.login(request.body.email, request.body.password, request.ip),
   );
+}
 
+function registerUserReads(app: HttpServer, { users, authenticate }: UserRouteDeps): void {
   app.get(
     '/api/v1/users/me',
     {
@@ -96,7 +103,9 @@ export function registerUserRoutes(
     },
     async (request) => users.get(request.principal!, request.params.id),
   );
+}
 
+function registerUserChanges(app: HttpServer, { users, authenticate }: UserRouteDeps): void {
   app.patch(
     '/api/v1/users/:id',
     {

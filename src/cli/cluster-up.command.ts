@@ -1,0 +1,159 @@
+import { Command, Option } from 'commander';
+import { Cluster } from '../cluster/cluster.js';
+import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
+import { KINDS } from '../cluster/registry.js';
+import { hasQdisc } from '../cluster/host-checks.js';
+import { loadClusterSettings } from '../config/cluster-settings.js';
+import { DEFAULT_TRACE_SAMPLE } from '../config/tracing-settings.js';
+import { observabilityAvailable } from '../cluster/observability-default.js';
+import { bounded, hostCpu, linkDelay, linkRate, ratio } from './cluster-options.js';
+import { printStatus } from './cluster-print.js';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The key commander stores a flag's value under: `--seed-users <n>` -> seedUsers. */
+function optionKey(flag: string): string {
+  return flag
+    .split(' ')[0]!
+    .replace(/^--/, '')
+    .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander's parsed options, read by name
+type UpOptions = Record<string, any>;
+
+/** `cluster up`: its options, then the topology they describe, refused when the host cannot run it. */
+export function upCommand(dirOption: () => Option): Command {
+  const up = new Command('up').description(
+    'Start PostgreSQL backends, pgpool-II, Redis with Sentinel (--redis), Cassandra (--cassandra), Kafka and notifiers (--kafka), API instances and nginx, and print the table',
+  );
+  addTierOptions(up);
+  addPlacementOptions(up);
+  for (const kind of KINDS) {
+    const o = kind.countOption;
+    if (o) up.option(o.flag, o.description, bounded(o.flag.split(' ')[0]!, [o.min, o.max]), o.default);
+  }
+  addObservabilityOptions(up);
+  up.option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
+    .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
+    .option('--seed-users <n>', 'demo customers', bounded('--seed-users', [0, 100_000]), 1_000)
+    .addOption(dirOption())
+    .action((o: UpOptions) => clusterUp(o));
+  return up;
+}
+
+/** How many of each tier, and how pgpool-II replicates. */
+function addTierOptions(up: Command): void {
+  up.option('--pg <n>', 'PostgreSQL backends, 1..5', bounded('--pg', LIMITS.pg), 2)
+    .option('--pgpool <n>', 'pgpool-II instances, 1..4', bounded('--pgpool', LIMITS.pgpool), 2)
+    .option('--api <n>', 'API instances, 1..8', bounded('--api', LIMITS.api), 2)
+    .option('--nginx <n>', 'nginx instances, 1..4', bounded('--nginx', LIMITS.nginx), 2)
+    .addOption(
+      new Option('--pg-mode <mode>', 'pgpool-II clustering mode')
+        .choices(['native', 'streaming'])
+        .default('native'),
+    );
+}
+
+function addPlacementOptions(up: Command): void {
+  up.addOption(
+    new Option(
+      '--placement <placement>',
+      'loopback, or a simulated host per component (network namespace, CPU quota)',
+    )
+      .choices(['loopback', 'hosts'])
+      .default('loopback'),
+  );
+  up.option(
+    '--host-cpu <cores>',
+    'host placement: CPU quota per host in cores, for all (0.2) or per kind (api=0.25,postgres=0.3)',
+    hostCpu,
+  );
+  up.option('--link-rate <rate>', "host placement: every link's rate, in tc units (100mbit)", linkRate);
+  up.option(
+    '--link-delay <ms>',
+    "host placement: every link's one-way delay in ms (needs the netem qdisc)",
+    linkDelay,
+  );
+}
+
+function addObservabilityOptions(up: Command): void {
+  up.option(
+    '--observability',
+    'Prometheus, Alertmanager (alerts to a receiver: `cluster alerts`) and the exporters (default: when installed or installable)',
+  );
+  up.option('--no-observability', 'none of them');
+  up.option(
+    '--trace-sample <ratio>',
+    'share of requests traced, 0..1 (nginx starts the trace; 0: tracing off)',
+    ratio,
+    DEFAULT_TRACE_SAMPLE,
+  );
+  up.option(
+    '--otlp-endpoint <url>',
+    "where the API instances send their spans (an OTLP/HTTP collector's base URL)",
+  );
+}
+
+/** The topology `cluster up`'s options describe (nothing checked yet). */
+export function topologyOf(o: UpOptions): Topology {
+  return {
+    pg: o.pg,
+    pgpool: o.pgpool,
+    api: o.api,
+    nginx: o.nginx,
+    mode: o.pgMode as PgMode,
+    basePort: o.basePort,
+    dir: o.dir,
+    seedProducts: o.seedProducts,
+    seedUsers: o.seedUsers,
+    redis: o.redis,
+    cassandra: o.cassandra,
+    kafka: o.kafka,
+    notifiers: o.notifiers ?? (o.kafka > 0 ? 1 : 0),
+    observability: o.observability,
+    traceSample: o.traceSample,
+    ...(o.otlpEndpoint ? { otlpEndpoint: o.otlpEndpoint } : {}),
+    placement: o.placement,
+    ...(o.hostCpu ? { hostCpu: o.hostCpu } : {}),
+    ...(o.linkRate ? { linkRate: o.linkRate } : {}),
+    ...(o.linkDelay !== undefined ? { linkDelayMs: o.linkDelay } : {}),
+  };
+}
+
+/** Throws, saying why, when the options contradict each other or this host cannot run them. */
+async function refuseImpossible(o: UpOptions): Promise<void> {
+  for (const kind of KINDS) {
+    const refused = kind.countOption?.refuse?.(o[optionKey(kind.countOption.flag)] as number);
+    if (refused) throw new Error(refused);
+  }
+  if (o.notifiers > 0 && o.kafka === 0)
+    throw new Error('--notifiers needs --kafka: without Kafka each API instance delivers its own events');
+  if ((o.linkRate || o.linkDelay !== undefined) && o.placement !== 'hosts')
+    throw new Error('--link-rate and --link-delay need --placement hosts');
+  // A shaping the kernel cannot do is refused, never silently left out.
+  if (o.linkDelay !== undefined && !(await hasQdisc('netem')))
+    throw new Error('--link-delay needs the netem qdisc, which this kernel does not have (`cluster doctor`)');
+  if (o.linkRate && !(await hasQdisc('tbf')))
+    throw new Error('--link-rate needs the tbf qdisc, which this kernel does not have (`cluster doctor`)');
+  if (o.placement === 'hosts' && process.getuid?.() !== 0)
+    throw new Error('--placement hosts makes network namespaces and cgroups: run it as root');
+  if (o.hostCpu && o.placement !== 'hosts') throw new Error('--host-cpu needs --placement hosts');
+}
+
+async function clusterUp(o: UpOptions): Promise<void> {
+  await refuseImpossible(o);
+  const topology = topologyOf(o);
+  const started = Date.now();
+  const settings = loadClusterSettings();
+  topology.observability ??= await observabilityAvailable(topology, settings, say);
+  const c = await Cluster.up(topology, settings, say);
+  printStatus(await c.status());
+  // The password to a person at a terminal; collected output is a log, which never holds one.
+  say(
+    process.stdout.isTTY
+      ? `admin: ${settings.adminEmail}, password ${c.adminPassword} (also in ${o.dir}/cluster.json)`
+      : `admin: ${settings.adminEmail}, password in ${o.dir}/cluster.json (adminPassword)`,
+  );
+  say(`cluster up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
