@@ -1,5 +1,5 @@
 import type { AppConfig } from './config/config.js';
-import type { PostgresUserStore } from './adapters/postgres/users.repository.js';
+import type { PostgresUserStore } from './adapters/postgres/users.store.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Logger } from './platform/logger.js';
 import { Metrics } from './platform/metrics.js';

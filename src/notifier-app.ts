@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AppConfig } from './config/config.js';
 import { Database } from './adapters/postgres/database.js';
 import { migrate } from './adapters/postgres/migrator.js';
-import { PostgresNotificationStore } from './adapters/postgres/notifications.repository.js';
+import { PostgresNotificationStore } from './adapters/postgres/notifications.store.js';
 import { KafkaOrderEventConsumer } from './adapters/kafka/order-event-consumer.js';
 import { decodeOrderEvent, Notifier } from './modules/notifications/index.js';
 import { systemClock } from './platform/clock.js';

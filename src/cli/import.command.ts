@@ -8,7 +8,7 @@ import { systemClock } from '../platform/clock.js';
 import { BAZAAR_LAYOUT, parseMapping } from '../adapters/sqlite/catalog-mapping.js';
 import { SqliteCatalogSource } from '../adapters/sqlite/sqlite-catalog-source.js';
 import { RejectsFile } from '../adapters/files/rejects-file.js';
-import { ImportRefused, importCatalog } from '../modules/catalog/transfer/import-catalog.js';
+import { ImportRefused, importCatalog } from '../modules/catalog/index.js';
 import { openApp } from './open-app.js';
 
 export interface ImportFlags {

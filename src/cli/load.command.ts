@@ -1,15 +1,6 @@
-import { loadLoadSettings } from '../config/lab-settings.js';
-import { at, hostPort, type Topology } from '../cluster/layout.js';
-import { withClientHosts } from '../lab/load/client-hosts.js';
-import { readFile, writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DESCRIPTIONS } from './command-descriptions.js';
-import { isAlive } from '../platform/processes.js';
-import { loadState } from '../cluster/state.js';
-import { runLoad } from '../lab/load/coordinator.js';
-import type { LoadModel } from '../lab/load/models.js';
-import { loadScenario } from '../lab/load/scenario.js';
-import type { LoadResult } from '../lab/load/summary.js';
+import { runLoadCommand } from '../lab/load/load-run.js';
 import { parseDuration } from '../platform/duration.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -32,13 +23,16 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-function duration(name: string) {
+function duration(name: string, { positive = false } = {}) {
   return (value: string): number => {
+    let ms: number;
     try {
-      return parseDuration(value);
+      ms = parseDuration(value);
     } catch (error) {
       throw new InvalidArgumentError(`${name}: ${(error as Error).message}`);
     }
+    if (positive && ms <= 0) throw new InvalidArgumentError(`${name} must be more than 0`);
+    return ms;
   };
 }
 
@@ -58,56 +52,6 @@ function urls(value: string): string[] {
   }
   if (list.length === 0) throw new InvalidArgumentError('no targets given');
   return list;
-}
-
-/** The running cluster's nginx entrypoints and admin password, when there is a running cluster. */
-async function runningCluster(
-  dir: string,
-): Promise<{ targets: string[]; adminPassword: string; topology: Topology } | null> {
-  const state = await loadState(dir);
-  if (!state) return null;
-  const t = state.topology;
-  const nginx = Array.from({ length: t.nginx }, (_, i) => i).filter((i) => isAlive(state.pids[`nginx:${i}`]));
-  if (nginx.length === 0) return null;
-  return {
-    targets: nginx.map((i) => `http://${hostPort(at(t, 'nginx', i))}`),
-    adminPassword: state.adminPassword,
-    topology: t,
-  };
-}
-
-async function embeddedAdminPassword(dir: string): Promise<string | undefined> {
-  return readFile(`${dir}/admin-password`, 'utf8').then(
-    (s) => s.trim(),
-    () => undefined,
-  );
-}
-
-export function printLoadResult(result: LoadResult): void {
-  const rows = Object.entries(result.operations).map(([op, s]) => [
-    op,
-    s.kind,
-    String(s.count),
-    String(s.errors),
-    s.rps.toFixed(1),
-    s.mean_ms.toFixed(2),
-    s.p50_ms.toFixed(2),
-    s.p95_ms.toFixed(2),
-    s.p99_ms.toFixed(2),
-    s.max_ms.toFixed(1),
-  ]);
-  const header = ['operation', 'kind', 'count', 'errors', 'req/s', 'mean ms', 'p50', 'p95', 'p99', 'max'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const t = result.totals;
-  const s = result.sessions;
-  process.stdout.write(
-    `${line(header)}\n${rows.map(line).join('\n')}\n\n` +
-      `total ${t.count} requests, ${t.errors} errors, ${t.rps} req/s, mean ${t.mean_ms} ms, p99 ${t.p99_ms} ms` +
-      ` (reads mean ${result.reads.mean_ms} ms, writes mean ${result.writes.mean_ms} ms)\n` +
-      `sessions: ${s.started} started, ${s.completed} completed, ${s.not_started} not started\n`,
-  );
 }
 
 export function loadCommand(): Command {
@@ -138,7 +82,7 @@ export function loadCommand(): Command {
       // Defaults shown as people write durations (60s), not as the milliseconds they parse to.
       .addOption(
         new Option('--duration <d>', 'measured time')
-          .argParser(duration('--duration'))
+          .argParser(duration('--duration', { positive: true }))
           .default(60_000, '60s'),
       )
       .addOption(
@@ -160,77 +104,6 @@ export function loadCommand(): Command {
       )
       .option('--dir <dir>', 'cluster folder for default targets', '.bazaar/cluster')
       .option('--out <file>', 'write the results as JSON')
-      .action(async (o) => {
-        if (o.duration <= 0) throw new InvalidArgumentError('--duration must be more than 0');
-        const cluster = o.targets ? null : await runningCluster(o.dir);
-        const targets: string[] = o.targets ?? cluster?.targets ?? ['http://127.0.0.1:8080'];
-        const settings = loadLoadSettings();
-        const adminPassword =
-          o.adminPassword ??
-          settings.adminPassword ??
-          cluster?.adminPassword ??
-          (await embeddedAdminPassword(settings.stateDir));
-        if (!adminPassword) say('no admin password known: admin sessions are left out of this run');
-        const model: LoadModel =
-          o.arrival !== undefined
-            ? { type: 'open', arrival_per_s: o.arrival, max_sessions: o.maxSessions, think_ms: o.think }
-            : { type: 'closed', users: o.users ?? 32, think_ms: o.think };
-        const loaded = await loadScenario(o.scenario);
-        // A cluster seeded with fewer customers than the scenario names: sessions log in only as
-        // customers that exist (the others would be refused, and counted as the store's errors).
-        const seeded = cluster?.topology.seedUsers ?? Infinity;
-        const scenario =
-          seeded < loaded.customers.count
-            ? { ...loaded, customers: { ...loaded.customers, count: Math.max(1, seeded) } }
-            : loaded;
-        say(
-          `load: ${describe(model)}, ${o.workers} worker(s), scenario ${scenario.name}, targets ${targets.join(' ')}`,
-        );
-        const abort = new AbortController();
-        const onSigint = () => {
-          say('stopping: finishing the requests in flight');
-          abort.abort();
-        };
-        process.once('SIGINT', onSigint);
-        // Against a cluster on simulated hosts, each worker runs on a client host of its own, under
-        // its own quota, on the cluster's network: the client is measured like any other host.
-        const { result, client } = await withClientHosts(
-          cluster?.topology,
-          o.workers,
-          (launchWorker, cores) => {
-            if (cores !== undefined) say(`load: ${o.workers} client host(s), ${cores} cores each`);
-            return runLoad({
-              targets,
-              model,
-              scenario,
-              warmupMs: o.warmup,
-              durationMs: o.duration,
-              workers: o.workers,
-              seed: o.seed,
-              adminPassword,
-              progress: say,
-              signal: abort.signal,
-              ...(launchWorker ? { launchWorker } : {}),
-            });
-          },
-        );
-        process.off('SIGINT', onSigint);
-        printLoadResult(result);
-        if (client)
-          say(
-            `client hosts: ${client.cores} cores each, quota reached in ${client.throttled_pct} % of CPU periods` +
-              (client.throttled_pct > 5 ? ' (the client may have limited the load)' : ''),
-          );
-        if (o.out) {
-          await writeFile(o.out, `${JSON.stringify(result, null, 2)}\n`);
-          say(`results written to ${o.out}`);
-        }
-      })
+      .action((o) => runLoadCommand({ ...o, say }))
   );
-}
-
-function describe(m: LoadModel): string {
-  return m.type === 'closed'
-    ? `closed model, ${m.users} users, think ${m.think_ms} ms`
-    : `open model, ${m.arrival_per_s} sessions/s (cap ${m.max_sessions}), think ${m.think_ms} ms`;
 }

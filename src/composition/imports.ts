@@ -1,7 +1,7 @@
 import type { Database } from '../adapters/postgres/database.js';
 import type { CassandraConnection } from '../adapters/cassandra/cassandra-connection.js';
-import { PostgresCatalogUpserts } from '../adapters/postgres/catalog-upserts.js';
-import { PostgresImportCheckpoints } from '../adapters/postgres/import-checkpoints.repository.js';
+import { PostgresCatalogUpserts } from '../adapters/postgres/catalog-upserts.store.js';
+import { PostgresImportCheckpoints } from '../adapters/postgres/import-checkpoints.store.js';
 import {
   CatalogPortUpserts,
   type CatalogStore,

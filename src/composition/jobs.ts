@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/config.js';
-import { PostgresOrderOutbox } from '../adapters/postgres/order-outbox.repository.js';
+import { PostgresOrderOutbox } from '../adapters/postgres/order-outbox.store.js';
 import { KafkaOrderEventPublisher } from '../adapters/kafka/order-event-publisher.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';

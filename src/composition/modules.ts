@@ -1,8 +1,8 @@
 import type { AppConfig } from '../config/config.js';
-import { PostgresProductPrices } from '../adapters/postgres/product-prices.repository.js';
-import { PostgresProductSearch } from '../adapters/postgres/search.repository.js';
-import { PostgresLoginFailureStore } from '../adapters/postgres/login-failures.repository.js';
-import { PostgresNotificationStore } from '../adapters/postgres/notifications.repository.js';
+import { PostgresProductPrices } from '../adapters/postgres/product-prices.store.js';
+import { PostgresProductSearch } from '../adapters/postgres/search.store.js';
+import { PostgresLoginFailureStore } from '../adapters/postgres/login-failures.store.js';
+import { PostgresNotificationStore } from '../adapters/postgres/notifications.store.js';
 import type { Clock } from '../platform/clock.js';
 import { TokenService } from '../platform/tokens.js';
 import {

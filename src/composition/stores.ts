@@ -1,13 +1,13 @@
 import type { AppConfig } from '../config/config.js';
 import { Database } from '../adapters/postgres/database.js';
-import { PostgresCartStore } from '../adapters/postgres/carts.repository.js';
+import { PostgresCartStore } from '../adapters/postgres/carts.store.js';
 import { RedisCartStore } from '../adapters/redis/carts.store.js';
 import { RedisConnection } from '../adapters/redis/redis-connection.js';
-import { PostgresOrderStore } from '../adapters/postgres/orders.repository.js';
+import { PostgresOrderStore } from '../adapters/postgres/orders.store.js';
 import { PostgresCatalogStore } from '../adapters/postgres/catalog.store.js';
-import { LOAD_SEARCH_DICTIONARIES } from '../adapters/postgres/search.repository.js';
-import { PostgresUserStore } from '../adapters/postgres/users.repository.js';
-import { PostgresCatalogProjection } from '../adapters/postgres/catalog-projection.repository.js';
+import { LOAD_SEARCH_DICTIONARIES } from '../adapters/postgres/search.store.js';
+import { PostgresUserStore } from '../adapters/postgres/users.store.js';
+import { PostgresCatalogProjection } from '../adapters/postgres/catalog-projection.store.js';
 import { CassandraConnection } from '../adapters/cassandra/cassandra-connection.js';
 import { CassandraCatalogStore } from '../adapters/cassandra/catalog.store.js';
 import { migrate } from '../adapters/postgres/migrator.js';

@@ -1,5 +1,5 @@
 import { forbidden } from './errors.js';
-import { isAdmin, type Principal } from './http/principal.js';
+import { isAdmin, type Principal } from './principal.js';
 
 // The two rules every domain's authorization is made of. Each service applies them (routes only
 // authenticate), so what a caller may do is read in one place: the domain's service.

@@ -10,7 +10,7 @@ import {
   type ProductListQuery,
 } from '../../src/modules/catalog/index.js';
 import type { ProductSearchIndex, SearchRequest } from '../../src/modules/search/index.js';
-import type { Principal } from '../../src/platform/http/principal.js';
+import type { Principal } from '../../src/platform/principal.js';
 import { ManualClock } from './fakes.js';
 
 // The catalog's caches (ADR 13) in front of an in-memory store that counts its reads: what a page

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CartsService } from '../../src/modules/carts/index.js';
 import { PlaceOrder } from '../../src/modules/orders/place-order.use-case.js';
 import { AppError } from '../../src/platform/errors.js';
-import type { Principal } from '../../src/platform/http/principal.js';
+import type { Principal } from '../../src/platform/principal.js';
 import { FakeCartStore, FakeCatalog, FakeOrderStore, FakeUsers, ManualClock } from './fakes.js';
 
 // Checkout as a use case over fakes of its ports: cart -> reservation -> order -> cart lines removed.

@@ -12,7 +12,7 @@ import {
   type UserStore,
 } from '../../src/modules/users/users.ports.js';
 import { AppError } from '../../src/platform/errors.js';
-import type { Principal } from '../../src/platform/http/principal.js';
+import type { Principal } from '../../src/platform/principal.js';
 import { FakeCatalog, FakeOrderStore, ManualClock } from './fakes.js';
 
 // The order status graph by role, and the users' rules, over fakes of their stores.

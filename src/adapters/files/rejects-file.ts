@@ -1,5 +1,5 @@
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import type { Reject, RejectSink } from '../../modules/catalog/transfer/transfer.ports.js';
+import type { Reject, RejectSink } from '../../modules/catalog/index.js';
 
 /**
  * The rejects of an import as JSON lines (batch, source key, field, reason and the row as read),

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { DatabaseSync } from 'node:sqlite';
-import type { Product } from '../../modules/catalog/catalog.ports.js';
+import type { Product } from '../../modules/catalog/index.js';
 
 /** Bazaar's own layout: what `bazaar import` reads without a mapping (BAZAAR_LAYOUT). */
 const SCHEMA = `

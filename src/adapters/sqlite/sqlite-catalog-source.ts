@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { SourceRow } from '../../modules/catalog/transfer/product-row.js';
-import type { CatalogSource } from '../../modules/catalog/transfer/transfer.ports.js';
+import type { SourceRow } from '../../modules/catalog/index.js';
+import type { CatalogSource } from '../../modules/catalog/index.js';
 import type { CatalogMapping } from './catalog-mapping.js';
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;

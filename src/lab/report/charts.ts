@@ -41,8 +41,8 @@ function readsAndWrites(run: RunRecord) {
   });
 }
 
-/** Every chart docs/lab.md names, as Vega-Lite specifications over the bench's results. */
-export function benchCharts(results: BenchResults): Chart[] {
+/** What every chart reads: the completed runs, a row per run and operation, the labels and texts. */
+function chartContext(results: BenchResults) {
   const ok = results.runs.filter((r) => r.status === 'ok' && r.load);
   const label = (id: string) => configurationLabel(id, results.baseline);
   const rows: Row[] = ok.flatMap((r) =>
@@ -62,89 +62,125 @@ export function benchCharts(results: BenchResults): Chart[] {
   );
   const operations = OPERATION_NAMES.filter((op) => rows.some((r) => r.operation === op));
   const configurations = ok.map((r) => label(r.configuration.id));
-  const charts: Chart[] = [];
   const open = results.load.open;
   const arrivalText = open?.type === 'open' ? `${open.arrival_per_s} sessions/s (open model)` : 'open model';
   const closedUsers = results.load.closed.type === 'closed' ? results.load.closed.users : 0;
 
-  for (const group of results.groups) {
-    const members = group.members.filter((m) => ok.some((r) => r.configuration.id === m.configuration));
-    if (members.length === 0) continue;
-    const memberRows = members.flatMap((m) =>
-      rows
-        .filter((r) => r.configuration === label(m.configuration))
-        .map((r) => ({ ...r, member: m.baseline ? `${m.label} (baseline)` : m.label })),
-    );
-    const order = members.map((m) => (m.baseline ? `${m.label} (baseline)` : m.label));
-    charts.push({
-      name: `mean-${slug(group.name)}`,
-      title: `Mean time of each operation: ${group.name}`,
-      caption: `Each group of bars is one operation; each bar one ${group.name} setting, the rest as the baseline, at the same arrival rate (open model): the median of the repeats, whiskers from their min to their max. Lower is faster.`,
-      spec: groupedBars(memberRows, {
-        title: `Mean time of each operation by ${group.name}`,
-        subtitle: `${arrivalText}; median of ${results.load.repeats} runs, whiskers min–max; lower is faster`,
-        x: 'operation',
-        xTitle: 'Operation',
-        xOrder: operations,
-        offset: 'member',
-        offsetTitle: group.name,
-        offsetOrder: order,
-        y: 'mean_ms',
-        yTitle: 'Mean time (ms)',
-        whiskers: ['mean_min', 'mean_max'],
-      }),
-    });
-    const split = members.flatMap((m) => {
-      const run = ok.find((r) => r.configuration.id === m.configuration)!;
-      return readsAndWrites(run).map((row) => ({
-        member: m.baseline ? `${m.label} (baseline)` : m.label,
-        ...row,
-      }));
-    });
-    charts.push({
-      name: `reads-writes-${slug(group.name)}`,
-      title: `Reads against writes: ${group.name}`,
-      caption: `Mean time of all reads and of all writes for each ${group.name} setting, at the same arrival rate: the median of the repeats, whiskers from their min to their max.`,
-      spec: readsWritesBars(split, {
-        title: `Reads against writes by ${group.name}`,
-        subtitle: `${arrivalText}; median of ${results.load.repeats} runs, whiskers min–max; lower is faster`,
-        x: 'member',
-        xTitle: group.name,
-        xOrder: order,
-      }),
-    });
-    const saturation = members.map((m) => {
-      const run = ok.find((r) => r.configuration.id === m.configuration)!;
-      const rps = spread((run.closed ?? []).map((x) => x.totals.rps));
-      return {
-        member: m.baseline ? `${m.label} (baseline)` : m.label,
-        what: 'saturation',
-        rps: rps.median,
-        min: rps.min,
-        max: rps.max,
-      };
-    });
-    if (saturation.some((x) => x.rps > 0))
-      charts.push({
-        name: `saturation-${slug(group.name)}`,
-        title: `Saturation throughput: ${group.name}`,
-        caption: `Requests per second with ${closedUsers} shopaholics back to back (closed model): the median of the repeats, whiskers from their min to their max. Higher serves more.`,
-        spec: groupedBars(saturation, {
-          title: `Saturation throughput by ${group.name}`,
-          subtitle: `closed model, ${closedUsers} users; median of ${results.load.repeats} runs, whiskers min–max; higher is more`,
-          x: 'member',
-          xTitle: group.name,
-          xOrder: order,
-          offset: 'what',
-          offsetTitle: 'Measured',
-          offsetOrder: ['saturation'],
-          y: 'rps',
-          yTitle: 'Requests per second',
-          whiskers: ['min', 'max'],
-        }),
-      });
-  }
+  return { results, ok, label, rows, operations, configurations, arrivalText, closedUsers };
+}
 
+type ChartContext = ReturnType<typeof chartContext>;
+
+/** Every chart docs/lab.md names, as Vega-Lite specifications over the bench's results. */
+export function benchCharts(results: BenchResults): Chart[] {
+  const ctx = chartContext(results);
+  return [
+    ...results.groups.flatMap((group) => groupCharts(ctx, group)),
+    ...tailCharts(ctx),
+    throughputChart(ctx),
+    readsVsWritesChart(ctx),
+    ...changeCharts(results),
+    ...whereTimeGoesCharts(ctx.ok, ctx.label),
+  ];
+}
+
+/** A group's charts: each member (a setting of one factor) against the others. */
+function groupCharts(ctx: ChartContext, group: BenchResults['groups'][number]): Chart[] {
+  const { results, ok, label, rows, operations, arrivalText } = ctx;
+  const charts: Chart[] = [];
+  const members = group.members.filter((m) => ok.some((r) => r.configuration.id === m.configuration));
+  if (members.length === 0) return [];
+  const memberRows = members.flatMap((m) =>
+    rows
+      .filter((r) => r.configuration === label(m.configuration))
+      .map((r) => ({ ...r, member: m.baseline ? `${m.label} (baseline)` : m.label })),
+  );
+  const order = members.map((m) => (m.baseline ? `${m.label} (baseline)` : m.label));
+  charts.push({
+    name: `mean-${slug(group.name)}`,
+    title: `Mean time of each operation: ${group.name}`,
+    caption: `Each group of bars is one operation; each bar one ${group.name} setting, the rest as the baseline, at the same arrival rate (open model): the median of the repeats, whiskers from their min to their max. Lower is faster.`,
+    spec: groupedBars(memberRows, {
+      title: `Mean time of each operation by ${group.name}`,
+      subtitle: `${arrivalText}; median of ${results.load.repeats} runs, whiskers min–max; lower is faster`,
+      x: 'operation',
+      xTitle: 'Operation',
+      xOrder: operations,
+      offset: 'member',
+      offsetTitle: group.name,
+      offsetOrder: order,
+      y: 'mean_ms',
+      yTitle: 'Mean time (ms)',
+      whiskers: ['mean_min', 'mean_max'],
+    }),
+  });
+  const split = members.flatMap((m) => {
+    const run = ok.find((r) => r.configuration.id === m.configuration)!;
+    return readsAndWrites(run).map((row) => ({
+      member: m.baseline ? `${m.label} (baseline)` : m.label,
+      ...row,
+    }));
+  });
+  charts.push({
+    name: `reads-writes-${slug(group.name)}`,
+    title: `Reads against writes: ${group.name}`,
+    caption: `Mean time of all reads and of all writes for each ${group.name} setting, at the same arrival rate: the median of the repeats, whiskers from their min to their max.`,
+    spec: readsWritesBars(split, {
+      title: `Reads against writes by ${group.name}`,
+      subtitle: `${arrivalText}; median of ${results.load.repeats} runs, whiskers min–max; lower is faster`,
+      x: 'member',
+      xTitle: group.name,
+      xOrder: order,
+    }),
+  });
+  charts.push(...saturationChart(ctx, group.name, members, order));
+  return charts;
+}
+
+/** Each member's saturation throughput (closed model), when any was measured. */
+function saturationChart(
+  { results, ok, closedUsers }: ChartContext,
+  name: string,
+  members: BenchResults['groups'][number]['members'],
+  order: string[],
+): Chart[] {
+  const saturation = members.map((m) => {
+    const run = ok.find((r) => r.configuration.id === m.configuration)!;
+    const rps = spread((run.closed ?? []).map((x) => x.totals.rps));
+    return {
+      member: m.baseline ? `${m.label} (baseline)` : m.label,
+      what: 'saturation',
+      rps: rps.median,
+      min: rps.min,
+      max: rps.max,
+    };
+  });
+  if (!saturation.some((x) => x.rps > 0)) return [];
+  return [
+    {
+      name: `saturation-${slug(name)}`,
+      title: `Saturation throughput: ${name}`,
+      caption: `Requests per second with ${closedUsers} shopaholics back to back (closed model): the median of the repeats, whiskers from their min to their max. Higher serves more.`,
+      spec: groupedBars(saturation, {
+        title: `Saturation throughput by ${name}`,
+        subtitle: `closed model, ${closedUsers} users; median of ${results.load.repeats} runs, whiskers min–max; higher is more`,
+        x: 'member',
+        xTitle: name,
+        xOrder: order,
+        offset: 'what',
+        offsetTitle: 'Measured',
+        offsetOrder: ['saturation'],
+        y: 'rps',
+        yTitle: 'Requests per second',
+        whiskers: ['min', 'max'],
+      }),
+    },
+  ];
+}
+
+/** p95 and p99 of each operation per configuration. */
+function tailCharts({ rows, operations, configurations }: ChartContext): Chart[] {
+  const charts: Chart[] = [];
   for (const p of ['p95', 'p99'] as const) {
     charts.push({
       name: `${p}-by-configuration`,
@@ -164,7 +200,10 @@ export function benchCharts(results: BenchResults): Chart[] {
       }),
     });
   }
+  return charts;
+}
 
+function throughputChart({ ok, label, configurations }: ChartContext): Chart {
   const totals = ok.map((r) => ({
     configuration: label(r.configuration.id),
     rps: r.load!.totals.rps,
@@ -187,7 +226,7 @@ export function benchCharts(results: BenchResults): Chart[] {
       y: { field, type: 'quantitative' as const, title },
     },
   });
-  charts.push({
+  return {
     name: 'throughput-and-errors',
     title: 'Throughput and error rate per configuration',
     caption: 'Completed requests per second over the measured window, and the share of them that failed.',
@@ -204,12 +243,14 @@ export function benchCharts(results: BenchResults): Chart[] {
       ],
       config: CONFIG,
     } as TopLevelSpec,
-  });
+  };
+}
 
+function readsVsWritesChart({ ok, label, configurations, arrivalText }: ChartContext): Chart {
   const kinds = ok.flatMap((r) =>
     readsAndWrites(r).map((row) => ({ configuration: label(r.configuration.id), ...row })),
   );
-  charts.push({
+  return {
     name: 'reads-vs-writes',
     title: 'Mean time of reads and of writes per configuration',
     caption:
@@ -221,16 +262,20 @@ export function benchCharts(results: BenchResults): Chart[] {
       xTitle: 'Configuration',
       xOrder: configurations,
     }),
-  });
+  };
+}
 
+/** Each factor changed on its own against the baseline, when there is more than the baseline. */
+function changeCharts(results: BenchResults): Chart[] {
   const changes = results.changes
     .filter((c) => c.configuration !== results.baseline)
     .flatMap((c) => [
       { change: c.label, kind: 'reads', pct: c.read_change_pct ?? 0 },
       { change: c.label, kind: 'writes', pct: c.write_change_pct ?? 0 },
     ]);
-  if (changes.length > 0) {
-    charts.push({
+  if (changes.length === 0) return [];
+  return [
+    {
       name: 'change-vs-baseline',
       title: 'Change of read and write mean against the baseline',
       caption: 'Negative is faster than the baseline, positive slower, for each factor changed on its own.',
@@ -246,8 +291,6 @@ export function benchCharts(results: BenchResults): Chart[] {
         y: 'pct',
         yTitle: 'Change of mean time (%)',
       }),
-    });
-  }
-  charts.push(...whereTimeGoesCharts(ok, label));
-  return charts;
+    },
+  ];
 }

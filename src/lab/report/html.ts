@@ -66,18 +66,80 @@ export interface RenderedChart {
  * were decoded and laid out with a size, for a headless check.
  */
 export function reportHtml(results: BenchResults, charts: RenderedChart[]): string {
-  const m = results.machine;
   const label = (id: string) => configurationLabel(id, results.baseline);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bazaar bench: ${escape(results.matrix)}</title>
+<style>
+body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2rem;max-width:1400px;color:#222}
+table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
+th{background:#f3f3f3}figure{margin:2rem 0}figcaption{color:#555;font-size:.9rem}figure img{max-width:100%;height:auto}
+</style></head>
+<body>
+<h1>Bazaar bench: ${escape(results.matrix)}</h1>
+<p>How the number of PostgreSQL backends, pgpool-II, API and nginx instances (and the storage stages) changed the time of each read and write request.
+Run from ${escape(results.started_at)} to ${escape(results.finished_at)}.</p>
+<p>Placement: ${escape(results.placement.reason)}.</p>
+${hostsTable(results)}
+${clientText(results)}
+<h2>Machine and servers</h2>
+${machineTable(results)}
+<h2>Load</h2>
+<p>${escape(modelText(results))}; scenario <code>${escape(results.load.scenario)}</code>, ${results.load.workers} load process(es), warm-up ${escape(results.load.warmup)}, measured ${escape(results.load.duration)}, seed ${results.load.seed}.
+Every configuration starts from a clean <code>cluster up</code> with the same seeded data and ends with <code>cluster verify</code>.</p>
+<h2>Each factor against the baseline (${escape(configurationLabel(results.baseline, ''))})</h2>
+${changesTable(results, label)}
+<h2>Charts</h2>
+${figuresHtml(charts)}
+<h2>Runs</h2>
+${runsTable(results, label)}
+${serverFiguresSection(results)}
+<script>
+// Charts that are laid out with a size: read by the headless check.
+addEventListener('load', () => {
+  const visible = [...document.querySelectorAll('figure.chart img')].filter((img) => {
+    const box = img.getBoundingClientRect();
+    return img.complete && img.naturalWidth > 0 && box.width > 100 && box.height > 100;
+  }).length;
+  document.body.dataset.chartsVisible = String(visible);
+});
+</script>
+</body></html>
+`;
+}
+
+type Label = (id: string) => string;
+
+/** How the load was made: both models, the open rate's rule, the repeats. */
+function modelText(results: BenchResults): string {
   const describe = (model: BenchResults['load']['closed'] | null) =>
     model === null
       ? 'not run'
       : model.type === 'closed'
         ? `closed model: ${model.users} shopaholics running sessions back to back, think time ${model.think_ms} ms`
         : `open model: ${model.arrival_per_s} new sessions per second (cap ${model.max_sessions}), think time ${model.think_ms} ms`;
-  const modelText =
+  return (
     `Saturation: ${describe(results.load.closed)}. Each request's time: ${describe(results.load.open)} ` +
-    `(${results.load.open_rule}). Each measured ${results.load.repeats} times within one cluster up: charts show the median with min–max whiskers`;
-  const runs = table(
+    `(${results.load.open_rule}). Each measured ${results.load.repeats} times within one cluster up: charts show the median with min–max whiskers`
+  );
+}
+
+function machineTable(results: BenchResults): string {
+  const m = results.machine;
+  return table(
+    ['what', 'value'],
+    [
+      ['cores', m.cores],
+      ['CPU', m.cpu],
+      ['memory', `${m.memory_gib} GiB`],
+      ['kernel', m.kernel],
+      ...Object.entries(m.versions),
+    ],
+  );
+}
+
+/** A row per configuration: its figures, checks and note. */
+function runsTable(results: BenchResults, label: Label): string {
+  return table(
     [
       'configuration',
       'status',
@@ -119,7 +181,10 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
       r.note ?? '',
     ]),
   );
-  const changes = table(
+}
+
+function changesTable(results: BenchResults, label: Label): string {
+  return table(
     [
       'factor',
       'setting',
@@ -143,58 +208,14 @@ export function reportHtml(results: BenchResults, charts: RenderedChart[]): stri
       c.verdict,
     ]),
   );
-  const figures = charts
+}
+
+function figuresHtml(charts: RenderedChart[]): string {
+  return charts
     .map(
       (c) =>
         `<figure class="chart" id="${escape(c.name)}"><img alt="${escape(c.title)}" src="data:image/svg+xml;base64,${Buffer.from(c.svg).toString('base64')}"><figcaption>${escape(c.caption)} ` +
         `<a href="charts/${escape(c.name)}.svg">SVG</a> · <a href="charts/${escape(c.name)}.png">PNG</a></figcaption></figure>`,
     )
     .join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Bazaar bench: ${escape(results.matrix)}</title>
-<style>
-body{font-family:"DejaVu Sans",Arial,sans-serif;margin:2rem;max-width:1400px;color:#222}
-table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
-th{background:#f3f3f3}figure{margin:2rem 0}figcaption{color:#555;font-size:.9rem}figure img{max-width:100%;height:auto}
-</style></head>
-<body>
-<h1>Bazaar bench: ${escape(results.matrix)}</h1>
-<p>How the number of PostgreSQL backends, pgpool-II, API and nginx instances (and the storage stages) changed the time of each read and write request.
-Run from ${escape(results.started_at)} to ${escape(results.finished_at)}.</p>
-<p>Placement: ${escape(results.placement.reason)}.</p>
-${hostsTable(results)}
-${clientText(results)}
-<h2>Machine and servers</h2>
-${table(
-  ['what', 'value'],
-  [
-    ['cores', m.cores],
-    ['CPU', m.cpu],
-    ['memory', `${m.memory_gib} GiB`],
-    ['kernel', m.kernel],
-    ...Object.entries(m.versions),
-  ],
-)}
-<h2>Load</h2>
-<p>${escape(modelText)}; scenario <code>${escape(results.load.scenario)}</code>, ${results.load.workers} load process(es), warm-up ${escape(results.load.warmup)}, measured ${escape(results.load.duration)}, seed ${results.load.seed}.
-Every configuration starts from a clean <code>cluster up</code> with the same seeded data and ends with <code>cluster verify</code>.</p>
-<h2>Each factor against the baseline (${escape(configurationLabel(results.baseline, ''))})</h2>
-${changes}
-<h2>Charts</h2>
-${figures}
-<h2>Runs</h2>
-${runs}
-${serverFiguresSection(results)}
-<script>
-// Charts that are laid out with a size: read by the headless check.
-addEventListener('load', () => {
-  const visible = [...document.querySelectorAll('figure.chart img')].filter((img) => {
-    const box = img.getBoundingClientRect();
-    return img.complete && img.naturalWidth > 0 && box.width > 100 && box.height > 100;
-  }).length;
-  document.body.dataset.chartsVisible = String(visible);
-});
-</script>
-</body></html>
-`;
 }

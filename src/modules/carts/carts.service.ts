@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { notFound } from '../../platform/errors.js';
-import type { Principal } from '../../platform/http/principal.js';
+import type { Principal } from '../../platform/principal.js';
 import { requireOwnerOrAdmin } from '../../platform/access.js';
 import { priceCart, type Cart } from './cart-view.js';
 import type { CartLine, CartStore, ProductLookup, StoredCart } from './carts.ports.js';

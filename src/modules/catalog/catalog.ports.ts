@@ -1,3 +1,4 @@
+import type { ProductFilter, SortOrder } from '../search/index.js';
 export type AttributeValue = string | number | boolean;
 
 export interface Product {
@@ -27,13 +28,7 @@ export interface ProductChanges {
 }
 
 export type ProductSortField = 'price' | 'name' | 'created_at';
-export type SortOrder = 'asc' | 'desc';
-
-export interface ProductFilter {
-  category?: string;
-  minPrice?: number;
-  maxPrice?: number;
-}
+export type { ProductFilter, SortOrder } from '../search/index.js';
 
 export interface ProductListQuery {
   filter: ProductFilter;

@@ -1,5 +1,5 @@
 import { requireAdmin } from '../../platform/access.js';
-import type { Principal } from '../../platform/http/principal.js';
+import type { Principal } from '../../platform/principal.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';

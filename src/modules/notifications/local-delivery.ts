@@ -1,4 +1,4 @@
-import type { OrderEvent, OrderEventPublisher } from '../orders/orders.ports.js';
+import type { OrderEvent, OrderEventPublisher } from '../orders/index.js';
 import type { Notifier } from './notifier.service.js';
 
 /**

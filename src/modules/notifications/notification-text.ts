@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../orders/order-status.js';
+import type { OrderStatus } from '../orders/index.js';
 import type { OrderEvent } from './notifications.ports.js';
 import { formatMoney } from '../../platform/money.js';
 

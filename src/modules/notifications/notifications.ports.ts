@@ -1,5 +1,4 @@
-import type { OrderStatus } from '../orders/order-status.js';
-import type { OrderEvent } from '../orders/orders.ports.js';
+import type { OrderEvent, OrderStatus } from '../orders/index.js';
 
 export type { OrderEvent };
 

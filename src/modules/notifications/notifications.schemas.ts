@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { PageOf, PageQuery, Timestamp, Uuid } from '../../platform/http/common.schemas.js';
-import { ORDER_STATUSES } from '../orders/order-status.js';
+import { ORDER_STATUSES } from '../orders/index.js';
 
 export const NotificationSchema = Type.Object(
   {

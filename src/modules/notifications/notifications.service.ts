@@ -1,5 +1,5 @@
 import { requireOwnerOrAdmin } from '../../platform/access.js';
-import type { Principal } from '../../platform/http/principal.js';
+import type { Principal } from '../../platform/principal.js';
 import type { NotificationPage, NotificationStore } from './notifications.ports.js';
 
 /** What a customer (or an admin) reads: a user's notifications, newest first. */

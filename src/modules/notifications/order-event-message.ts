@@ -1,7 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { ORDER_STATUSES } from '../orders/order-status.js';
-import type { OrderEvent } from '../orders/orders.ports.js';
+import { ORDER_STATUSES, type OrderEvent } from '../orders/index.js';
 
 /** An order event as it travels between processes (Kafka's message value): JSON of this shape. */
 export const OrderEventMessage = Type.Object(

@@ -1,4 +1,4 @@
-import type { Role } from '../../platform/http/principal.js';
+import type { Role } from '../../platform/principal.js';
 
 export const ORDER_STATUSES = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
-import type { Principal } from '../../platform/http/principal.js';
+import type { Principal } from '../../platform/principal.js';
 import { requireAdmin, requireOwnerOrAdmin } from '../../platform/access.js';
 import { addressEditable, deletable, judgeTransition, type OrderStatus } from './order-status.js';
 import type { Order, OrderStore, ShippingAddress, StatusChange } from './orders.ports.js';

@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
-import { isAdmin, type Principal } from '../../platform/http/principal.js';
+import { isAdmin, type Principal } from '../../platform/principal.js';
 import type { CartsService } from '../carts/index.js';
 import { mergeLines, priceOrder } from './order-pricing.js';
 import type { Order, OrderLine, OrderStore, ShippingAddress, UserDirectory } from './orders.ports.js';

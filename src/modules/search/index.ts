@@ -1,3 +1,9 @@
-export type { ProductSearchIndex, SearchRequest, SearchSort } from './search.ports.js';
+export type {
+  ProductFilter,
+  ProductSearchIndex,
+  SearchRequest,
+  SearchSort,
+  SortOrder,
+} from './search.ports.js';
 export { normaliseSearchText, MAX_SEARCH_WORDS } from './search-text.js';
 export { CachedProductSearch } from './cached-search-index.js';

@@ -1,4 +1,11 @@
-import type { ProductFilter, SortOrder } from '../catalog/catalog.ports.js';
+export type SortOrder = 'asc' | 'desc';
+
+/** What a product list or search is narrowed to. */
+export interface ProductFilter {
+  category?: string;
+  minPrice?: number;
+  maxPrice?: number;
+}
 
 export type SearchSort = 'relevance' | 'price' | 'name' | 'created_at';
 

@@ -1,7 +1,7 @@
 import { AppError } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import type { TokenService } from '../../platform/tokens.js';
-import type { Principal } from '../../platform/http/principal.js';
+import type { Principal } from '../../platform/principal.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { Clock } from '../../platform/clock.js';
 import { toUser } from './users.service.js';

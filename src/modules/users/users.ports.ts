@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors.js';
-import type { Role } from '../../platform/http/principal.js';
+import type { Role } from '../../platform/principal.js';
 
 /** A user as the API shows it: never with the password hash. */
 export interface User {

@@ -3,7 +3,7 @@ import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import { hashPassword, verifyPassword } from '../../platform/passwords.js';
 import { requireAdmin, requireOwnerOrAdmin } from '../../platform/access.js';
-import { isAdmin, type Principal, type Role } from '../../platform/http/principal.js';
+import { isAdmin, type Principal, type Role } from '../../platform/principal.js';
 import type { Page, User, UserChanges, UserRecord, UserStore } from './users.ports.js';
 import type { RegistrationThrottle } from './registration-throttle.js';
 

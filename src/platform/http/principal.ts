@@ -1,16 +1,7 @@
 import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../principal.js';
 
-export type Role = 'customer' | 'admin';
-
-/** Who is calling: set by the authentication hook, read by the services' authorization rules. */
-export interface Principal {
-  id: string;
-  role: Role;
-}
-
-export function isAdmin(principal: Principal): boolean {
-  return principal.role === 'admin';
-}
+export type { Principal, Role } from '../principal.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -3,8 +3,8 @@ import type {
   ImportCheckpoint,
   ProductData,
   UpsertCounts,
-} from '../../modules/catalog/transfer/transfer.ports.js';
-import type { PostgresImportCheckpoints } from './import-checkpoints.repository.js';
+} from '../../modules/catalog/index.js';
+import type { PostgresImportCheckpoints } from './import-checkpoints.store.js';
 import { newId } from '../../platform/ids.js';
 import { BULK_STATEMENT_TIMEOUT_MS, type Database } from './database.js';
 import { PRODUCT_COLUMNS, productColumnArrays } from './catalog.store.js';

@@ -9,7 +9,7 @@ import {
   type UserStore,
 } from '../../modules/users/index.js';
 import type { UserDirectory } from '../../modules/orders/index.js';
-import type { Role } from '../../platform/http/principal.js';
+import type { Role } from '../../platform/principal.js';
 import { BULK_STATEMENT_TIMEOUT_MS, onPrimary, type Database, type Queryable } from './database.js';
 import { isUniqueViolation } from './errors.js';
 

@@ -1,4 +1,4 @@
-import type { ImportCheckpoint, ImportCheckpoints } from '../../modules/catalog/transfer/transfer.ports.js';
+import type { ImportCheckpoint, ImportCheckpoints } from '../../modules/catalog/index.js';
 import type { Queryable } from './database.js';
 
 const SQL = {
