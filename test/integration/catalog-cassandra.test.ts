@@ -7,6 +7,7 @@ import { newCustomer, newProduct, startTestApp, type TestApp } from '../support/
 import { freshKeyspace, startTestRing, type TestRing } from '../support/cassandra.js';
 import { runContractSuite } from '../support/contract.js';
 import { bazaarOk } from '../support/cli.js';
+import { catalogStoreContract } from '../support/catalog-store-contract.js';
 
 // The catalog in Cassandra (a one-node ring here; the three-node ring at QUORUM with a node down
 // is in test/cluster/stores.test.ts): the same contract suite as on PostgreSQL, then what only
@@ -49,6 +50,8 @@ after(async () => {
   await ring?.stop();
   await db?.stop();
 });
+
+catalogStoreContract('Cassandra', () => t.app.stores.catalog);
 
 test('the whole docs/api.md contract suite passes with the catalog in Cassandra', async () => {
   const run = await runContractSuite({ BAZAAR_TEST_CASSANDRA_CONTACT_POINTS: ring.contactPoints });
