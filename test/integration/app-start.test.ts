@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
@@ -13,12 +13,14 @@ import { TEST_SECRET } from '../support/app.js';
 // A start that fails part-way closes what it had opened: here the catalog's Cassandra refuses,
 // after the database pool was opened and migrated.
 let db: TestDatabase;
+let stateDir: string | undefined;
 
 before(async () => {
   db = await startTestDatabase();
 });
 after(async () => {
   await db?.stop();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
 });
 
 /** A port nothing listens on (taken, then given back). */
@@ -32,10 +34,11 @@ async function closedPort(): Promise<number> {
 
 test('a start that fails at the catalog store leaves no database connection open', async () => {
   const instanceId = 'start-fails-at-cassandra';
+  stateDir = await mkdtemp(join(tmpdir(), 'bazaar-state-'));
   const config = loadConfig(
     { port: '0', instanceId },
     {
-      BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-state-')),
+      BAZAAR_STATE_DIR: stateDir,
       CATALOG_STORE: 'cassandra',
       CASSANDRA_CONTACT_POINTS: `127.0.0.1:${await closedPort()}`,
       BAZAAR_PRODUCT_CACHE_TTL: '0',

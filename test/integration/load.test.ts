@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,7 @@ before(async () => {
 after(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
   await db?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function load(args: string[]): Promise<{ result: LoadResult; stderr: string }> {

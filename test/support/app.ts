@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../src/app.js';
@@ -43,10 +43,11 @@ export function catalogStoreEnv(): Record<string, string> {
 
 /** One API instance in this process, on a real database and a real socket (port 0). */
 export async function startTestApp(databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'bazaar-state-'));
   const config = loadConfig(
     { port: '0', instanceId: env.INSTANCE_ID ?? 'test-1' },
     {
-      BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-state-')),
+      BAZAAR_STATE_DIR: stateDir,
       // The suites register many users from one address; the limit's own test sets it.
       BAZAAR_REGISTRATIONS_PER_MINUTE: '0',
       // The admin this app ensures is its configured one, as `bazaar serve` has it.
@@ -63,7 +64,11 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
   const port = typeof address === 'object' && address ? address.port : 0;
   const client = new Client(`http://127.0.0.1:${port}`);
   const login = await client.post('/api/v1/auth/token', { body: ADMIN });
-  return { app, client, adminToken: login.body.token, close: () => app.close() };
+  const close = async () => {
+    await app.close();
+    await rm(stateDir, { recursive: true, force: true });
+  };
+  return { app, client, adminToken: login.body.token, close };
 }
 
 export { newCustomer, newProduct } from '../../src/lab/history/accounts.js';

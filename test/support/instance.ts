@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ export async function startInstance(
   databaseUrl: string,
   env: Record<string, string> = {},
 ): Promise<Instance> {
+  const stateDir = await mkdtemp(join(tmpdir(), 'bazaar-instance-'));
   const started = await startListening(
     [BIN, 'serve', '--port', '0', '--instance-id', id, '--log-level', 'warn'],
     testEnv({
@@ -30,12 +31,17 @@ export async function startInstance(
       BAZAAR_AUTH_SECRET: TEST_SECRET,
       BAZAAR_ADMIN_EMAIL: ADMIN.email,
       BAZAAR_ADMIN_PASSWORD: ADMIN.password,
-      BAZAAR_STATE_DIR: await mkdtemp(join(tmpdir(), 'bazaar-instance-')),
+      BAZAAR_STATE_DIR: stateDir,
       BAZAAR_REGISTRATIONS_PER_MINUTE: '0',
       ...env,
     }),
     /serving on (http:\/\/\S+)/,
     60_000,
   );
-  return { id, pid: started.pid, client: new Client(started.url), stop: started.stop };
+  const stop = async () => {
+    const code = await started.stop();
+    await rm(stateDir, { recursive: true, force: true });
+    return code;
+  };
+  return { id, pid: started.pid, client: new Client(started.url), stop };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Topology } from '../../src/cluster/layout.js';
@@ -22,9 +22,14 @@ const pg = { bin: '/usr/lib/postgresql/15/bin', share: '/usr/share/postgresql/15
 
 /** `sh -n`: the shell reads the script through without running anything. */
 async function parses(name: string, body: string): Promise<void> {
-  const file = join(await mkdtemp(join(tmpdir(), 'bazaar-sh-')), name);
-  await writeFile(file, body);
-  await run('/bin/sh', ['-n', file]);
+  const dir = await mkdtemp(join(tmpdir(), 'bazaar-sh-'));
+  const file = join(dir, name);
+  try {
+    await writeFile(file, body);
+    await run('/bin/sh', ['-n', file]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 test('the failover, follow-primary and failback scripts parse, and pgpool.conf names each with every argument', async () => {

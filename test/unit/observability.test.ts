@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -11,7 +11,12 @@ import { prometheusConfig, prometheusDir, writeScrapeTargets } from '../../src/c
 import { DASHBOARDS, consolePage } from '../../src/cluster/dashboards.js';
 import { grafanaFiles } from '../../src/cli/dashboards.command.js';
 
+const made: string[] = [];
+after(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 async function topology(): Promise<Topology> {
+  const dir = await mkdtemp(join(tmpdir(), 'bazaar-obs-'));
+  made.push(dir);
   return {
     pg: 2,
     pgpool: 2,
@@ -19,7 +24,7 @@ async function topology(): Promise<Topology> {
     nginx: 1,
     mode: 'native',
     basePort: 20000,
-    dir: await mkdtemp(join(tmpdir(), 'bazaar-obs-')),
+    dir,
     seedProducts: 0,
     kafka: 1,
     notifiers: 2,
