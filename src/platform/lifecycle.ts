@@ -1,4 +1,5 @@
 import type { Logger } from './logger.js';
+import { CloseStack } from './close-stack.js';
 
 type Closer = () => Promise<void>;
 
@@ -10,10 +11,12 @@ const SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
  * an uncaught error, or a start that fails half-way. Closers run newest first, each once.
  */
 export class Lifecycle {
-  private readonly closers: Closer[] = [];
+  private readonly closing: CloseStack;
   private ending: Promise<void> | undefined;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(private readonly logger: Logger) {
+    this.closing = new CloseStack(logger);
+  }
 
   /** Handles signals and uncaught errors from now on. */
   install(): this {
@@ -31,16 +34,15 @@ export class Lifecycle {
 
   /** Runs `close` when the process ends (before everything registered earlier). */
   onEnd(close: Closer): void {
-    this.closers.unshift(close);
+    this.closing.opened(close, 'stop step', (step) => step());
   }
 
   /** Stops everything registered, newest first, then exits with `code`. */
   end(reason: string, code: number): Promise<void> {
     this.ending ??= (async () => {
       this.logger.info({ reason }, 'stopping');
-      for (const close of this.closers) {
-        await close().catch((error: unknown) => this.logger.error({ err: error }, 'a stop step failed'));
-      }
+      // Each step's failure is logged by the stack, which runs the rest whatever one throws.
+      await this.closing.close().catch(() => undefined);
       process.exit(code);
     })();
     return this.ending;

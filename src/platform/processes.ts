@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync, fchownSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 // The one way Bazaar starts, watches and stops other processes (the embedded PostgreSQL, the
 // cluster's servers, the lab's API and yardstick): always by pid, never by name.
@@ -219,6 +219,18 @@ export function startListening(
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`${args.join(' ')} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/** A loopback port nothing listens on right now (the kernel's choice, taken and given back). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
     });
   });
 }

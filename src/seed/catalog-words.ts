@@ -1,8 +1,5 @@
-/**
- * The demo catalogue's vocabulary: 24 categories, each with Russian and English product nouns and
- * description phrases written to exercise morphology (genitive materials, plural and
- * instrumental forms, -ing words).
- */
+// The demo catalogue's 24 categories: Russian and English nouns and description phrases written to
+// exercise morphology (genitive materials, plural and instrumental forms, -ing words).
 export interface CategoryWords {
   category: string;
   ru: { nouns: string[]; phrases: string[] };
@@ -299,61 +296,4 @@ export const CATEGORIES: CategoryWords[] = [
       phrases: ['Soft cotton and linen textiles.', 'Pleasant to the touch.'],
     },
   },
-];
-
-export const BRANDS = [
-  'Aurora',
-  'Nordic',
-  'Lumière',
-  'Sokol',
-  'Baikal',
-  'Vesna',
-  'Polar',
-  'Taiga',
-  'Meridian',
-  'Orion',
-  'Volga',
-  'Altai',
-];
-export const COLORS_RU = ['чёрный', 'белый', 'красный', 'синий', 'зелёный', 'серый', 'бежевый', 'розовый'];
-export const COLORS_EN = ['black', 'white', 'red', 'blue', 'green', 'grey', 'beige', 'pink'];
-export const MATERIALS_RU = ['хлопок', 'лён', 'шерсть', 'кожа', 'сталь', 'пластик', 'дерево', 'стекло'];
-export const MATERIALS_EN = ['cotton', 'linen', 'wool', 'leather', 'steel', 'plastic', 'wood', 'glass'];
-export const MATERIAL_PHRASES_RU = [
-  'Сделано из хлопка.',
-  'Сделано изо льна.',
-  'Сделано из шерсти.',
-  'Сделано из кожи.',
-  'Корпус из стали.',
-  'Корпус из пластика.',
-  'Сделано из дерева.',
-  'Сделано из стекла.',
-];
-export const FIRST_NAMES = [
-  'Анна',
-  'Иван',
-  'Мария',
-  'Олег',
-  'Елена',
-  'Дмитрий',
-  'Ольга',
-  'Сергей',
-  'Alice',
-  'Bob',
-  'Chloe',
-  'David',
-  'Emma',
-  'Frank',
-];
-export const LAST_NAMES = [
-  'Иванова',
-  'Петров',
-  'Смирнова',
-  'Кузнецов',
-  'Попова',
-  'Соколов',
-  'Smith',
-  'Jones',
-  'Brown',
-  'Taylor',
 ];

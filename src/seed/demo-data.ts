@@ -1,17 +1,16 @@
 import { deterministicUuidV7 } from '../platform/ids.js';
 import type { Product } from '../modules/catalog/index.js';
 import { between, pick, seededRandom } from './random.js';
+import { CATEGORIES } from './catalog-words.js';
 import {
   BRANDS,
-  CATEGORIES,
   COLORS_EN,
   COLORS_RU,
-  FIRST_NAMES,
-  LAST_NAMES,
   MATERIAL_PHRASES_RU,
   MATERIALS_EN,
   MATERIALS_RU,
-} from './catalog-words.js';
+} from './product-traits.js';
+import { FIRST_NAMES, LAST_NAMES } from './people-words.js';
 
 /** Demo data starts at a fixed instant so that the same seed gives identical rows on every run. */
 const EPOCH = Date.parse('2026-01-01T00:00:00.000Z');

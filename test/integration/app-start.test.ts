@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
+import { freePort } from '../../src/platform/processes.js';
 import { loadConfig } from '../../src/config/config.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { queryOnce, startTestDatabase, type TestDatabase } from '../support/database.js';
@@ -23,15 +23,6 @@ after(async () => {
   if (stateDir) await rm(stateDir, { recursive: true, force: true });
 });
 
-/** A port nothing listens on (taken, then given back). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === 'object' && address ? address.port : 0;
-}
-
 test('a start that fails at the catalog store leaves no database connection open', async () => {
   const instanceId = 'start-fails-at-cassandra';
   stateDir = await mkdtemp(join(tmpdir(), 'bazaar-state-'));
@@ -40,7 +31,7 @@ test('a start that fails at the catalog store leaves no database connection open
     {
       BAZAAR_STATE_DIR: stateDir,
       CATALOG_STORE: 'cassandra',
-      CASSANDRA_CONTACT_POINTS: `127.0.0.1:${await closedPort()}`,
+      CASSANDRA_CONTACT_POINTS: `127.0.0.1:${await freePort()}`,
       BAZAAR_PRODUCT_CACHE_TTL: '0',
     },
   );

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/platform/processes.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestDatabase, type TestDatabase } from '../support/database.js';
@@ -82,14 +82,6 @@ test('every seeded demo customer logs in with the documented password', async ()
   });
   assert.equal(wrong.status, 401);
 });
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 test('closed model over two workers: docs/lab.md shape, every operation, and the servers counted exactly what the client sent', async () => {
   const targets = [a.client.baseUrl, b.client.baseUrl];

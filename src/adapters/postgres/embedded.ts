@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../../platform/logger.js';
 import { installDictionaries } from './dictionaries.js';
-import { isAlive, run as runProcess, type Owner } from '../../platform/processes.js';
+import { freePort, isAlive, run as runProcess, type Owner } from '../../platform/processes.js';
 import { makeServerFilesReachable, serverOwner } from './embedded-os-user.js';
 import {
   claimOwnership,
@@ -256,15 +255,4 @@ async function ensureDatabase(adminUrl: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
-    });
-  });
 }
