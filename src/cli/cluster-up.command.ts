@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { Cluster } from '../cluster/cluster.js';
-import { LIMITS, type PgMode, type Topology } from '../cluster/layout.js';
+import type { PgMode, Topology } from '../cluster/layout.js';
+import { countsFrom, refusedCounts } from '../cluster/kind.js';
 import { KINDS } from '../cluster/registry.js';
 import { hasQdisc } from '../cluster/host-checks.js';
 import { loadClusterSettings } from '../config/cluster-settings.js';
@@ -11,14 +12,6 @@ import { printStatus } from './cluster-print.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-/** The key commander stores a flag's value under: `--seed-users <n>` -> seedUsers. */
-function optionKey(flag: string): string {
-  return flag
-    .split(' ')[0]!
-    .replace(/^--/, '')
-    .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commander's parsed options, read by name
 type UpOptions = Record<string, any>;
 
@@ -27,12 +20,12 @@ export function upCommand(dirOption: () => Option): Command {
   const up = new Command('up').description(
     'Start PostgreSQL backends, pgpool-II, Redis with Sentinel (--redis), Cassandra (--cassandra), Kafka and notifiers (--kafka), API instances and nginx, and print the table',
   );
-  addTierOptions(up);
+  // The tiers every cluster has first (at least one instance), then the optional kinds.
+  const counted = KINDS.flatMap((k) => (k.countOption ? [k.countOption] : []));
+  for (const o of counted.sort((a, b) => Math.min(b.min, 1) - Math.min(a.min, 1)))
+    up.option(o.flag, o.description, bounded(o.flag.split(' ')[0]!, [o.min, o.max]), o.default);
+  addModeOption(up);
   addPlacementOptions(up);
-  for (const kind of KINDS) {
-    const o = kind.countOption;
-    if (o) up.option(o.flag, o.description, bounded(o.flag.split(' ')[0]!, [o.min, o.max]), o.default);
-  }
   addObservabilityOptions(up);
   up.option('--base-port <port>', 'every port derives from it', bounded('--base-port', [1024, 60000]), 20000)
     .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
@@ -42,17 +35,13 @@ export function upCommand(dirOption: () => Option): Command {
   return up;
 }
 
-/** How many of each tier, and how pgpool-II replicates. */
-function addTierOptions(up: Command): void {
-  up.option('--pg <n>', 'PostgreSQL backends, 1..5', bounded('--pg', LIMITS.pg), 2)
-    .option('--pgpool <n>', 'pgpool-II instances, 1..4', bounded('--pgpool', LIMITS.pgpool), 2)
-    .option('--api <n>', 'API instances, 1..8', bounded('--api', LIMITS.api), 2)
-    .option('--nginx <n>', 'nginx instances, 1..4', bounded('--nginx', LIMITS.nginx), 2)
-    .addOption(
-      new Option('--pg-mode <mode>', 'pgpool-II clustering mode')
-        .choices(['native', 'streaming'])
-        .default('native'),
-    );
+/** How pgpool-II replicates. */
+function addModeOption(up: Command): void {
+  up.addOption(
+    new Option('--pg-mode <mode>', 'pgpool-II clustering mode')
+      .choices(['native', 'streaming'])
+      .default('native'),
+  );
 }
 
 function addPlacementOptions(up: Command): void {
@@ -98,19 +87,12 @@ function addObservabilityOptions(up: Command): void {
 /** The topology `cluster up`'s options describe (nothing checked yet). */
 export function topologyOf(o: UpOptions): Topology {
   return {
-    pg: o.pg,
-    pgpool: o.pgpool,
-    api: o.api,
-    nginx: o.nginx,
+    counts: countsFrom(KINDS, o),
     mode: o.pgMode as PgMode,
     basePort: o.basePort,
     dir: o.dir,
     seedProducts: o.seedProducts,
     seedUsers: o.seedUsers,
-    redis: o.redis,
-    cassandra: o.cassandra,
-    kafka: o.kafka,
-    notifiers: o.notifiers ?? (o.kafka > 0 ? 1 : 0),
     observability: o.observability,
     traceSample: o.traceSample,
     ...(o.otlpEndpoint ? { otlpEndpoint: o.otlpEndpoint } : {}),
@@ -123,12 +105,8 @@ export function topologyOf(o: UpOptions): Topology {
 
 /** Throws, saying why, when the options contradict each other or this host cannot run them. */
 async function refuseImpossible(o: UpOptions): Promise<void> {
-  for (const kind of KINDS) {
-    const refused = kind.countOption?.refuse?.(o[optionKey(kind.countOption.flag)] as number);
-    if (refused) throw new Error(refused);
-  }
-  if (o.notifiers > 0 && o.kafka === 0)
-    throw new Error('--notifiers needs --kafka: without Kafka each API instance delivers its own events');
+  const refused = refusedCounts(KINDS, countsFrom(KINDS, o));
+  if (refused) throw new Error(refused);
   if ((o.linkRate || o.linkDelay !== undefined) && o.placement !== 'hosts')
     throw new Error('--link-rate and --link-delay need --placement hosts');
   // A shaping the kernel cannot do is refused, never silently left out.

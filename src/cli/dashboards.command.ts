@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { DASHBOARDS, grafanaDashboard } from '../cluster/dashboards.js';
+import { grafanaDashboard } from '../cluster/dashboards.js';
+import { DASHBOARDS } from '../cluster/registry.js';
 
 /** Every file of the Grafana bundle, by path under the output folder. */
 export function grafanaFiles(): Record<string, string> {

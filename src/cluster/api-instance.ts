@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { at, componentDir, type Service, type Topology } from './layout.js';
+import { componentDir, type Service, type Topology } from './layout.js';
+import { at } from './addresses.js';
 import { placed } from './hosts.js';
 import { startDaemon, waitReady } from '../platform/processes.js';
 

@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
-import { at, componentDir, hostPort, type Topology } from './layout.js';
+import { componentDir, hostPort, type Topology, countOf } from './layout.js';
+import { at } from './addresses.js';
 import { placed } from './hosts.js';
 import { startDaemon, waitReady, waitUntil } from '../platform/processes.js';
 
@@ -70,7 +71,7 @@ function initialToken(i: number, nodes: number): string {
 
 function cassandraYaml(t: Topology, i: number): string {
   const dir = componentDir(t, 'cassandra', i);
-  const nodes = t.cassandra ?? 0;
+  const nodes = countOf(t, 'cassandra');
   const lines = [
     'cluster_name: bazaar',
     'num_tokens: 1',
@@ -205,7 +206,7 @@ async function peersSeenBy(t: Topology, i: number): Promise<number> {
 
 /** Waits until every node knows every other one: the ring is whole, all nodes up and normal. */
 export async function waitRingFormed(t: Topology): Promise<void> {
-  const nodes = t.cassandra ?? 0;
+  const nodes = countOf(t, 'cassandra');
   await waitUntil(
     async () => {
       for (let i = 0; i < nodes; i++) {
@@ -220,7 +221,7 @@ export async function waitRingFormed(t: Topology): Promise<void> {
 
 /** The contact points the API gets: every node, so that any one being down is no obstacle. */
 export function cassandraEnv(t: Topology): Record<string, string> {
-  const nodes = t.cassandra ?? 0;
+  const nodes = countOf(t, 'cassandra');
   if (nodes === 0) return {};
   return {
     CATALOG_STORE: 'cassandra',

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import { at, type Topology } from './layout.js';
+import { type Topology } from './layout.js';
+import { at } from './addresses.js';
 import { queryServer } from './server-query.js';
 
 /** What the outbox and the notifications say about delivery, read on one backend. */

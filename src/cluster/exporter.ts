@@ -1,14 +1,20 @@
 import { serverEnv } from '../config/child-env.js';
 import { startSimpleServer } from './simple-server.js';
-import { startAll, type ServerKind } from './kind.js';
-import { at, hostPort, type Service, type Topology } from './layout.js';
+import { defineKind, startAll, type ServerKind } from './kind.js';
+import type { PortPlan } from './placement-plan.js';
+import { hostPort, type Service, type Topology } from './layout.js';
+import { at } from './addresses.js';
 import { debianProgram, requireBinary } from './requirements.js';
 
 export interface ExporterSpec {
   /** The kind it reports on: one exporter beside each of its instances, on its host. */
   of: string;
   title: string;
+  /** Its port's name and plan (placement-plan.ts), on the host of the server it reports on. */
   service: Service;
+  port: PortPlan;
+  /** As many as the instances of the kind it reports on may be. */
+  maxInstances: number;
   /** The Debian package and the program it installs. */
   pkg: string;
   program: string;
@@ -22,11 +28,13 @@ export interface ExporterSpec {
 
 /** A Prometheus exporter from Debian's packages, one beside each instance of the kind it reports on. */
 export function exporterKind(spec: ExporterSpec): ServerKind {
-  const kind: ServerKind = {
+  const kind: ServerKind = defineKind({
     name: `${spec.of}-exporter`,
     title: spec.title,
     dependsOn: [spec.of],
     sidecarOf: spec.of,
+    maxInstances: spec.maxInstances,
+    ports: { [spec.service]: spec.port },
     count: (t) => (t.observability ? spec.count(t) : 0),
     address: (t, i) => at(t, spec.service, i),
     metricsPath: '/metrics',
@@ -46,6 +54,6 @@ export function exporterKind(spec: ExporterSpec): ServerKind {
         ],
         serverEnv(spec.env?.(ctx.topology, i)),
       ),
-  };
+  });
   return kind;
 }

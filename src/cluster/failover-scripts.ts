@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { at, componentDir, type Topology } from './layout.js';
+import { componentDir, type Topology, countOf } from './layout.js';
+import { at } from './addresses.js';
 import { PG_USER, STANDBY_PREFIX } from './postgres-names.js';
 import { range } from './kind.js';
 
@@ -22,12 +23,12 @@ export const SYNC_STANDBYS_QUERY =
 
 /** Shell functions every script shares: the backends, a bounded psql, the log and the sync set. */
 export function scriptFunctions(t: Topology, psql: string, log: string): string {
-  const cases = range(t.pg)
+  const cases = range(countOf(t, 'postgres'))
     .map((i) => `    ${i}) echo "${at(t, 'postgres', i).host} ${at(t, 'postgres', i).port}" ;;`)
     .join('\n');
   return `LOG="${log}"
 PSQL="${psql}"
-BACKENDS="${range(t.pg).join(' ')}"
+BACKENDS="${range(countOf(t, 'postgres')).join(' ')}"
 log() { echo "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ) $SCRIPT: $*" >> "$LOG"; }
 # backend ID: "host port"
 backend() {
@@ -182,7 +183,7 @@ export function syncStandbysAtStart(t: Topology, psql: string): string {
   const log = join(componentDir(t, 'postgres', 0), 'failover.log');
   return `SCRIPT=up\n${scriptFunctions(t, psql, log)}set -- $(backend 0)
 for i in $(seq 1 120); do
-  [ "$(q "$1" "$2" "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" = ${t.pg - 1} ] && break
+  [ "$(q "$1" "$2" "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")" = ${countOf(t, 'postgres') - 1} ] && break
   sleep 0.25
 done
 sync_standbys "$1" "$2" ""

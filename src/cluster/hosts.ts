@@ -2,40 +2,24 @@ import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { HostRecord } from './state.js';
 import { run, type Owner } from '../platform/processes.js';
-import { hostAddress, hostNetwork, isHosts, type Topology } from './layout.js';
+import { hostNetwork, isHosts, type Topology } from './layout.js';
+import { hostAddress } from './addresses.js';
 import { budgetOf } from './host-budgets.js';
 import { CGROUP_ROOT, ip, quietly } from './host-commands.js';
+import { hostPlan } from './placement-plan.js';
 
 // Simulated hosts (ADR 12): each component instance in a network namespace of its own, joined to
 // a bridge by a veth pair, with a CPU quota and a memory limit (cgroup v1). Everything made here
 // is named after the cluster's base port, so `down` finds and removes exactly what `up` made.
 
-export { budgetOf, DEFAULT_BUDGETS, type HostBudget } from './host-budgets.js';
-
-const KIND_CODES: Record<string, string> = {
-  postgres: 'pg',
-  pgpool: 'pp',
-  api: 'ap',
-  nginx: 'ng',
-  redis: 'rd',
-  sentinel: 'sn',
-  cassandra: 'cs',
-  kafka: 'kf',
-  notifier: 'nt',
-  prometheus: 'pm',
-  alertmanager: 'am',
-  receiver: 'rc',
-  'node-exporter': 'ne',
-  'pgpool-exporter': 'px',
-  client: 'cl',
-};
+export { budgetOf, type HostBudget } from './host-budgets.js';
 
 /** Kernel names of one host (interface names have at most 15 characters). */
 export function hostNames(t: Topology, kind: string, i: number) {
   const tag = `bz${t.basePort}`;
   return {
     namespace: `${tag}-${kind}-${i}`,
-    veth: `${tag}${KIND_CODES[kind] ?? kind.slice(0, 2)}${i}`,
+    veth: `${tag}${hostPlan(kind)?.code ?? kind.slice(0, 2)}${i}`,
     cgroup: `bazaar-${t.basePort}/${kind}-${i}`,
   };
 }

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ClusterSettings } from '../config/cluster-settings.js';
-import { at, componentDir, hostPort, type Service, type Topology } from './layout.js';
+import { componentDir, hostPort, type Service, type Topology } from './layout.js';
+import { at } from './addresses.js';
 import { fetchServer, serverFetched, serverLib, type MavenServer } from './maven-fetch.js';
 import type { Requirement } from './requirements.js';
 

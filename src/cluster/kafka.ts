@@ -9,7 +9,8 @@ import {
 } from '../adapters/kafka/order-events-topic.js';
 import { run, startDaemon, waitReady, waitUntil } from '../platform/processes.js';
 import { placed } from './hosts.js';
-import { at, componentDir, hostPort, type Topology } from './layout.js';
+import { componentDir, hostPort, type Topology, countOf } from './layout.js';
+import { at } from './addresses.js';
 
 /** Brokers share two cores with the rest of the cluster: small heaps (each broker ~400 MB RSS). */
 const HEAP = ['-Xms256m', '-Xmx512m'];
@@ -39,7 +40,7 @@ logger.apache.level = INFO
 `;
 
 export function brokerCount(t: Topology): number {
-  return t.kafka ?? 0;
+  return countOf(t, 'kafka');
 }
 
 /** Every broker's client address, as `KAFKA_BROKERS` lists them. */

@@ -1,6 +1,8 @@
 import type { ClusterSettings } from '../config/cluster-settings.js';
 import type { Address, Topology } from './layout.js';
 import type { Requirement } from './requirements.js';
+import { declarePlacement, type HostPlan, type PortPlan } from './placement-plan.js';
+import type { AlertRule, KindPanel } from './monitoring.js';
 
 /** What every stage and server kind may use while the cluster runs: the topology and its state. */
 export interface KindContext {
@@ -48,10 +50,54 @@ export interface CountOption {
   readonly description: string;
   readonly min: number;
   readonly max: number;
-  /** Absent: the command decides from the other counts (notifiers follow Kafka). */
+  /** Absent: `follows` decides from the other counts. */
   readonly default?: number;
-  /** A value in range that is still refused, with why (e.g. --cassandra 2). */
-  refuse?(n: number): string | undefined;
+  /** The count when the flag is not given, from the other kinds' counts (notifiers follow Kafka). */
+  follows?(counts: Readonly<Record<string, number>>): number;
+  /** A value in range that is still refused, with why (e.g. --cassandra 2), given every count. */
+  refuse?(n: number, counts: Readonly<Record<string, number>>): string | undefined;
+}
+
+/** The option's name without dashes, as commander keys it and a bench matrix writes it (`pg`). */
+export function optionName(option: CountOption): string {
+  return option.flag
+    .split(' ')[0]!
+    .replace(/^--/, '')
+    .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Each counted kind's instances, from values by option name (flags, a matrix's knobs): a value
+ * given, else what the kind follows, else its default.
+ */
+export function countsFrom(
+  kinds: readonly ServerKind[],
+  values: Readonly<Record<string, unknown>>,
+): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const kind of kinds) {
+    const option = kind.countOption;
+    const value = option && values[optionName(option)];
+    if (typeof value === 'number') counts[kind.name] = value;
+    else if (option?.default !== undefined && !option.follows) counts[kind.name] = option.default;
+  }
+  for (const kind of kinds) {
+    const option = kind.countOption;
+    if (option?.follows && counts[kind.name] === undefined) counts[kind.name] = option.follows(counts);
+  }
+  return counts;
+}
+
+/** Why these counts cannot run (a value a kind refuses), or undefined. */
+export function refusedCounts(
+  kinds: readonly ServerKind[],
+  counts: Readonly<Record<string, number>>,
+): string | undefined {
+  for (const kind of kinds) {
+    const refused = kind.countOption?.refuse?.(counts[kind.name] ?? 0, counts);
+    if (refused) return refused;
+  }
+  return undefined;
 }
 
 /**
@@ -64,6 +110,14 @@ export interface ServerKind extends Stage {
   readonly title: string;
   readonly countOption?: CountOption;
   count(t: Topology): number;
+  /** How many instances may run, for a kind without a count option (default 1). */
+  readonly maxInstances?: number;
+  /** The ports it listens on, by name (placement-plan.ts: offsets on loopback, standard on a host). */
+  readonly ports: Readonly<Record<string, PortPlan>>;
+  /** Its simulated host in host placement (absent for a kind that runs beside `sidecarOf`). */
+  readonly host?: HostPlan;
+  /** On loopback, instance i's own address (absent: 127.0.0.1). */
+  loopbackHost?(i: number): string;
   /** Where instance i listens (status, readiness, other kinds' configuration). */
   address(t: Topology, i: number): { host: string; port: number };
   /** Software that must be present before `up` (installed on first use). */
@@ -97,6 +151,10 @@ export interface ServerKind extends Stage {
   readonly entrypoint?: boolean;
   /** Where Prometheus scrapes each instance, at its address (absent: not scraped directly). */
   readonly metricsPath?: string;
+  /** Alert rules about it, for this topology (observability.ts gathers every kind's). */
+  alertRules?(t: Topology): AlertRule[];
+  /** Panels of its figures, each on a dashboard (dashboards.ts gathers every kind's). */
+  readonly panels?: readonly KindPanel[];
   /** Where its metrics are served when not at its address (a JVM's exporter agent). */
   metricsAddress?(t: Topology, i: number): Address;
   /**
@@ -110,6 +168,22 @@ export interface ServerKind extends Stage {
   verify?(ctx: KindContext): Promise<VerifyPart>;
   /** Each instance's role in the cluster as the cluster sees it (a backend's, by pgpool-II). */
   roles?(ctx: KindContext): Promise<Array<{ role: string; attached: boolean } | undefined>>;
+}
+
+/**
+ * A server kind, its placement declared as the module defining it loads: a new kind is its own
+ * module and one line of the registry, with no table elsewhere to extend.
+ */
+export function defineKind(kind: ServerKind): ServerKind {
+  declarePlacement({
+    name: kind.name,
+    maxInstances: kind.countOption?.max ?? kind.maxInstances ?? 1,
+    ports: kind.ports,
+    ...(kind.host ? { host: kind.host } : {}),
+    ...(kind.sidecarOf ? { sidecarOf: kind.sidecarOf } : {}),
+    ...(kind.loopbackHost ? { loopbackHost: kind.loopbackHost } : {}),
+  });
+  return kind;
 }
 
 export function isServerKind(stage: Stage): stage is ServerKind {

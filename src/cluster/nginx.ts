@@ -1,6 +1,7 @@
 import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { at, componentDir, hostPort, type Topology } from './layout.js';
+import { componentDir, hostPort, type Topology, countOf } from './layout.js';
+import { at } from './addresses.js';
 import { placed } from './hosts.js';
 import { portAnswers, startDaemon, waitReady } from '../platform/processes.js';
 import { requireBinary } from './requirements.js';
@@ -71,7 +72,7 @@ export const NGINX_CONNECTIONS_PER_ADDRESS = 1000;
 
 /** The API instances nginx balances over. */
 function upstreamServers(t: Topology): string {
-  const instances = Array.from({ length: t.api }, (_, a) => hostPort(at(t, 'api', a)));
+  const instances = Array.from({ length: countOf(t, 'api') }, (_, a) => hostPort(at(t, 'api', a)));
   // Each instance twice: as a peer that failures set aside for 5 s, and as a backup that nothing
   // sets aside. When every peer is set aside, the usual cause is nginx's own link, not every
   // instance at once (a cut nginx counts its own timeouts against all of them); without the

@@ -2,7 +2,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ServerKind } from './kind.js';
-import { at, componentDir, componentName, hostPort, type Topology } from './layout.js';
+import type { AlertRule } from './monitoring.js';
+import { componentDir, componentName, hostPort, type Topology } from './layout.js';
+import { at } from './addresses.js';
 
 // What Prometheus and Alertmanager are told: where to scrape (file-based service discovery the
 // launcher rewrites), which rules to alert on, and where alerts go (the launcher's receiver).
@@ -60,128 +62,24 @@ export function prometheusConfig(t: Topology, kinds: readonly ServerKind[]): str
   });
 }
 
-interface Rule {
-  alert: string;
-  expr: string;
-  for: string;
-  severity: 'critical' | 'warning';
-  summary: string;
-}
-
 /**
- * The alerts that matter here. Each names the component it is about (`component` label) where
- * there is one. Thresholds: 5xx over 1 % of requests, a route's p99 over 1 s, order events
- * waiting over 30 s, a consumer lag that grows for 2 minutes.
+ * The alert on every scraped component; each kind adds its own (ServerKind.alertRules), naming
+ * the component it is about (`component` label) where there is one.
  */
-const RULES: Rule[] = [
-  {
-    alert: 'InstanceDown',
-    expr: 'up == 0',
-    for: '6s',
-    severity: 'critical',
-    summary: '{{ $labels.component }} does not answer its scrapes',
-  },
-  {
-    alert: 'HighErrorRatio',
-    expr: `sum by (component) (rate(bazaar_http_requests_total{status=~"5.."}[1m]))
-  / sum by (component) (rate(bazaar_http_requests_total[1m])) > 0.01`,
-    for: '1m',
-    severity: 'critical',
-    summary: '{{ $labels.component }} answers more than 1 % of requests with 5xx',
-  },
-  {
-    alert: 'SlowRoute',
-    expr: `histogram_quantile(0.99, sum by (le, route, method) (rate(bazaar_http_request_duration_seconds_bucket[1m]))) > 1`,
-    for: '1m',
-    severity: 'warning',
-    summary: '{{ $labels.method }} {{ $labels.route }}: p99 over 1 s',
-  },
-  {
-    alert: 'OrderEventsWaiting',
-    expr: 'max(bazaar_order_events_relay_lag_seconds) > 30',
-    for: '30s',
-    severity: 'critical',
-    summary: 'the oldest unpublished order event is over 30 s old',
-  },
-  {
-    alert: 'NotifierFallingBehind',
-    expr: 'sum(bazaar_notifier_consumer_lag) > 1000 and deriv(sum(bazaar_notifier_consumer_lag)[2m:10s]) > 0',
-    for: '2m',
-    severity: 'warning',
-    summary: 'order events wait for the notifiers, and more each minute',
-  },
-];
+const INSTANCE_DOWN: AlertRule = {
+  alert: 'InstanceDown',
+  expr: 'up == 0',
+  for: '6s',
+  severity: 'critical',
+  summary: '{{ $labels.component }} does not answer its scrapes',
+};
 
-/** Rules that depend on the topology: which servers run, how many replicas Redis should have. */
-function topologyRules(t: Topology): Rule[] {
-  const rules: Rule[] = [
-    {
-      alert: 'PostgresDown',
-      expr: 'pg_up == 0',
-      for: '6s',
-      severity: 'critical',
-      summary: 'the exporter beside {{ $labels.component }} cannot reach its PostgreSQL',
-    },
-  ];
-  rules.push({
-    alert: 'BackendDetached',
-    // Named after the backend (component="postgres:1"), not after the exporter that saw it.
-    expr: 'label_replace(bazaar_pgpool_backend_up == 0, "component", "$1", "backend", "(.+)")',
-    for: '6s',
-    severity: 'critical',
-    summary: '{{ $labels.pgpool }} no longer sends statements to {{ $labels.backend }}',
-  });
-  if (t.pg > 1)
-    rules.push({
-      alert: 'BackendsDiffer',
-      expr: 'bazaar_pgpool_backends_differing_tables > 0',
-      for: '20s',
-      severity: 'critical',
-      summary: "the PostgreSQL backends' row counts differ in {{ $value }} tables",
-    });
-  if ((t.cassandra ?? 0) > 1)
-    rules.push({
-      alert: 'CassandraNodeDown',
-      expr: 'max by (component) (org_apache_cassandra_net_failuredetector_downendpointcount) > 0',
-      for: '10s',
-      severity: 'critical',
-      summary: '{{ $labels.component }} sees {{ $value }} node(s) of the ring down',
-    });
-  if ((t.kafka ?? 0) > 0)
-    rules.push(
-      {
-        alert: 'KafkaUnderReplicated',
-        expr: 'max by (component) (kafka_server_replicamanager_value{name="UnderReplicatedPartitions"}) > 0',
-        for: '30s',
-        severity: 'warning',
-        summary: '{{ $labels.component }} leads {{ $value }} partition(s) short of replicas',
-      },
-      {
-        alert: 'KafkaOfflinePartitions',
-        expr: 'max(kafka_controller_kafkacontroller_value{name="OfflinePartitionsCount"}) > 0',
-        for: '10s',
-        severity: 'critical',
-        summary: '{{ $value }} partition(s) have no leader: order events cannot be published to them',
-      },
-    );
-  const replicas = (t.redis ?? 0) - 1;
-  if (replicas > 0)
-    rules.push({
-      alert: 'RedisReplicasMissing',
-      expr: `max(redis_connected_slaves) < ${replicas}`,
-      for: '10s',
-      severity: 'warning',
-      summary: `the Redis primary has fewer than its ${replicas} replicas`,
-    });
-  return rules;
-}
-
-export function prometheusRules(t: Topology): string {
+export function prometheusRules(t: Topology, kinds: readonly ServerKind[]): string {
   return stringify({
     groups: [
       {
         name: 'bazaar',
-        rules: [...RULES, ...topologyRules(t)].map((r) => ({
+        rules: [INSTANCE_DOWN, ...kinds.flatMap((k) => k.alertRules?.(t) ?? [])].map((r) => ({
           alert: r.alert,
           expr: r.expr,
           for: r.for,

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { at, componentDir, hostNetwork, hostPort, isHosts, type Topology } from './layout.js';
+import { componentDir, hostNetwork, hostPort, isHosts, type Topology, countOf } from './layout.js';
+import { at } from './addresses.js';
 import { placed } from './hosts.js';
 import { dataDir, pgpoolChildren, PG_USER, DATABASE } from './postgres-backend.js';
 import { portAnswers, run, startDaemon, waitReady, waitUntil } from '../platform/processes.js';
@@ -29,7 +30,7 @@ export function pgpoolConf(t: Topology, i: number): string {
   const settings = {
     ...poolSettings(t, i),
     ...backendSettings(t),
-    ...(t.pgpool > 1 ? watchdogSettings(t, i) : {}),
+    ...(countOf(t, 'pgpool') > 1 ? watchdogSettings(t, i) : {}),
   };
   return Object.entries(settings)
     .map(([key, value]) => `${key} = ${q(value)}`)
@@ -101,14 +102,14 @@ function poolSettings(t: Topology, i: number): Settings {
     // none of it: every backend takes every write.
     ...(t.mode === 'streaming' ? scriptsOf(t, i).settings : { failover_command: '' }),
     auto_failback: 'off',
-    use_watchdog: t.pgpool > 1 ? 'on' : 'off',
+    use_watchdog: countOf(t, 'pgpool') > 1 ? 'on' : 'off',
   };
 }
 
 /** Every backend, numbered as pgpool-II knows it. */
 function backendSettings(t: Topology): Settings {
   const settings: Settings = {};
-  for (let b = 0; b < t.pg; b++) {
+  for (let b = 0; b < countOf(t, 'postgres'); b++) {
     settings[`backend_hostname${b}`] = at(t, 'postgres', b).host;
     settings[`backend_port${b}`] = at(t, 'postgres', b).port;
     settings[`backend_weight${b}`] = 1;
@@ -135,9 +136,9 @@ function watchdogSettings(t: Topology, i: number): Settings {
     wd_heartbeat_keepalive: 1,
     wd_heartbeat_deadtime: 5,
     delegate_ip: '',
-    wd_priority: t.pgpool - i,
+    wd_priority: countOf(t, 'pgpool') - i,
   };
-  for (let w = 0; w < t.pgpool; w++) {
+  for (let w = 0; w < countOf(t, 'pgpool'); w++) {
     settings[`hostname${w}`] = at(t, 'watchdog', w).host;
     settings[`wd_port${w}`] = at(t, 'watchdog', w).port;
     settings[`pgpool_port${w}`] = at(t, 'pgpool', w).port;
@@ -252,7 +253,9 @@ export async function waitPgpoolServing(t: Topology, i: number): Promise<void> {
 
 /** Every pgpool endpoint, for the API's round-robin and failover. */
 export function clusterDatabaseUrl(t: Topology): string {
-  const hosts = Array.from({ length: t.pgpool }, (_, i) => hostPort(at(t, 'pgpool', i))).join(',');
+  const hosts = Array.from({ length: countOf(t, 'pgpool') }, (_, i) => hostPort(at(t, 'pgpool', i))).join(
+    ',',
+  );
   return `postgres://${PG_USER}@${hosts}/${DATABASE}`;
 }
 
@@ -261,6 +264,8 @@ export function clusterDatabaseUrl(t: Topology): string {
  * server directly, as pgpool-II does not pass notifications on to an idle session.
  */
 export function backendsUrl(t: Topology): string {
-  const hosts = Array.from({ length: t.pg }, (_, i) => hostPort(at(t, 'postgres', i))).join(',');
+  const hosts = Array.from({ length: countOf(t, 'postgres') }, (_, i) => hostPort(at(t, 'postgres', i))).join(
+    ',',
+  );
   return `postgres://${PG_USER}@${hosts}/${DATABASE}`;
 }

@@ -3,7 +3,8 @@ import { appendFile, chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installDictionaries } from '../adapters/postgres/dictionaries.js';
-import { at, componentDir, hostNetwork, isHosts, type Topology } from './layout.js';
+import { componentDir, hostNetwork, isHosts, type Topology, countOf } from './layout.js';
+import { at } from './addresses.js';
 import { placed } from './hosts.js';
 import {
   isAlive,
@@ -23,7 +24,7 @@ export { DATABASE, PG_USER, STANDBY_PREFIX, START_REQUEST, standbyName } from '.
 
 /** Connections each backend must accept: every pgpool child may hold one, plus room for tools. */
 export function maxConnections(t: Topology): number {
-  return t.pgpool * pgpoolChildren(t) + 40;
+  return countOf(t, 'pgpool') * pgpoolChildren(t) + 40;
 }
 
 /** Connections of each API instance's pool, spread over the pgpool-II instances. */
@@ -32,7 +33,7 @@ export const API_POOL_SIZE = 16;
 export function pgpoolChildren(t: Topology): number {
   // Each API instance spreads its pool over the pgpools; a client beyond num_init_children
   // would block without an error, so leave generous headroom.
-  return Math.max(32, t.api * Math.ceil(API_POOL_SIZE / t.pgpool) + 16);
+  return Math.max(32, countOf(t, 'api') * Math.ceil(API_POOL_SIZE / countOf(t, 'pgpool')) + 16);
 }
 
 export function dataDir(t: Topology, i: number): string {

@@ -1,4 +1,5 @@
-import { at, isHosts, type Topology } from './layout.js';
+import { isHosts, type Topology } from './layout.js';
+import { at } from './addresses.js';
 import { PG_USER, STANDBY_PREFIX, START_REQUEST } from './postgres-names.js';
 import type { PostgresPaths } from './requirements.js';
 

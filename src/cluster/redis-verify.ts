@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { at, hostPort, type Topology } from './layout.js';
+import { hostPort, type Topology, countOf } from './layout.js';
+import { at } from './addresses.js';
 import { currentPrimary, localRedis, sameAddress } from './redis.js';
 
 export interface RedisDigest {
@@ -64,7 +65,7 @@ export async function verifyRedis(t: Topology, settleMs = 10_000): Promise<Redis
     const deadline = Date.now() + settleMs;
     while (!(await replicasCaughtUp(primary)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 200));
-    for (let i = 0; i < (t.redis ?? 0); i++) {
+    for (let i = 0; i < countOf(t, 'redis'); i++) {
       const address = at(t, 'redis', i);
       const isPrimary = sameAddress(address, primaryAddress);
       const name = `redis:${i}`;

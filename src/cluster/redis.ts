@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { at, componentDir, hostPort, type Address, type Topology } from './layout.js';
+import { componentDir, hostPort, type Address, type Topology, countOf } from './layout.js';
+import { at } from './addresses.js';
 import { placed } from './hosts.js';
 import { startDaemon, waitUntil } from '../platform/processes.js';
 
@@ -10,7 +11,7 @@ import { startDaemon, waitUntil } from '../platform/processes.js';
 export const MASTER_NAME = 'bazaar';
 
 export function sentinelCount(t: Topology): number {
-  return (t.redis ?? 0) >= 2 ? 3 : 0;
+  return countOf(t, 'redis') >= 2 ? 3 : 0;
 }
 
 /** A connection to one of the cluster's Redis or Sentinel nodes that fails fast instead of reconnecting. */
@@ -71,7 +72,7 @@ function redisConf(t: Topology, i: number, primary: Address | null): string {
     'repl-timeout 5',
     // With two replicas or more, a primary none of them has heard from for 5 s refuses writes
     // (NOREPLICAS): cut off from them, it cannot acknowledge a change a failover would lose (ADR 8).
-    ...((t.redis ?? 0) >= 3 ? ['min-replicas-to-write 1', 'min-replicas-max-lag 5'] : []),
+    ...(countOf(t, 'redis') >= 3 ? ['min-replicas-to-write 1', 'min-replicas-max-lag 5'] : []),
     ...(primary !== null ? [`replicaof ${primary.host} ${primary.port}`] : []),
     '',
   ].join('\n');
@@ -147,7 +148,7 @@ export async function startSentinel(t: Topology, s: number): Promise<number> {
 
 /** Every Sentinel knows every replica and the other Sentinels: a failover can reach its quorum. */
 export async function waitSentinelsAgree(t: Topology): Promise<void> {
-  const replicas = (t.redis ?? 0) - 1;
+  const replicas = countOf(t, 'redis') - 1;
   for (let s = 0; s < sentinelCount(t); s++) {
     const address = at(t, 'sentinel', s);
     await waitUntil(
@@ -168,7 +169,7 @@ export async function waitSentinelsAgree(t: Topology): Promise<void> {
 
 /** The API's connection settings for the cart store of this topology. */
 export function redisEnv(t: Topology): Record<string, string> {
-  if (!t.redis) return {};
+  if (!countOf(t, 'redis')) return {};
   if (sentinelCount(t) === 0)
     return { CART_STORE: 'redis', REDIS_URL: `redis://${hostPort(at(t, 'redis', 0))}` };
   const sentinels = Array.from({ length: sentinelCount(t) }, (_, s) => hostPort(at(t, 'sentinel', s)));

@@ -1,5 +1,6 @@
 import type { ServerKind, Stage } from './kind.js';
 import { isServerKind } from './kind.js';
+import { dashboardsOf } from './dashboards.js';
 import { apiKind } from './kinds/api.kind.js';
 import { cassandraKind } from './kinds/cassandra.kind.js';
 import { kafkaKind } from './kinds/kafka.kind.js';
@@ -27,10 +28,10 @@ import { sentinelKind } from './kinds/sentinel.kind.js';
 export const STAGES: readonly Stage[] = [
   postgresKind,
   pgpoolKind,
-  cassandraKind,
-  kafkaKind,
   redisKind,
   sentinelKind,
+  cassandraKind,
+  kafkaKind,
   seedStage,
   apiKind,
   notifierKind,
@@ -46,6 +47,9 @@ export const STAGES: readonly Stage[] = [
 ];
 
 export const KINDS: readonly ServerKind[] = STAGES.filter(isServerKind);
+
+/** The dashboards, of every kind's panels. */
+export const DASHBOARDS = dashboardsOf(KINDS);
 
 export function kindNamed(name: string): ServerKind | undefined {
   return KINDS.find((k) => k.name === name);

@@ -27,9 +27,35 @@ export function stateFile(dir: string): string {
   return join(resolve(dir), 'cluster.json');
 }
 
+/** The counts a cluster.json from before counts by kind named one by one, and their kinds. */
+const NAMED_COUNTS: Record<string, string> = {
+  pg: 'postgres',
+  pgpool: 'pgpool',
+  api: 'api',
+  nginx: 'nginx',
+  redis: 'redis',
+  cassandra: 'cassandra',
+  kafka: 'kafka',
+  notifiers: 'notifier',
+};
+
+/** A topology as kept, read the way this version keeps it: `status` and `down` still find it. */
+export function keptTopology(kept: Topology & Record<string, unknown>): Topology {
+  if (kept.counts) return kept;
+  const counts: Record<string, number> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(kept)) {
+    const kind = NAMED_COUNTS[key];
+    if (kind && typeof value === 'number') counts[kind] = value;
+    else rest[key] = value;
+  }
+  return { ...(rest as Omit<Topology, 'counts'>), counts };
+}
+
 export async function loadState(dir: string): Promise<ClusterState | null> {
   try {
-    return JSON.parse(await readFile(stateFile(dir), 'utf8')) as ClusterState;
+    const state = JSON.parse(await readFile(stateFile(dir), 'utf8')) as ClusterState;
+    return { ...state, topology: keptTopology(state.topology as Topology & Record<string, unknown>) };
   } catch {
     return null;
   }

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { at, type Address, type Topology } from './layout.js';
+import { type Address, type Topology, countOf } from './layout.js';
+import { at } from './addresses.js';
 import { DATABASE, PG_USER } from './postgres-backend.js';
 
 export interface TableDigest {
@@ -61,7 +62,7 @@ export async function verifyBackends(t: Topology, settleMs = 30_000): Promise<Ba
 
 async function compareOnce(t: Topology): Promise<BackendComparison> {
   const backends: BackendComparison['backends'] = [];
-  for (let i = 0; i < t.pg; i++) {
+  for (let i = 0; i < countOf(t, 'postgres'); i++) {
     try {
       backends.push({ name: `postgres:${i}`, tables: await digest(at(t, 'postgres', i)) });
     } catch (error) {

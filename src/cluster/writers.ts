@@ -1,6 +1,7 @@
 import { isAlive } from '../platform/processes.js';
 import { range, type KindContext } from './kind.js';
-import { at, componentName } from './layout.js';
+import { componentName, countOf } from './layout.js';
+import { at } from './addresses.js';
 import { isAttached, poolNodes, type PoolNode } from './pool-nodes.js';
 import { queryServer } from './server-query.js';
 
@@ -12,7 +13,7 @@ export interface BackendRole {
 
 /** What the first live pgpool-II that answers says of each backend (undefined: none answers). */
 async function pgpoolView(ctx: KindContext): Promise<{ pgpool: string; nodes: PoolNode[] } | undefined> {
-  for (const i of range(ctx.topology.pgpool)) {
+  for (const i of range(countOf(ctx.topology, 'pgpool'))) {
     const pgpool = componentName('pgpool', i);
     if (!isAlive(ctx.pids[pgpool])) continue;
     const nodes = await poolNodes(at(ctx.topology, 'pgpool', i)).catch(() => undefined);
@@ -24,7 +25,7 @@ async function pgpoolView(ctx: KindContext): Promise<{ pgpool: string; nodes: Po
 /** Each backend's role for `cluster status`, in backend order. */
 export async function backendRoles(ctx: KindContext): Promise<Array<BackendRole | undefined>> {
   const view = await pgpoolView(ctx);
-  return range(ctx.topology.pg).map((i) => {
+  return range(countOf(ctx.topology, 'postgres')).map((i) => {
     const node = view?.nodes.find((n) => n.node_id === String(i));
     return node && { role: node.role, attached: isAttached(node) };
   });
@@ -45,19 +46,19 @@ async function acceptsWrites(ctx: KindContext, i: number): Promise<boolean | und
  */
 export async function verifyWriters(ctx: KindContext): Promise<string[]> {
   const t = ctx.topology;
-  const writable = await Promise.all(range(t.pg).map((i) => acceptsWrites(ctx, i)));
-  const writers = range(t.pg).filter((i) => writable[i] === true);
+  const writable = await Promise.all(range(countOf(t, 'postgres')).map((i) => acceptsWrites(ctx, i)));
+  const writers = range(countOf(t, 'postgres')).filter((i) => writable[i] === true);
   const names = writers.map((i) => componentName('postgres', i));
   if (writers.length === 0) return ['no PostgreSQL backend accepts writes'];
   if (t.mode === 'native') {
-    const standbys = range(t.pg).filter((i) => writable[i] === false);
+    const standbys = range(countOf(t, 'postgres')).filter((i) => writable[i] === false);
     return standbys.map(
       (i) => `postgres:${i} does not accept writes (native replication writes to every backend)`,
     );
   }
   if (writers.length > 1) return [`${names.join(' and ')} accept writes (only the primary may)`];
   const differences: string[] = [];
-  for (const i of range(t.pgpool)) {
+  for (const i of range(countOf(t, 'pgpool'))) {
     if (!isAlive(ctx.pids[componentName('pgpool', i)])) continue;
     const nodes = await poolNodes(at(t, 'pgpool', i)).catch(() => undefined);
     const primary = nodes?.find((n) => n.role === 'primary' && isAttached(n));

@@ -165,7 +165,7 @@ test('where the time goes: server figures from Prometheus and nginx for every ro
           `${r.configuration.id} ${op}: client ${client.join('/')} ms, nginx→API ${f.nginx_upstream_mean_ms} ms, API ${f.api_mean_ms} ms, stores ${f.store_mean_ms} ms`,
         );
     }
-    if (r.configuration.cassandra) assert.ok(r.server.stores.cassandra!.rate_per_s > 0);
+    if (r.configuration.counts.cassandra) assert.ok(r.server.stores.cassandra!.rate_per_s > 0);
     assert.ok(r.server.cpu['api:0']! > 0, JSON.stringify(r.server.cpu));
     // Its Prometheus data kept under the report, for the dashboards' links.
     assert.ok(existsSync(r.prometheus_data!), r.prometheus_data);

@@ -9,7 +9,8 @@ import { run } from '../../src/platform/processes.js';
 import { bazaar, bazaarOk } from '../support/cli.js';
 import { Client } from '../support/http.js';
 import { newCustomer, newProduct } from '../support/app.js';
-import { DASHBOARDS, panelsFor } from '../../src/cluster/dashboards.js';
+import { panelsFor } from '../../src/cluster/dashboards.js';
+import { DASHBOARDS, KINDS } from '../../src/cluster/registry.js';
 import { ensureChromium, headless } from '../support/chromium.js';
 import type { Topology } from '../../src/cluster/layout.js';
 import { OtlpCollector } from '../support/otlp-collector.js';
@@ -289,7 +290,16 @@ test('every alert rule of a full topology passes promtool', async () => {
   const rules = join(dir, 'full-rules.yml');
   await writeFile(
     rules,
-    prometheusRules({ pg: 3, pgpool: 2, api: 2, nginx: 2, redis: 3, cassandra: 3, kafka: 3 } as Topology),
+    prometheusRules(
+      {
+        counts: { postgres: 3, pgpool: 2, api: 2, nginx: 2, redis: 3, cassandra: 3, kafka: 3 },
+        mode: 'native',
+        basePort: 20000,
+        dir,
+        seedProducts: 0,
+      },
+      KINDS,
+    ),
   );
   const checked = await run('promtool', ['check', 'rules', rules]);
   assert.match(checked, /SUCCESS: \d+ rules found/);

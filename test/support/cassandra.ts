@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { startCassandraNode, waitRingFormed } from '../../src/cluster/cassandra.js';
 import { cassandraLib, fetchCassandra } from '../../src/cluster/cassandra-software.js';
 import { loadClusterSettings } from '../../src/config/cluster-settings.js';
-import { at, hostPort, type Topology } from '../../src/cluster/layout.js';
+import { hostPort, type Topology } from '../../src/cluster/layout.js';
+import { at } from '../../src/cluster/addresses.js';
+// The kinds declare their ports as their modules load.
+import '../../src/cluster/registry.js';
 import { stopGroup } from '../../src/platform/processes.js';
 
 export interface TestRing {
@@ -24,15 +27,11 @@ export function freshKeyspace(): string {
 export async function startTestRing(nodes: number, basePort: number): Promise<TestRing> {
   const dir = await mkdtemp(join(tmpdir(), 'bazaar-cassandra-'));
   const topology: Topology = {
-    pg: 1,
-    pgpool: 1,
-    api: 1,
-    nginx: 1,
+    counts: { postgres: 1, pgpool: 1, api: 1, nginx: 1, cassandra: nodes },
     mode: 'native',
     basePort,
     dir,
     seedProducts: 0,
-    cassandra: nodes,
   };
   // The jars are cached where `bazaar cluster up` keeps them (XDG_CACHE_HOME or ~/.cache).
   const { cacheDir } = loadClusterSettings();

@@ -3,16 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Topology } from '../../src/cluster/layout.js';
+import { countOf, type Topology } from '../../src/cluster/layout.js';
+// The kinds declare their ports as their modules load.
+import '../../src/cluster/registry.js';
 import { failoverScripts, syncStandbysAtStart } from '../../src/cluster/failover-scripts.js';
 import { recoveryScripts } from '../../src/cluster/recovery-scripts.js';
 import { run } from '../../src/platform/processes.js';
 
 const t: Topology = {
-  pg: 3,
-  pgpool: 3,
-  api: 2,
-  nginx: 2,
+  counts: { postgres: 3, pgpool: 3, api: 2, nginx: 2 },
   mode: 'streaming',
   basePort: 20000,
   dir: '/tmp/bazaar-scripts',
@@ -41,7 +40,7 @@ test('the failover, follow-primary and failback scripts parse, and pgpool.conf n
   for (const [name, body] of Object.entries(scripts.files)) {
     await parses(name, body);
     // Every backend is known to the script, by its address.
-    for (let i = 0; i < t.pg; i++)
+    for (let i = 0; i < countOf(t, 'postgres'); i++)
       assert.match(body, new RegExp(`${i}\\) echo "127\\.0\\.0\\.1 ${20100 + i}"`));
   }
   for (const setting of ['failover_command', 'follow_primary_command', 'failback_command'])

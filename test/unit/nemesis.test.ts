@@ -1,20 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Topology } from '../../src/cluster/layout.js';
+import type { PgMode, Topology } from '../../src/cluster/layout.js';
 import { choose, planFaults } from '../../src/cluster/nemesis/schedule.js';
 import { slotsOf } from '../../src/cluster/nemesis/victims.js';
 import { faultFigures } from '../../src/cluster/nemesis/figures.js';
 
-const topology = (over: Partial<Topology>): Topology => ({
-  pg: 2,
-  pgpool: 2,
-  api: 2,
-  nginx: 2,
-  mode: 'streaming',
+const topology = (counts: Record<string, number>, mode: PgMode = 'streaming'): Topology => ({
+  counts: { postgres: 2, pgpool: 2, api: 2, nginx: 2, ...counts },
+  mode,
   basePort: 20000,
   dir: '/tmp/x',
   seedProducts: 0,
-  ...over,
 });
 
 const plan = (seed: number, slots = ['postgres:primary', 'api:any', 'nginx:any']) =>
@@ -58,7 +54,7 @@ test('slots: the roles where there are several to choose from, any instance of t
     'api:lease-holder',
     'nginx:any',
   ]);
-  const native = slotsOf(topology({ mode: 'native', redis: 3, kafka: 3, notifiers: 2, cassandra: 3 }));
+  const native = slotsOf(topology({ redis: 3, kafka: 3, notifier: 2, cassandra: 3 }, 'native'));
   assert.deepEqual(native, [
     'postgres:main',
     'postgres:replica',
@@ -75,7 +71,7 @@ test('slots: the roles where there are several to choose from, any instance of t
     'notifier:any',
   ]);
   // One of a kind: no role to tell apart.
-  assert.deepEqual(slotsOf(topology({ pg: 1, redis: 1, kafka: 1, notifiers: 1 })).slice(0, 1), [
+  assert.deepEqual(slotsOf(topology({ postgres: 1, redis: 1, kafka: 1, notifier: 1 })).slice(0, 1), [
     'postgres:any',
   ]);
   assert.ok(slotsOf(topology({ redis: 1 })).includes('redis:any'));

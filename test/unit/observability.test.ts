@@ -8,7 +8,8 @@ import { latestAlerts, type ReceivedAlert } from '../../src/cluster/alert-receiv
 import type { Topology } from '../../src/cluster/layout.js';
 import { KINDS } from '../../src/cluster/registry.js';
 import { prometheusConfig, prometheusDir, writeScrapeTargets } from '../../src/cluster/observability.js';
-import { DASHBOARDS, consolePage } from '../../src/cluster/dashboards.js';
+import { consolePage } from '../../src/cluster/dashboards.js';
+import { DASHBOARDS } from '../../src/cluster/registry.js';
 import { grafanaFiles } from '../../src/cli/dashboards.command.js';
 
 const made: string[] = [];
@@ -18,16 +19,11 @@ async function topology(): Promise<Topology> {
   const dir = await mkdtemp(join(tmpdir(), 'bazaar-obs-'));
   made.push(dir);
   return {
-    pg: 2,
-    pgpool: 2,
-    api: 3,
-    nginx: 1,
+    counts: { postgres: 2, pgpool: 2, api: 3, nginx: 1, kafka: 1, notifier: 2 },
     mode: 'native',
     basePort: 20000,
     dir,
     seedProducts: 0,
-    kafka: 1,
-    notifiers: 2,
     observability: true,
   };
 }
@@ -107,7 +103,7 @@ test('the Grafana files in observability/grafana are the ones `bazaar dashboards
 test('a console page holds a graph per panel the topology can fill, and no template braces of its own', async () => {
   const t = await topology();
   const events = DASHBOARDS.find((d) => d.name === 'events')!;
-  const page = consolePage({ ...t, kafka: 0 }, events);
+  const page = consolePage({ ...t, counts: { ...t.counts, kafka: 0 } }, events);
   assert.equal(
     (page.match(/new PromConsole.Graph/g) ?? []).length,
     events.panels.filter((p) => p.when === undefined).length,

@@ -1,16 +1,19 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSimpleServer } from '../simple-server.js';
-import { startAll, type ServerKind } from '../kind.js';
-import { at, componentDir, hostPort } from '../layout.js';
+import { startAll, defineKind } from '../kind.js';
+import { componentDir, hostPort } from '../layout.js';
+import { at } from '../addresses.js';
 import { alertmanagerConfig } from '../observability.js';
 import { debianProgram, requireBinary } from '../requirements.js';
 
 /** Alertmanager (Debian's): groups Prometheus's alerts and sends them to the launcher's receiver. */
-export const alertmanagerKind: ServerKind = {
+export const alertmanagerKind = defineKind({
   name: 'alertmanager',
   title: 'Alertmanager',
   dependsOn: ['receiver'],
+  ports: { alertmanager: { offset: 740, standard: 9093 } },
+  host: { block: 205, code: 'am', cpu: 0.05, memoryBytes: 128 * 2 ** 20 },
   count: (t) => (t.observability ? 1 : 0),
   address: (t, i) => at(t, 'alertmanager', i),
   metricsPath: '/metrics',
@@ -33,4 +36,4 @@ export const alertmanagerKind: ServerKind = {
       '--cluster.listen-address=',
     ]);
   },
-};
+});

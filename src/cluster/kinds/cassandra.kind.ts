@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { cassandraEnv, startCassandraNode, waitRingFormed } from '../cassandra.js';
 import { CASSANDRA_VERSION, cassandraFetched, cassandraLib, fetchCassandra } from '../cassandra-software.js';
-import { range, startFirstThenRest, type ServerKind } from '../kind.js';
-import { at, componentDir } from '../layout.js';
+import { range, startFirstThenRest, defineKind } from '../kind.js';
+import { componentDir, countOf } from '../layout.js';
+import { at } from '../addresses.js';
 import { debianProgram } from '../requirements.js';
 import { jmxAgentOption, jmxAgentRequirement } from '../jmx-exporter.js';
 
@@ -16,7 +17,7 @@ const CASSANDRA_MBEANS = [
 ];
 
 /** The catalog's ring: replication factor 3 on three nodes, QUORUM reads and writes (ADR 9). */
-export const cassandraKind: ServerKind = {
+export const cassandraKind = defineKind({
   name: 'cassandra',
   title: 'Cassandra',
   // Its JVMs take the longest to start: they come up while PostgreSQL and pgpool-II do.
@@ -30,7 +31,46 @@ export const cassandraKind: ServerKind = {
     refuse: (n) =>
       n === 2 ? '--cassandra must be 1 or 3: QUORUM of 2 replicas cannot lose a node' : undefined,
   },
-  count: (t) => t.cassandra ?? 0,
+  ports: {
+    cassandra: { offset: 600, standard: 9042, shared: true },
+    cassandraStorage: { offset: 601, standard: 7000, shared: true },
+    cassandraJmx: { offset: 610, standard: 7199 },
+    cassandraMetrics: { offset: 620, standard: 7070 },
+  },
+  host: { block: 70, code: 'cs', cpu: 0.3, memoryBytes: 1536 * 2 ** 20 },
+  // On loopback each node has an address of its own: the ring's ports are the same on every node.
+  loopbackHost: (i) => `127.0.0.${2 + i}`,
+  panels: [
+    {
+      title: 'Cassandra coordinator requests per second',
+      dashboard: 'databases',
+      expr: `sum by (scope) (rate(org_apache_cassandra_metrics_clientrequest_count{name="Latency"}[1m]))`,
+      unit: 'ops',
+      legend: '{{scope}}',
+      when: (t) => countOf(t, 'cassandra') > 0,
+    },
+    {
+      title: 'Cassandra nodes seen down, per node',
+      dashboard: 'databases',
+      expr: 'max by (component) (org_apache_cassandra_net_failuredetector_downendpointcount)',
+      unit: 'short',
+      legend: '{{component}}',
+      when: (t) => countOf(t, 'cassandra') > 0,
+    },
+  ],
+  alertRules: (t) =>
+    countOf(t, 'cassandra') > 1
+      ? [
+          {
+            alert: 'CassandraNodeDown',
+            expr: 'max by (component) (org_apache_cassandra_net_failuredetector_downendpointcount) > 0',
+            for: '10s',
+            severity: 'critical',
+            summary: '{{ $labels.component }} sees {{ $value }} node(s) of the ring down',
+          },
+        ]
+      : [],
+  count: (t) => countOf(t, 'cassandra'),
   address: (t, i) => at(t, 'cassandra', i),
   requirements: (settings) => [
     debianProgram('Java runtime', 'java', 'default-jre-headless'),
@@ -66,4 +106,4 @@ export const cassandraKind: ServerKind = {
   // Cassandra drains (flushes memtables) on SIGTERM, which takes longer.
   stopGraceMs: 45_000,
   appEnv: (t) => cassandraEnv(t),
-};
+});

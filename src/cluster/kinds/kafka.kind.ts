@@ -1,8 +1,10 @@
+import { rate } from '../monitoring.js';
 import { rm } from 'node:fs/promises';
 import { kafkaEnv, newKafkaCluster, prepareOrderEventsTopic, startKafkaNode } from '../kafka.js';
 import { KAFKA_VERSION, fetchKafka, kafkaFetched, kafkaLib } from '../kafka-software.js';
-import { range, startAll, type ServerKind } from '../kind.js';
-import { at, componentDir } from '../layout.js';
+import { range, startAll, defineKind } from '../kind.js';
+import { componentDir, countOf } from '../layout.js';
+import { at } from '../addresses.js';
 import { debianProgram } from '../requirements.js';
 import { jmxAgentOption, jmxAgentRequirement } from '../jmx-exporter.js';
 
@@ -17,7 +19,7 @@ const KAFKA_MBEANS = [
 import { verifyKafka } from '../kafka-verify.js';
 
 /** The brokers order events travel through (KRaft: each node is broker and controller; ADR 16). */
-export const kafkaKind: ServerKind = {
+export const kafkaKind = defineKind({
   name: 'kafka',
   title: 'Kafka',
   // JVMs: they start beside PostgreSQL, like Cassandra's.
@@ -33,7 +35,50 @@ export const kafkaKind: ServerKind = {
         ? '--kafka must be 1 or 3: a KRaft quorum of 2 controllers stops when either is down'
         : undefined,
   },
-  count: (t) => t.kafka ?? 0,
+  ports: {
+    kafka: { offset: 700, standard: 9092 },
+    kafkaController: { offset: 710, standard: 9093 },
+    kafkaMetrics: { offset: 820, standard: 7071 },
+  },
+  host: { block: 80, code: 'kf', cpu: 0.2, memoryBytes: 1024 * 2 ** 20 },
+  panels: [
+    {
+      title: 'Kafka messages in per second, per broker',
+      dashboard: 'events',
+      expr: rate('kafka_server_brokertopicmetrics_count', 'component', 'name="MessagesInPerSec"'),
+      unit: 'ops',
+      legend: '{{component}}',
+      when: (t) => countOf(t, 'kafka') > 0,
+    },
+    {
+      title: 'Kafka under-replicated partitions, per broker',
+      dashboard: 'events',
+      expr: 'max by (component) (kafka_server_replicamanager_value{name="UnderReplicatedPartitions"})',
+      unit: 'short',
+      legend: '{{component}}',
+      when: (t) => countOf(t, 'kafka') > 0,
+    },
+  ],
+  alertRules: (t) =>
+    countOf(t, 'kafka') > 0
+      ? [
+          {
+            alert: 'KafkaUnderReplicated',
+            expr: 'max by (component) (kafka_server_replicamanager_value{name="UnderReplicatedPartitions"}) > 0',
+            for: '30s',
+            severity: 'warning',
+            summary: '{{ $labels.component }} leads {{ $value }} partition(s) short of replicas',
+          },
+          {
+            alert: 'KafkaOfflinePartitions',
+            expr: 'max(kafka_controller_kafkacontroller_value{name="OfflinePartitionsCount"}) > 0',
+            for: '10s',
+            severity: 'critical',
+            summary: '{{ $value }} partition(s) have no leader: order events cannot be published to them',
+          },
+        ]
+      : [],
+  count: (t) => countOf(t, 'kafka'),
   address: (t, i) => at(t, 'kafka', i),
   requirements: (settings) => [
     debianProgram('Java runtime', 'java', 'default-jre-headless'),
@@ -71,4 +116,4 @@ export const kafkaKind: ServerKind = {
   stopGraceMs: 30_000,
   appEnv: (t) => kafkaEnv(t),
   verify: (ctx) => verifyKafka(ctx.topology),
-};
+});

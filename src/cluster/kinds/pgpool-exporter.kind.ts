@@ -1,18 +1,22 @@
 import { serverEnv } from '../../config/child-env.js';
 import { BAZAAR_BIN } from '../api-instance.js';
 import { startSimpleServer } from '../simple-server.js';
-import { startAll, type ServerKind } from '../kind.js';
-import { at, componentName, hostPort } from '../layout.js';
+import { startAll, defineKind } from '../kind.js';
+import { componentName, hostPort, countOf } from '../layout.js';
+import { at } from '../addresses.js';
 import { DATABASE, PG_USER } from '../postgres-backend.js';
 
 /**
  * Each pgpool-II's backends as it sees them, and the backends' row counts compared (replicas
  * differing): `bazaar pgpool-exporter`, one for the cluster, on a host of its own.
  */
-export const pgpoolExporterKind: ServerKind = {
+export const pgpoolExporterKind = defineKind({
   name: 'pgpool-exporter',
   title: 'pgpool-II exporter',
   dependsOn: ['pgpool'],
+  ports: { pgpoolExporter: { offset: 810, standard: 9719 } },
+  // A Node.js process too, asking each pgpool-II at every scrape.
+  host: { block: 220, code: 'px', cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
   count: (t) => (t.observability ? 1 : 0),
   address: (t, i) => at(t, 'pgpoolExporter', i),
   metricsPath: '/metrics',
@@ -25,7 +29,7 @@ export const pgpoolExporterKind: ServerKind = {
     const t = ctx.topology;
     const { host, port } = at(t, 'pgpoolExporter', i);
     const backends = Array.from(
-      { length: t.pg },
+      { length: countOf(t, 'postgres') },
       (_, b) => `${componentName('postgres', b)}=${hostPort(at(t, 'postgres', b))}`,
     );
     return startSimpleServer(
@@ -42,7 +46,7 @@ export const pgpoolExporterKind: ServerKind = {
         String(port),
         '--pgpools',
         Array.from(
-          { length: t.pgpool },
+          { length: countOf(t, 'pgpool') },
           (_, p) => `${componentName('pgpool', p)}=${hostPort(at(t, 'pgpool', p))}`,
         ).join(','),
         '--database',
@@ -51,9 +55,9 @@ export const pgpoolExporterKind: ServerKind = {
         PG_USER,
         '--backends',
         backends.join(','),
-        ...(t.pg > 1 ? ['--compare'] : []),
+        ...(countOf(t, 'postgres') > 1 ? ['--compare'] : []),
       ],
       serverEnv(),
     );
   },
-};
+});

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { startAll, type ServerKind } from '../kind.js';
-import { at } from '../layout.js';
+import { startAll, defineKind } from '../kind.js';
+import { countOf } from '../layout.js';
+import { at } from '../addresses.js';
 import {
   backendsUrl,
   clusterDatabaseUrl,
@@ -33,19 +34,52 @@ const REQUIREMENTS: Requirement[] = [
 ];
 
 /** pgpool-II instances, each fronting every backend; a watchdog among them when there are several. */
-export const pgpoolKind: ServerKind = {
+export const pgpoolKind = defineKind({
   name: 'pgpool',
   title: 'pgpool-II',
   dependsOn: ['postgres'],
-  count: (t) => t.pgpool,
+  countOption: {
+    flag: '--pgpool <n>',
+    description: 'pgpool-II instances, 1..4',
+    min: 1,
+    max: 4,
+    default: 2,
+  },
+  ports: {
+    pgpool: { offset: 10, standard: 9999 },
+    pcp: { offset: 200, standard: 9898 },
+    watchdog: { offset: 300, standard: 9000 },
+    heartbeat: { offset: 400, standard: 9694 },
+  },
+  host: { block: 20, code: 'pp', cpu: 0.15, memoryBytes: 256 * 2 ** 20 },
+  panels: [
+    {
+      title: 'Backends in use, as each pgpool-II sees them',
+      dashboard: 'databases',
+      expr: 'min by (backend) (bazaar_pgpool_backend_up)',
+      unit: 'short',
+      legend: '{{backend}}',
+    },
+  ],
+  alertRules: () => [
+    {
+      alert: 'BackendDetached',
+      // Named after the backend (component="postgres:1"), not after the exporter that saw it.
+      expr: 'label_replace(bazaar_pgpool_backend_up == 0, "component", "$1", "backend", "(.+)")',
+      for: '6s',
+      severity: 'critical',
+      summary: '{{ $labels.pgpool }} no longer sends statements to {{ $labels.backend }}',
+    },
+  ],
+  count: (t) => countOf(t, 'pgpool'),
   address: (t, i) => at(t, 'pgpool', i),
   requirements: () => REQUIREMENTS,
   async up(ctx) {
     const t = ctx.topology;
-    ctx.step(`pgpool-II x${t.pgpool}`);
-    for (let i = 0; i < t.pgpool; i++) await writePgpoolConfig(t, i);
+    ctx.step(`pgpool-II x${countOf(t, 'pgpool')}`);
+    for (let i = 0; i < countOf(t, 'pgpool'); i++) await writePgpoolConfig(t, i);
     await startAll(ctx, this);
-    await Promise.all(Array.from({ length: t.pgpool }, (_, i) => waitPgpoolServing(t, i)));
+    await Promise.all(Array.from({ length: countOf(t, 'pgpool') }, (_, i) => waitPgpoolServing(t, i)));
   },
   async start(ctx, i) {
     // A pgpool-II that crashed left its shared memory behind: freed before this one takes its own.
@@ -71,4 +105,4 @@ export const pgpoolKind: ServerKind = {
     // Spread over the pgpool-II instances, whose children are sized for it (pgpoolChildren).
     DATABASE_POOL_SIZE: String(API_POOL_SIZE),
   }),
-};
+});

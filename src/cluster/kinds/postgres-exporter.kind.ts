@@ -1,5 +1,6 @@
 import { exporterKind } from '../exporter.js';
-import { at } from '../layout.js';
+import { countOf } from '../layout.js';
+import { at } from '../addresses.js';
 import { DATABASE, PG_USER } from '../postgres-backend.js';
 
 /** Each PostgreSQL backend's own figures (connections, transactions, locks, replication). */
@@ -7,9 +8,11 @@ export const postgresExporterKind = exporterKind({
   of: 'postgres',
   title: 'PostgreSQL exporter',
   service: 'postgresExporter',
+  port: { offset: 770, standard: 9187 },
+  maxInstances: 5,
   pkg: 'prometheus-postgres-exporter',
   program: 'prometheus-postgres-exporter',
-  count: (t) => t.pg,
+  count: (t) => countOf(t, 'postgres'),
   args: () => [],
   env: (t, i) => {
     const { host, port } = at(t, 'postgres', i);

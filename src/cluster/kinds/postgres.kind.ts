@@ -1,10 +1,12 @@
+import { rate } from '../monitoring.js';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { makeReachable } from '../../platform/reachable.js';
 import { isAlive, osUser, portAnswers, run, waitUntil, type Owner } from '../../platform/processes.js';
-import { range, type KindContext, type ServerKind } from '../kind.js';
-import { at, componentDir, isHosts } from '../layout.js';
+import { range, type KindContext, defineKind } from '../kind.js';
+import { componentDir, isHosts, countOf } from '../layout.js';
+import { at } from '../addresses.js';
 import {
   crashBackend,
   createBackend,
@@ -51,11 +53,57 @@ async function untilAnotherPrimary(t: Topology, pool: number, i: number): Promis
 }
 
 /** PostgreSQL backends: multi-master under pgpool-II (native), or a primary and hot standbys. */
-export const postgresKind: ServerKind = {
+export const postgresKind = defineKind({
   name: 'postgres',
   title: 'PostgreSQL',
   dependsOn: [],
-  count: (t) => t.pg,
+  countOption: {
+    flag: '--pg <n>',
+    description: 'PostgreSQL backends, 1..5',
+    min: 1,
+    max: 5,
+    default: 2,
+  },
+  ports: { postgres: { offset: 100, standard: 5432 } },
+  // Every PostgreSQL session loads the hunspell dictionaries (~35 MB): room for the pgpool children.
+  host: { block: 10, code: 'pg', cpu: 0.35, memoryBytes: 3 * 2 ** 30 },
+  panels: [
+    {
+      title: 'PostgreSQL commits per second, per backend',
+      dashboard: 'databases',
+      expr: rate('pg_stat_database_xact_commit', 'component', 'datname="bazaar"'),
+      unit: 'ops',
+      legend: '{{component}}',
+    },
+    {
+      title: 'PostgreSQL sessions, per backend',
+      dashboard: 'databases',
+      expr: 'sum by (component) (pg_stat_database_numbackends{datname="bazaar"})',
+      unit: 'short',
+      legend: '{{component}}',
+    },
+  ],
+  alertRules: (t) => [
+    {
+      alert: 'PostgresDown',
+      expr: 'pg_up == 0',
+      for: '6s',
+      severity: 'critical',
+      summary: 'the exporter beside {{ $labels.component }} cannot reach its PostgreSQL',
+    },
+    ...(countOf(t, 'postgres') > 1
+      ? [
+          {
+            alert: 'BackendsDiffer',
+            expr: 'bazaar_pgpool_backends_differing_tables > 0',
+            for: '20s',
+            severity: 'critical' as const,
+            summary: "the PostgreSQL backends' row counts differ in {{ $value }} tables",
+          },
+        ]
+      : []),
+  ],
+  count: (t) => countOf(t, 'postgres'),
   address: (t, i) => at(t, 'postgres', i),
   requirements: () => [
     { name: 'PostgreSQL server', packages: () => ['postgresql'], find: () => postgresVersion() },
@@ -65,7 +113,7 @@ export const postgresKind: ServerKind = {
     const t = ctx.topology;
     const pg = postgresPaths();
     const owner = await serverOwner();
-    ctx.step(`PostgreSQL x${t.pg} (${t.mode})`);
+    ctx.step(`PostgreSQL x${countOf(t, 'postgres')} (${t.mode})`);
     // PostgreSQL runs as the postgres user and must reach its folders below the cluster's.
     if (owner)
       for (const dir of await makeReachable(resolve(t.dir)))
@@ -75,14 +123,14 @@ export const postgresKind: ServerKind = {
       await createBackend(t, 0, pg, owner);
       await ctx.startInstance(this, 0);
       await prepareBackend(t, 0, pg);
-      const standbys = range(t.pg).slice(1);
+      const standbys = range(countOf(t, 'postgres')).slice(1);
       for (const i of standbys) await createStandby(t, i, pg, owner);
       await Promise.all(standbys.map((i) => ctx.startInstance(this, i)));
       await run('/bin/sh', ['-c', syncStandbysAtStart(t, join(pg.bin, 'psql'))]);
     } else {
-      await Promise.all(range(t.pg).map((i) => createBackend(t, i, pg, owner)));
-      await Promise.all(range(t.pg).map((i) => ctx.startInstance(this, i)));
-      for (const i of range(t.pg)) await prepareBackend(t, i, pg);
+      await Promise.all(range(countOf(t, 'postgres')).map((i) => createBackend(t, i, pg, owner)));
+      await Promise.all(range(countOf(t, 'postgres')).map((i) => ctx.startInstance(this, i)));
+      for (const i of range(countOf(t, 'postgres'))) await prepareBackend(t, i, pg);
     }
   },
 
@@ -99,7 +147,7 @@ export const postgresKind: ServerKind = {
     const t = ctx.topology;
     // One that answers: a pgpool-II cut off from the network is alive but cannot be asked.
     const answering = await Promise.all(
-      range(t.pgpool).map(
+      range(countOf(t, 'pgpool')).map(
         async (p) =>
           isAlive(ctx.pids[`pgpool:${p}`]) && (await portAnswers(at(t, 'pcp', p).port, at(t, 'pcp', p).host)),
       ),
@@ -148,8 +196,8 @@ export const postgresKind: ServerKind = {
     return {
       key: 'backends',
       details: result.backends,
-      summary: `${ctx.topology.pg} PostgreSQL backends${delivered}`,
+      summary: `${countOf(ctx.topology, 'postgres')} PostgreSQL backends${delivered}`,
       differences: [...writers, ...events.differences, ...result.differences],
     };
   },
-};
+});

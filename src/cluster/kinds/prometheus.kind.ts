@@ -1,12 +1,13 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSimpleServer } from '../simple-server.js';
-import { startAll, type ServerKind } from '../kind.js';
-import { at, hostPort } from '../layout.js';
+import { startAll, defineKind } from '../kind.js';
+import { hostPort } from '../layout.js';
+import { at } from '../addresses.js';
 import { prometheusConfig, prometheusDir, prometheusRules, writeScrapeTargets } from '../observability.js';
 import { debianProgram, requireBinary } from '../requirements.js';
 import { sleep } from '../../platform/processes.js';
-import { DASHBOARDS, consolePage } from '../dashboards.js';
+import { consolePage, dashboardsOf } from '../dashboards.js';
 
 /** The console libraries (menu, graphs) Debian's package ships among its examples. */
 const CONSOLE_LIBRARIES = '/usr/share/doc/prometheus/examples/console_libraries';
@@ -37,11 +38,13 @@ async function writeConsoleLibraries(dir: string): Promise<string> {
  * `cluster start|stop` (file-based discovery rewritten by the launcher), and evaluates the alert
  * rules every 2 s (ADR 17).
  */
-export const prometheusKind: ServerKind = {
+export const prometheusKind = defineKind({
   name: 'prometheus',
   title: 'Prometheus',
   // Last: every target it is told of exists.
   dependsOn: ['nginx', 'alertmanager'],
+  ports: { prometheus: { offset: 730, standard: 9090 } },
+  host: { block: 200, code: 'pm', cpu: 0.1, memoryBytes: 512 * 2 ** 20 },
   count: (t) => (t.observability ? 1 : 0),
   address: (t, i) => at(t, 'prometheus', i),
   metricsPath: '/metrics',
@@ -56,10 +59,10 @@ export const prometheusKind: ServerKind = {
     const dir = prometheusDir(t);
     await mkdir(join(dir, 'data'), { recursive: true });
     await writeFile(join(dir, 'prometheus.yml'), prometheusConfig(t, ctx.kinds));
-    await writeFile(join(dir, 'rules.yml'), prometheusRules(t));
+    await writeFile(join(dir, 'rules.yml'), prometheusRules(t, ctx.kinds));
     await writeScrapeTargets(t, ctx.kinds, ctx.stopped);
     await mkdir(join(dir, 'consoles'), { recursive: true });
-    for (const dashboard of DASHBOARDS)
+    for (const dashboard of dashboardsOf(ctx.kinds))
       await writeFile(join(dir, 'consoles', `${dashboard.name}.html`), consolePage(t, dashboard));
     return startSimpleServer(t, prometheusKind, i, requireBinary('prometheus'), [
       `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -77,4 +80,4 @@ export const prometheusKind: ServerKind = {
     await writeScrapeTargets(ctx.topology, ctx.kinds, stopped);
     await sleep(2_500);
   },
-};
+});

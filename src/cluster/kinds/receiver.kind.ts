@@ -2,8 +2,9 @@ import { join } from 'node:path';
 import { serverEnv } from '../../config/child-env.js';
 import { BAZAAR_BIN } from '../api-instance.js';
 import { startSimpleServer } from '../simple-server.js';
-import { startAll, type ServerKind } from '../kind.js';
-import { at, componentDir, type Topology } from '../layout.js';
+import { startAll, defineKind } from '../kind.js';
+import { componentDir, type Topology } from '../layout.js';
+import { at } from '../addresses.js';
 
 /** Where the receiver keeps every alert it was sent (`cluster alerts` reads it). */
 export function alertsFile(t: Topology): string {
@@ -11,10 +12,13 @@ export function alertsFile(t: Topology): string {
 }
 
 /** The launcher's webhook receiver: Alertmanager's alerts, firing and resolved, kept in a file. */
-export const receiverKind: ServerKind = {
+export const receiverKind = defineKind({
   name: 'receiver',
   title: 'alert receiver',
   dependsOn: [],
+  ports: { receiver: { offset: 750, standard: 9095 } },
+  // A Node.js process: its start alone needs ~130 MB and most of a core-second.
+  host: { block: 210, code: 'rc', cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
   count: (t) => (t.observability ? 1 : 0),
   address: (t, i) => at(t, 'receiver', i),
   // Runs on the Node.js this command runs on: nothing to install.
@@ -42,4 +46,4 @@ export const receiverKind: ServerKind = {
       serverEnv(),
     );
   },
-};
+});

@@ -1,13 +1,15 @@
+import { rate } from '../monitoring.js';
 import { rm } from 'node:fs/promises';
-import { at, componentDir } from '../layout.js';
-import { range, startFirstThenRest, type ServerKind } from '../kind.js';
+import { componentDir, countOf } from '../layout.js';
+import { at } from '../addresses.js';
+import { range, startFirstThenRest, defineKind } from '../kind.js';
 import { currentPrimary, redisCommand, redisEnv, sameAddress, startRedisNode } from '../redis.js';
 import { waitUntil } from '../../platform/processes.js';
 import { verifyRedis } from '../redis-verify.js';
 import { debianProgram } from '../requirements.js';
 
 /** The cart store: one primary and R-1 replicas with AOF (ADR 8). */
-export const redisKind: ServerKind = {
+export const redisKind = defineKind({
   name: 'redis',
   title: 'Redis',
   dependsOn: [],
@@ -18,12 +20,38 @@ export const redisKind: ServerKind = {
     max: 5,
     default: 0,
   },
-  count: (t) => t.redis ?? 0,
+  ports: { redis: { offset: 500, standard: 6379 } },
+  host: { block: 50, code: 'rd', cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
+  panels: [
+    {
+      title: 'Redis commands per second, per node',
+      dashboard: 'databases',
+      expr: rate('redis_commands_processed_total', 'component'),
+      unit: 'ops',
+      legend: '{{component}}',
+      when: (t) => countOf(t, 'redis') > 0,
+    },
+  ],
+  alertRules: (t) => {
+    const replicas = countOf(t, 'redis') - 1;
+    return replicas > 0
+      ? [
+          {
+            alert: 'RedisReplicasMissing',
+            expr: `max(redis_connected_slaves) < ${replicas}`,
+            for: '10s',
+            severity: 'warning',
+            summary: `the Redis primary has fewer than its ${replicas} replicas`,
+          },
+        ]
+      : [];
+  },
+  count: (t) => countOf(t, 'redis'),
   address: (t, i) => at(t, 'redis', i),
   requirements: () => [debianProgram('Redis', 'redis-server', 'redis-server')],
   async up(ctx) {
     const t = ctx.topology;
-    ctx.step(`Redis x${t.redis} (1 primary, ${(t.redis ?? 0) - 1} replicas)`);
+    ctx.step(`Redis x${countOf(t, 'redis')} (1 primary, ${countOf(t, 'redis') - 1} replicas)`);
     // A fresh start: no AOF from an earlier cluster in this folder.
     for (const i of range(this.count(t)))
       await rm(componentDir(t, 'redis', i), { recursive: true, force: true });
@@ -64,4 +92,4 @@ export const redisKind: ServerKind = {
       differences: result.differences,
     };
   },
-};
+});

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { run } from '../../platform/processes.js';
 import { BAZAAR_BIN } from '../api-instance.js';
 import type { Stage } from '../kind.js';
+import { countOf } from '../layout.js';
 
 /**
  * Seeds the cluster's stores once, through the application's own seeding, so through pgpool-II and
@@ -14,7 +15,7 @@ export const seedStage: Stage = {
   async up(ctx) {
     const t = ctx.topology;
     ctx.step(
-      `migrations and seed data (${t.seedProducts} products) through pgpool-II${(t.cassandra ?? 0) > 0 ? ' and Cassandra' : ''}`,
+      `migrations and seed data (${t.seedProducts} products) through pgpool-II${countOf(t, 'cassandra') > 0 ? ' and Cassandra' : ''}`,
     );
     await run(
       process.execPath,

@@ -1,14 +1,18 @@
 import { rm } from 'node:fs/promises';
-import { at, componentDir } from '../layout.js';
-import { range, startAll, type ServerKind } from '../kind.js';
+import { componentDir } from '../layout.js';
+import { at } from '../addresses.js';
+import { range, startAll, defineKind } from '../kind.js';
 import { sentinelCount, startSentinel, waitSentinelsAgree } from '../redis.js';
 import { debianProgram } from '../requirements.js';
 
 /** Three Sentinels watch the Redis primary when there are replicas to promote. */
-export const sentinelKind: ServerKind = {
+export const sentinelKind = defineKind({
   name: 'sentinel',
   title: 'Redis Sentinel',
   dependsOn: ['redis'],
+  maxInstances: 3,
+  ports: { sentinel: { offset: 520, standard: 26379 } },
+  host: { block: 60, code: 'sn', cpu: 0.02, memoryBytes: 64 * 2 ** 20 },
   count: (t) => sentinelCount(t),
   address: (t, i) => at(t, 'sentinel', i),
   requirements: () => [debianProgram('Redis Sentinel', 'redis-sentinel', 'redis-sentinel')],
@@ -22,4 +26,4 @@ export const sentinelKind: ServerKind = {
     await waitSentinelsAgree(t);
   },
   start: (ctx, i) => startSentinel(ctx.topology, i),
-};
+});

@@ -1,6 +1,7 @@
 import { run } from '../../platform/processes.js';
 import { KINDS } from '../registry.js';
-import { at, hostPort, type Topology } from '../layout.js';
+import { hostPort, type Topology } from '../layout.js';
+import { at } from '../addresses.js';
 import { currentPrimary } from '../redis.js';
 import { kafkaLib } from '../kafka-software.js';
 import { queryServer } from '../server-query.js';

@@ -173,7 +173,7 @@ async function readFigures(
   }
   const metrics = await fetchMetrics(o.apis);
   const server = difference(requestCounts(metrics), o.before);
-  if (record.configuration.redis > 0)
+  if ((record.configuration.counts.redis ?? 0) > 0)
     record.redis_wait_short = counterTotal(metrics, 'bazaar_redis_wait_short_total');
   record.server_counts = { server, client: o.sent, equal: sameCounts(server, o.sent) };
 }
@@ -233,8 +233,11 @@ async function keepPrometheusData(t: Topology, to: string): Promise<void> {
   });
 }
 
-/** Every host's budget in this topology, by kind, the load client's included. */
+/**
+ * Every host's budget in this topology, by kind, the load client's included (an exporter runs on
+ * its server's host, within its budget: no host of its own).
+ */
 function quotas(t: Topology): Record<string, HostBudget> {
-  const kinds = KINDS.filter((k) => k.count(t) > 0).map((k) => k.name);
+  const kinds = KINDS.filter((k) => k.count(t) > 0 && !k.sidecarOf).map((k) => k.name);
   return Object.fromEntries([...kinds, 'client'].map((kind) => [kind, budgetOf(t, kind)]));
 }

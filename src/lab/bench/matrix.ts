@@ -1,24 +1,27 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TProperties } from '@sinclair/typebox';
 import { Ajv } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { LIMITS, type PgMode } from '../../cluster/layout.js';
+import type { PgMode } from '../../cluster/layout.js';
+import { countsFrom, optionName, refusedCounts, type CountOption } from '../../cluster/kind.js';
+import { KINDS } from '../../cluster/registry.js';
 import { parseDuration } from '../../platform/duration.js';
 
-const Count = (max: number) => Type.Integer({ minimum: 1, maximum: max });
-const Knobs = {
-  pg: Type.Optional(Count(LIMITS.pg[1])),
-  pgpool: Type.Optional(Count(LIMITS.pgpool[1])),
-  api: Type.Optional(Count(LIMITS.api[1])),
-  nginx: Type.Optional(Count(LIMITS.nginx[1])),
+/** Every kind's count option, by the name a matrix writes it (`pg`, `pgpool`, `redis`...). */
+const COUNTED = KINDS.flatMap((kind) => (kind.countOption ? [{ kind, option: kind.countOption }] : []));
+const countKnob = (o: CountOption) => Type.Optional(Type.Integer({ minimum: o.min, maximum: o.max }));
+// Built from the registry, so its keys are not known to the type: a configuration reads them as KnobValues.
+const Knobs: TProperties = {
+  ...Object.fromEntries(COUNTED.map(({ option }) => [optionName(option), countKnob(option)])),
   mode: Type.Optional(Type.Union([Type.Literal('native'), Type.Literal('streaming')])),
-  redis: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
-  cassandra: Type.Optional(Type.Integer({ minimum: 0, maximum: 3 })),
-  /** Kafka brokers for the order events (with one notifier); 0: delivered inside the API. */
-  kafka: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(3)])),
 };
+/** A configuration's knobs as a matrix writes them: counts by option name, and the mode. */
+export interface KnobValues {
+  mode?: PgMode;
+  [knob: string]: unknown;
+}
 const Duration = Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h)?$' });
 
 const MatrixSchema = Type.Object(
@@ -55,12 +58,8 @@ const MatrixSchema = Type.Object(
     factors: Type.Array(
       Type.Object({
         name: Type.String(),
-        key: Type.Union([
-          Type.Literal('pg'),
-          Type.Literal('pgpool'),
-          Type.Literal('api'),
-          Type.Literal('nginx'),
-        ]),
+        /** A count option of `cluster up`, without its dashes (`api`, `pgpool`). */
+        key: Type.Union(COUNTED.map(({ option }) => Type.Literal(optionName(option)))),
         values: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1 }),
         /** Settings this factor's configurations take besides the baseline's (e.g. mode: streaming). */
         with: Type.Optional(Type.Object(Knobs, { additionalProperties: false })),
@@ -77,19 +76,20 @@ const MatrixSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type Matrix = Static<typeof MatrixSchema>;
+type CheckedMatrix = Static<typeof MatrixSchema>;
+/** A matrix file, as its schema checks it; the knobs typed by hand (their keys come from the registry). */
+export type Matrix = Omit<CheckedMatrix, 'baseline' | 'factors' | 'stages'> & {
+  baseline: KnobValues;
+  factors: Array<{ name: string; key: string; values: number[]; with?: KnobValues }>;
+  stages?: { name: string; steps: Array<KnobValues & { name: string }> };
+};
 
 export interface Configuration {
   /** Short and unique, e.g. "pg1-pgpool2-api2-nginx2". */
   id: string;
-  pg: number;
-  pgpool: number;
-  api: number;
-  nginx: number;
+  /** Instances of each counted kind, by kind name (as a topology's counts). */
+  counts: Record<string, number>;
   mode: PgMode;
-  redis: number;
-  cassandra: number;
-  kafka: number;
 }
 
 /** A chart's worth of runs: one factor's values, or the storage stages, with their labels. */
@@ -124,20 +124,25 @@ export async function loadMatrix(path: string): Promise<Matrix> {
   return data;
 }
 
-function configuration(knobs: Partial<Omit<Configuration, 'id'>>): Configuration {
-  const c = {
-    pg: knobs.pg ?? 2,
-    pgpool: knobs.pgpool ?? 2,
-    api: knobs.api ?? 2,
-    nginx: knobs.nginx ?? 2,
-    mode: knobs.mode ?? 'native',
-    redis: knobs.redis ?? 0,
-    cassandra: knobs.cassandra ?? 0,
-    kafka: knobs.kafka ?? 0,
-  };
-  const stores = `${c.redis ? `-redis${c.redis}` : ''}${c.cassandra ? `-cassandra${c.cassandra}` : ''}${c.kafka ? `-kafka${c.kafka}` : ''}`;
-  const mode = c.mode === 'native' ? '' : `-${c.mode}`;
-  return { id: `pg${c.pg}-pgpool${c.pgpool}-api${c.api}-nginx${c.nginx}${mode}${stores}`, ...c };
+/**
+ * A configuration from a matrix's knobs: each count as `cluster up` would take it. Its id names
+ * every count whose default is not 0 (pg, pgpool, api, nginx), then the mode when not native,
+ * then the other kinds that run (a count that follows another only when it differs).
+ */
+function configuration(knobs: KnobValues): Configuration {
+  const counts = countsFrom(KINDS, knobs);
+  const refused = refusedCounts(KINDS, counts);
+  if (refused) throw new Error(`matrix: ${refused.replace(/--([a-z-]+)/g, '$1')}`);
+  const mode = knobs.mode ?? 'native';
+  const part = ({ kind, option }: (typeof COUNTED)[number]) => `${optionName(option)}${counts[kind.name]}`;
+  const tiers = COUNTED.filter(({ option }) => (option.default ?? 0) > 0).map(part);
+  const others = COUNTED.filter(({ kind, option }) => {
+    const n = counts[kind.name] ?? 0;
+    if ((option.default ?? 0) > 0 || n === 0) return false;
+    return !option.follows || n !== option.follows(counts);
+  }).map(part);
+  const id = [...tiers, ...(mode === 'native' ? [] : [mode]), ...others].join('-');
+  return { id, counts, mode };
 }
 
 /** One factor at a time around the baseline, then the stages; each distinct configuration runs once. */

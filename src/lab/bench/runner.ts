@@ -98,19 +98,12 @@ export function configurationTopology(
   ctx: Pick<BenchContext, 'matrix' | 'workDir' | 'basePort' | 'placement' | 'observability'>,
 ): Topology {
   return {
-    pg: c.pg,
-    pgpool: c.pgpool,
-    api: c.api,
-    nginx: c.nginx,
+    counts: c.counts,
     mode: c.mode,
     basePort: ctx.basePort,
     dir: join(ctx.workDir, 'cluster'),
     seedProducts: ctx.matrix.seed.products,
     seedUsers: ctx.matrix.seed.customers,
-    redis: c.redis,
-    cassandra: c.cassandra,
-    kafka: c.kafka ?? 0,
-    notifiers: (c.kafka ?? 0) > 0 ? 1 : 0,
     observability: ctx.observability,
     placement: ctx.placement,
   };

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { componentDir, type Topology } from '../../cluster/layout.js';
+import { componentDir, type Topology, countOf } from '../../cluster/layout.js';
 import { OPERATIONS } from '../load/operations.js';
 
 /** One route's figures over a window, as the servers saw them. */
@@ -136,7 +136,7 @@ async function nginxUpstreamTimes(
 ): Promise<Map<string, { seconds: number; count: number }>> {
   const times = new Map<string, { seconds: number; count: number }>();
   const from = Math.floor(window.start / 1000) * 1000;
-  for (let i = 0; i < t.nginx; i++) {
+  for (let i = 0; i < countOf(t, 'nginx'); i++) {
     const text = await readFile(join(componentDir(t, 'nginx', i), 'access.log'), 'utf8').catch(() => '');
     for (const line of text.split('\n')) {
       const m = LINE.exec(line);

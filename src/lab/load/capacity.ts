@@ -35,10 +35,7 @@ export async function measureClientCapacity(options: CapacityOptions): Promise<C
     options.hostsBasePort === undefined
       ? undefined
       : {
-          pg: 0,
-          pgpool: 0,
-          api: 0,
-          nginx: 0,
+          counts: {},
           mode: 'native',
           basePort: options.hostsBasePort,
           dir: tmpdir(),

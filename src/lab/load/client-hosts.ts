@@ -1,6 +1,17 @@
 import { budgetOf, createHost, nodeOnHost, removeHost, throttling } from '../../cluster/hosts.js';
 import { isHosts, type Topology } from '../../cluster/layout.js';
+import { declarePlacement } from '../../cluster/placement-plan.js';
+// The cluster's kinds declared beside the client's own hosts, before any host is made.
+import '../../cluster/registry.js';
 import type { WorkerLaunch } from './coordinator.js';
+
+/** The load client's hosts: one per worker, with what a 2/2/2/2 topology leaves of two cores. */
+declarePlacement({
+  name: 'client',
+  maxInstances: 64,
+  host: { block: 100, code: 'cl', cpu: 0.5, memoryBytes: 1024 * 2 ** 20 },
+  ports: {},
+});
 
 /** The load client's own host budget and how often it held the client back (host placement). */
 export interface ClientHeadroom {

@@ -1,8 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadLoadSettings } from '../../config/lab-settings.js';
-import { at, hostPort, type Topology } from '../../cluster/layout.js';
+import { hostPort, type Topology, countOf } from '../../cluster/layout.js';
+import { at } from '../../cluster/addresses.js';
 import { isAlive } from '../../platform/processes.js';
 import { loadState } from '../../cluster/state.js';
+// Every kind declares its ports as its module loads: a cluster's nginx is found by name below.
+import '../../cluster/registry.js';
 import { withClientHosts } from './client-hosts.js';
 import { runLoad } from './coordinator.js';
 import type { LoadModel } from './models.js';
@@ -34,7 +37,9 @@ async function runningCluster(dir: string): Promise<RunningCluster | null> {
   const state = await loadState(dir);
   if (!state) return null;
   const t = state.topology;
-  const nginx = Array.from({ length: t.nginx }, (_, i) => i).filter((i) => isAlive(state.pids[`nginx:${i}`]));
+  const nginx = Array.from({ length: countOf(t, 'nginx') }, (_, i) => i).filter((i) =>
+    isAlive(state.pids[`nginx:${i}`]),
+  );
   if (nginx.length === 0) return null;
   return {
     targets: nginx.map((i) => `http://${hostPort(at(t, 'nginx', i))}`),

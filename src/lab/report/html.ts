@@ -175,7 +175,7 @@ function runsTable(results: BenchResults, label: Label): string {
       headroom(results, r.closed?.map((x) => x.totals.rps) ?? []),
       r.server_counts ? (r.server_counts.equal ? 'yes' : 'NO') : '',
       r.notifications
-        ? `${r.notifications.p50_ms} / ${r.notifications.p99_ms} (${r.notifications.events}${r.configuration.kafka ? ', Kafka' : ', in process'})`
+        ? `${r.notifications.p50_ms} / ${r.notifications.p99_ms} (${r.notifications.events}${r.configuration.counts.kafka ? ', Kafka' : ', in process'})`
         : '',
       r.verify ? (r.verify.ok ? 'backends agree' : 'DIFFER') : '',
       r.note ?? '',

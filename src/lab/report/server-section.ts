@@ -1,7 +1,7 @@
 import type { BenchResults } from './bench-results.js';
 import { configurationLabel } from './charts.js';
 import { escape, table } from './html-parts.js';
-import { DASHBOARDS } from '../../cluster/dashboards.js';
+import { DASHBOARD_PAGES } from '../../cluster/dashboards.js';
 
 /** Where Grafana runs with the provisioning files of observability/grafana (its default port). */
 const GRAFANA = 'http://localhost:3000';
@@ -18,7 +18,7 @@ export function serverFiguresSection(results: BenchResults): string {
     const s = r.server!;
     const from = Date.parse(s.window.start);
     const to = Date.parse(s.window.end);
-    const links = DASHBOARDS.map(
+    const links = DASHBOARD_PAGES.map(
       (d) => `<a href="${GRAFANA}/d/bazaar-${d.name}?from=${from}&amp;to=${to}">${escape(d.title)}</a>`,
     ).join(' · ');
     const routes = table(
