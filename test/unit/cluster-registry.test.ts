@@ -7,6 +7,7 @@ import { isServerKind } from '../../src/cluster/kind.js';
 import type { Topology } from '../../src/cluster/layout.js';
 import { KINDS, STAGES } from '../../src/cluster/registry.js';
 import { collision, declaredPlacements } from '../../src/cluster/placement-plan.js';
+import { keptTopology } from '../../src/cluster/state.js';
 import { loadClusterSettings } from '../../src/config/cluster-settings.js';
 import { loadApiBenchSettings } from '../../src/config/lab-settings.js';
 import { ConfigError } from '../../src/config/config.js';
@@ -140,4 +141,14 @@ test('no two kinds declare the same port, overlapping ports or host numbers, or 
     collision({ name: 'scratch', maxInstances: 2, ports: { s: { offset: 51, standard: 1 } } }, placements)!,
     /overlaps api's api/,
   );
+});
+
+test('a cluster.json from before counts by kind is read as counts, so status and down still find its servers', () => {
+  const old = { pg: 2, pgpool: 3, api: 2, nginx: 1, redis: 3, notifiers: 1, mode: 'native', basePort: 21000 };
+  const t = keptTopology(old as unknown as Topology & Record<string, unknown>);
+  assert.deepEqual(t.counts, { postgres: 2, pgpool: 3, api: 2, nginx: 1, redis: 3, notifier: 1 });
+  assert.equal(t.basePort, 21000);
+  assert.equal('pg' in t, false);
+  assert.equal(KINDS.find((k) => k.name === 'pgpool')!.count(t), 3);
+  assert.equal(keptTopology(t as Topology & Record<string, unknown>), t);
 });
