@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { statusAge } from '../../src/cluster/pool-nodes.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +63,12 @@ test('the online recovery scripts parse; streaming refuses a standby as its sour
       assert.match(first, /standby\.signal/);
     }
   }
+});
+
+test("a backend's status age is read from pgpool-II's last_status_change, in local time", () => {
+  const changed = new Date(2026, 11, 3, 13, 53, 12).getTime();
+  const node = { node_id: '1', status: 'down', role: 'replica', last_status_change: '2026-12-03 13:53:12' };
+  assert.equal(statusAge(node, changed + 2500), 2.5);
+  assert.equal(statusAge({ ...node, last_status_change: '' }), undefined);
+  assert.equal(statusAge({ node_id: '1', status: 'down', role: 'replica' }), undefined);
 });

@@ -25,7 +25,7 @@ import { postgresPaths, postgresVersion } from '../requirements.js';
 import { verifyBackends } from '../verify.js';
 import { verifyOrderEvents } from '../events-verify.js';
 import { backendRoles, verifyWriters } from '../writers.js';
-import { isAttached, poolNodes } from '../pool-nodes.js';
+import { isAttached, poolNodes, statusAge } from '../pool-nodes.js';
 import type { Topology } from '../layout.js';
 
 /** As root, PostgreSQL runs as the postgres OS user (Debian's package creates it). */
@@ -50,6 +50,29 @@ async function untilAnotherPrimary(t: Topology, pool: number, i: number): Promis
     60_000,
     `a primary other than postgres:${i} (the failover under way)`,
   );
+}
+
+/**
+ * pgpool-II 4.3 restarts its PCP process about a second after it detaches a backend, and that
+ * restart waits for every PCP worker. An online recovery started in that second holds the detach
+ * open: the recovery's failback then waits 5 s for a wake-up that cannot come, and pgpool-II lets
+ * clients back in before the recovered backend is attached, so a write of that moment reached the
+ * main node only (the native soak, seed 4242: a cancellation notified, then gone with the next
+ * re-sync). Online recovery starts once the detach is at least 3 s old; a backend pgpool-II
+ * never detached (back before its health check noticed) is recovered after 15 s, as before.
+ */
+async function untilDetachSettled(t: Topology, pool: number, i: number): Promise<void> {
+  await waitUntil(
+    async () => {
+      const node = (await poolNodes(at(t, 'pgpool', pool)).catch(() => [])).find(
+        (n) => n.node_id === String(i),
+      );
+      const age = node && statusAge(node);
+      return node !== undefined && !isAttached(node) && (age === undefined || age >= 3);
+    },
+    15_000,
+    `pgpool:${pool} settled after detaching postgres:${i}`,
+  ).catch(() => undefined);
 }
 
 /** PostgreSQL backends: multi-master under pgpool-II (native), or a primary and hot standbys. */
@@ -155,6 +178,7 @@ export const postgresKind = defineKind({
     const pool = answering.indexOf(true);
     if (pool < 0) throw new Error('no pgpool-II answers to re-sync the backend through');
     if (t.mode === 'streaming') await untilAnotherPrimary(t, pool, i);
+    await untilDetachSettled(t, pool, i);
     ctx.say(`re-syncing postgres:${i} through pgpool:${pool} (online recovery)`);
     if (!isHosts(t)) {
       await recoverNode(t, pool, i);
