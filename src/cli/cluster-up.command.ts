@@ -1,7 +1,10 @@
 import { Command, Option } from 'commander';
 import { Cluster } from '../cluster/cluster.js';
 import type { PgMode, Topology } from '../cluster/layout.js';
-import { countsFrom, refusedCounts } from '../cluster/kind.js';
+import { readFile } from 'node:fs/promises';
+import { countsFrom, optionName, refusedCounts } from '../cluster/kind.js';
+import { parseInventory } from '../cluster/inventory.js';
+import { knownGroups, machinePlanOf } from '../cluster/inventory-plan.js';
 import { KINDS } from '../cluster/registry.js';
 import { hasQdisc } from '../cluster/host-checks.js';
 import { loadClusterSettings } from '../config/cluster-settings.js';
@@ -31,8 +34,19 @@ export function upCommand(dirOption: () => Option): Command {
     .option('--seed-products <n>', 'catalog size', bounded('--seed-products', [0, 1_000_000]), 10_000)
     .option('--seed-users <n>', 'demo customers', bounded('--seed-users', [0, 100_000]), 1_000)
     .addOption(dirOption())
-    .action((o: UpOptions) => clusterUp(o));
+    .action((o: UpOptions, command: Command) => clusterUp(o, givenCounts(command)));
   return up;
+}
+
+/** The counts given on the command line (an inventory's group sizes stand for the others). */
+function givenCounts(command: Command): Record<string, number> {
+  const given: Record<string, number> = {};
+  for (const kind of KINDS) {
+    const name = kind.countOption && optionName(kind.countOption);
+    if (name && command.getOptionValueSource(name) === 'cli')
+      given[kind.name] = command.opts()[name] as number;
+  }
+  return given;
 }
 
 /** How pgpool-II replicates. */
@@ -59,6 +73,14 @@ function addPlacementOptions(up: Command): void {
     hostCpu,
   );
   up.option('--link-rate <rate>', "host placement: every link's rate, in tc units (100mbit)", linkRate);
+  up.option(
+    '--inventory <file>',
+    'machines of an Ansible-style YAML inventory, reached over SSH: groups named after the kinds (postgres, pgpool, api, nginx, redis, monitoring, load...) say which machine runs what; a count flag takes the first machines of its group',
+  );
+  up.option(
+    '--accept-new-host-keys',
+    "inventory: on first contact, record a machine's SSH host key in known_hosts (default: only machines already known)",
+  );
   up.option(
     '--link-delay <ms>',
     "host placement: every link's one-way delay in ms (needs the netem qdisc)",
@@ -103,8 +125,35 @@ export function topologyOf(o: UpOptions): Topology {
   };
 }
 
+/** The topology of `--inventory`: its groups' machines, counts from them and the flags given. */
+async function inventoryTopology(o: UpOptions, given: Record<string, number>): Promise<Topology> {
+  const source = String(o.inventory);
+  const text = await readFile(source, 'utf8').catch((error: Error) => {
+    throw new Error(`cannot read the inventory ${source}: ${error.message}`);
+  });
+  const inventory = parseInventory(text, knownGroups(KINDS), source);
+  const { counts: _, placement: __, ...options } = topologyOf(o);
+  // Monitoring runs when the inventory has machines for it, unless asked otherwise.
+  const base = {
+    ...options,
+    observability: o.observability ?? (inventory.groups.monitoring?.length ?? 0) > 0,
+  };
+  const plan = machinePlanOf(inventory, KINDS, given, base, {
+    hostKeys: o.acceptNewHostKeys ? 'accept-new' : 'check',
+    source,
+  });
+  return { ...base, placement: 'machines', counts: plan.counts, machines: plan.machines };
+}
+
 /** Throws, saying why, when the options contradict each other or this host cannot run them. */
 async function refuseImpossible(o: UpOptions): Promise<void> {
+  if (o.inventory && o.placement === 'hosts')
+    throw new Error('--inventory places on machines: no --placement hosts');
+  if (o.inventory && (o.hostCpu || o.linkRate || o.linkDelay !== undefined))
+    throw new Error(
+      '--host-cpu, --link-rate and --link-delay shape simulated hosts, not the machines of an inventory',
+    );
+  if (o.inventory) return;
   const refused = refusedCounts(KINDS, countsFrom(KINDS, o));
   if (refused) throw new Error(refused);
   if ((o.linkRate || o.linkDelay !== undefined) && o.placement !== 'hosts')
@@ -119,9 +168,9 @@ async function refuseImpossible(o: UpOptions): Promise<void> {
   if (o.hostCpu && o.placement !== 'hosts') throw new Error('--host-cpu needs --placement hosts');
 }
 
-async function clusterUp(o: UpOptions): Promise<void> {
+async function clusterUp(o: UpOptions, given: Record<string, number>): Promise<void> {
   await refuseImpossible(o);
-  const topology = topologyOf(o);
+  const topology = o.inventory ? await inventoryTopology(o, given) : topologyOf(o);
   const started = Date.now();
   const settings = loadClusterSettings();
   topology.observability ??= await observabilityAvailable(topology, settings, say);

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { loadState } from '../cluster/state.js';
-import { latestAlerts, readReceivedAlerts } from '../cluster/alert-receiver.js';
-import { alertsFile } from '../cluster/kinds/receiver.kind.js';
+import { latestAlerts } from '../cluster/alert-receiver.js';
+import { receivedAlerts } from '../cluster/kinds/receiver.kind.js';
 import { Cluster } from '../cluster/cluster.js';
 import { KINDS } from '../cluster/registry.js';
 import { distinct } from '../cluster/requirements.js';
@@ -11,6 +11,7 @@ import { nemesisCommand } from './nemesis.command.js';
 import { DESCRIPTIONS } from './command-descriptions.js';
 import { upCommand } from './cluster-up.command.js';
 import { printStatus } from './cluster-print.js';
+import { bounded } from './cluster-options.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -19,7 +20,7 @@ export function clusterCommand(): Command {
   const dirOption = () =>
     new Option('--dir <dir>', 'state, configs, data and logs').default('.bazaar/cluster');
   cluster.addCommand(upCommand(dirOption));
-  for (const add of [addStatus, addFaults, addVerify, addAlerts]) add(cluster, dirOption);
+  for (const add of [addStatus, addFaults, addVerify, addAlerts, addLogs]) add(cluster, dirOption);
   cluster.addCommand(nemesisCommand(dirOption));
   addDown(cluster, dirOption);
   addDoctor(cluster);
@@ -45,8 +46,11 @@ function addFaults(cluster: Command, dirOption: () => Option): void {
     ['kill', 'Crash a component (SIGKILL)'],
     ['stop', 'Stop a component gracefully'],
     ['start', 'Bring a component back (a PostgreSQL backend is re-synced first)'],
-    ['partition', "Cut a simulated host's link (host placement): it keeps running, nobody reaches it"],
-    ['heal', "Restore a simulated host's link"],
+    [
+      'partition',
+      "Cut a component's host off (a simulated host's link; on machines, a packet filter on the machine that spares SSH): it keeps running, nobody reaches it",
+    ],
+    ['heal', "Restore the host's link (or remove the machine's packet filter)"],
   ] as const) {
     cluster
       .command(`${verb} <name>`)
@@ -93,7 +97,7 @@ function addAlerts(cluster: Command, dirOption: () => Option): void {
       if (!state) throw new Error(`no cluster in ${o.dir}: run \`bazaar cluster up\` first`);
       if (!state.topology.observability)
         throw new Error('this cluster has no Alertmanager: `bazaar cluster up --observability`');
-      const alerts = latestAlerts(await readReceivedAlerts(alertsFile(state.topology)));
+      const alerts = latestAlerts(await receivedAlerts(state.topology));
       if (o.json) process.stdout.write(`${JSON.stringify(alerts, null, 2)}\n`);
       else if (alerts.length === 0) process.stdout.write('no alerts\n');
       else
@@ -104,13 +108,31 @@ function addAlerts(cluster: Command, dirOption: () => Option): void {
     });
 }
 
+function addLogs(cluster: Command, dirOption: () => Option): void {
+  cluster
+    .command('logs <name>')
+    .description("The last lines of a component's log, fetched from the machine that runs it")
+    .option('--lines <n>', 'how many', bounded('--lines', [1, 100_000]), 50)
+    .addOption(dirOption())
+    .action(async (name: string, o) => {
+      const c = await Cluster.open(o.dir, loadClusterSettings(), say);
+      process.stdout.write(await c.logs(name, o.lines));
+    });
+}
+
 function addDown(cluster: Command, dirOption: () => Option): void {
   cluster
     .command('down')
-    .description('Stop everything the cluster started, by pid')
+    .description(
+      'Stop everything the cluster started, by pid; on inventory machines also remove what it put there (folders, bundle, packet filters)',
+    )
+    .option(
+      '--keep-data',
+      "inventory machines: keep the cluster's folders and the bundle (a later up reuses the bundle)",
+    )
     .addOption(dirOption())
     .action(async (o) => {
-      await (await Cluster.open(o.dir, loadClusterSettings(), say)).down();
+      await (await Cluster.open(o.dir, loadClusterSettings(), say)).down({ keepData: o.keepData === true });
       say('cluster down');
     });
 }

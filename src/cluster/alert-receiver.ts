@@ -72,13 +72,17 @@ export function serveAlertReceiver(host: string, port: number, file: string): Pr
   });
 }
 
-/** Every alert received, oldest first. */
-export async function readReceivedAlerts(file: string): Promise<ReceivedAlert[]> {
-  const text = await readFile(file, 'utf8').catch(() => '');
+/** Every alert received, oldest first, from the text of the receiver's file. */
+export function parseReceivedAlerts(text: string): ReceivedAlert[] {
   return text
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as ReceivedAlert);
+}
+
+/** Every alert received, oldest first. */
+export async function readReceivedAlerts(file: string): Promise<ReceivedAlert[]> {
+  return parseReceivedAlerts(await readFile(file, 'utf8').catch(() => ''));
 }
 
 /** Each alert's latest word (by fingerprint): firing ones first, then resolved, newest first. */

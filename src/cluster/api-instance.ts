@@ -1,13 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { componentDir, type Service, type Topology } from './layout.js';
 import { at } from './addresses.js';
-import { placed } from './hosts.js';
-import { startDaemon, waitReady } from '../platform/processes.js';
+import { machineOf } from './machines/machine-of.js';
+import { waitReadyOn } from './machines/daemons.js';
 
-/** The `bazaar` entry point: API instances and the seeder run it on this process's Node.js. */
-export const BAZAAR_BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
+export { BAZAAR_BIN } from './bazaar-bin.js';
 
 /**
  * Starts instance i of a kind that is a `bazaar` command listening on its address (`serve`,
@@ -22,23 +19,17 @@ export async function startBazaarProcess(
   readyPath: string,
 ): Promise<number> {
   const dir = componentDir(t, kind, i);
-  await mkdir(dir, { recursive: true });
+  const machine = machineOf(t, kind, i);
+  await machine.mkdir(dir);
   const { host, port } = at(t, kind, i);
-  const p = placed(t, kind, i, process.execPath, [
-    BAZAAR_BIN,
-    command,
-    '--host',
-    host,
-    '--port',
-    String(port),
-    '--instance-id',
-    `${kind}:${i}`,
-  ]);
-  const pid = startDaemon(p.command, p.args, {
-    logFile: join(dir, `${kind}.log`),
-    env: { ...env, BAZAAR_STATE_DIR: dir },
-  });
-  await waitReady(
+  const { node, bin } = await machine.bazaar();
+  const pid = await machine.startDaemon(
+    node,
+    [bin, command, '--host', host, '--port', String(port), '--instance-id', `${kind}:${i}`],
+    { logFile: join(dir, `${kind}.log`), env: { ...env, BAZAAR_STATE_DIR: dir }, cwd: dir },
+  );
+  await waitReadyOn(
+    machine,
     pid,
     () =>
       fetch(`http://${host}:${port}${readyPath}`).then(

@@ -1,10 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import cassandra from 'cassandra-driver';
 import { componentDir, hostPort, type Topology, countOf } from './layout.js';
 import { at } from './addresses.js';
-import { placed } from './hosts.js';
-import { startDaemon, waitReady, waitUntil } from '../platform/processes.js';
+import { machineOf } from './machines/machine-of.js';
+import { waitReadyOn } from './machines/daemons.js';
+import { waitUntil } from '../platform/processes.js';
 
 /**
  * The JVM options of the Cassandra 5.0 distribution for Java 17 (conf/jvm-server.options and
@@ -136,29 +136,33 @@ export async function startCassandraNode(
   agent: readonly string[] = [],
 ): Promise<number> {
   const dir = componentDir(t, 'cassandra', i);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'cassandra.yaml'), cassandraYaml(t, i));
-  await writeFile(join(dir, 'logback.xml'), LOGBACK);
-  const p = placed(t, 'cassandra', i, 'java', [
-    `-Xms${HEAP}`,
-    `-Xmx${HEAP}`,
-    ...JVM17_OPTIONS,
-    ...agent,
-    `-Dcassandra.config=file://${join(dir, 'cassandra.yaml')}`,
-    `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
-    `-Dcassandra.logdir=${dir}`,
-    `-Dcassandra.storagedir=${dir}`,
-    `-Dcassandra.jmx.local.port=${at(t, 'cassandraJmx', i).port}`,
-    '-Dcassandra-foreground=yes',
-    // Nothing to wait for on a loopback ring; the default would add seconds to every start.
-    '-Dcassandra.skip_wait_for_gossip_to_settle=0',
-    '-Dcassandra.superuser_setup_delay_ms=0',
-    '-cp',
-    `${lib}/*`,
-    'org.apache.cassandra.service.CassandraDaemon',
-  ]);
-  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'cassandra.log'), cwd: dir });
-  await waitReady(pid, () => nodeAnswers(t, i), 180_000, `cassandra:${i} accepting CQL`);
+  const machine = machineOf(t, 'cassandra', i);
+  await machine.mkdir(dir);
+  await machine.writeFile(join(dir, 'cassandra.yaml'), cassandraYaml(t, i));
+  await machine.writeFile(join(dir, 'logback.xml'), LOGBACK);
+  const pid = await machine.startDaemon(
+    'java',
+    [
+      `-Xms${HEAP}`,
+      `-Xmx${HEAP}`,
+      ...JVM17_OPTIONS,
+      ...agent,
+      `-Dcassandra.config=file://${join(dir, 'cassandra.yaml')}`,
+      `-Dlogback.configurationFile=${join(dir, 'logback.xml')}`,
+      `-Dcassandra.logdir=${dir}`,
+      `-Dcassandra.storagedir=${dir}`,
+      `-Dcassandra.jmx.local.port=${at(t, 'cassandraJmx', i).port}`,
+      '-Dcassandra-foreground=yes',
+      // Nothing to wait for on a loopback ring; the default would add seconds to every start.
+      '-Dcassandra.skip_wait_for_gossip_to_settle=0',
+      '-Dcassandra.superuser_setup_delay_ms=0',
+      '-cp',
+      `${lib}/*`,
+      'org.apache.cassandra.service.CassandraDaemon',
+    ],
+    { logFile: join(dir, 'cassandra.log'), cwd: dir },
+  );
+  await waitReadyOn(machine, pid, () => nodeAnswers(t, i), 180_000, `cassandra:${i} accepting CQL`);
   return pid;
 }
 

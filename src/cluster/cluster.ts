@@ -2,13 +2,25 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ClusterSettings } from '../config/cluster-settings.js';
-import { isAlive, portAnswers, signalGroup, stopGroup, waitUntil } from '../platform/processes.js';
+import { portAnswers, waitUntil } from '../platform/processes.js';
 import { range, type KindContext, type ServerKind } from './kind.js';
-import { componentDir, componentName, isHosts, type Topology } from './layout.js';
-import { createNetwork, ensureHost, hostNames, removeHost, removeNetwork, setLink } from './hosts.js';
+import { componentDir, componentName, isHosts, isMachines, type Topology } from './layout.js';
+import { hasOwnAddresses } from './addresses.js';
+import { machineOf, type Machine } from './machines/machine-of.js';
+import { stopGroupOn } from './machines/daemons.js';
+import { clearMachines } from './machines/machine-setup.js';
+import { ensureHost, removeHost, removeNetwork } from './hosts.js';
+import {
+  anyAlive,
+  buildPlacement,
+  hostLabel,
+  PARTITION_NEEDS_HOSTS,
+  readyPlacement,
+  setInstanceLink,
+} from './placement-ops.js';
 import { runStages } from './stages.js';
-import { KINDS, kindNamed, STAGES } from './registry.js';
-import { installMissing } from './requirements.js';
+import { KINDS, STAGES } from './registry.js';
+import { appEnvOf, resolveComponent, verifyKinds } from './cluster-parts.js';
 import { loadState, saveState, stateFile, type ClusterState } from './state.js';
 import type { ClusterStatus, ComponentStatus, VerifyResult } from './results.js';
 
@@ -60,18 +72,13 @@ export class Cluster {
     say: (line: string) => void,
   ): Promise<Cluster> {
     const previous = await loadState(topology.dir);
-    if (previous && Object.values(previous.pids).some(isAlive)) {
+    if (previous && (await anyAlive(previous))) {
       throw new Error(
         `a cluster is already running in ${resolve(topology.dir)}: \`bazaar cluster down\` first`,
       );
     }
-    const used = KINDS.filter((k) => k.count(topology) > 0);
-    await installMissing(
-      used.flatMap((k) => k.requirements(settings)),
-      say,
-    );
     const state: ClusterState = {
-      topology,
+      topology: await readyPlacement(topology, KINDS, settings, say),
       secret: settings.authSecret ?? randomBytes(24).toString('base64url'),
       adminPassword: settings.adminPassword ?? randomBytes(12).toString('base64url'),
       pids: {},
@@ -80,10 +87,7 @@ export class Cluster {
     const cluster = new Cluster(state, settings, say);
     await saveState(state);
     try {
-      if (isHosts(topology)) {
-        cluster.context.step('simulated hosts: a bridge on 198.18.0.0/15, a namespace and a CPU quota each');
-        await createNetwork(topology);
-      }
+      await buildPlacement(state.topology, KINDS, settings, cluster.context.step);
       await cluster.runStages();
     } catch (error) {
       say(`cluster up failed: ${(error as Error).message}; stopping what was started`);
@@ -108,19 +112,7 @@ export class Cluster {
 
   /** What an API instance or the seeder is given: the caller's BAZAAR_* and every kind's share. */
   private appEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    return {
-      // The lab's load generator is one client address playing thousands of shoppers, who register
-      // as they go: no per-address limit in the lab's cluster unless the caller's shell sets one.
-      BAZAAR_REGISTRATIONS_PER_MINUTE: '0',
-      ...this.settings.passedEnv,
-      LOG_LEVEL: this.settings.appLogLevel,
-      BAZAAR_AUTH_SECRET: this.state.secret,
-      BAZAAR_ADMIN_PASSWORD: this.state.adminPassword,
-      // The cluster is seeded once, by the seed stage; instances never seed on start.
-      BAZAAR_SEED_ON_START: 'off',
-      ...Object.assign({}, ...KINDS.map((k) => k.appEnv?.(this.topology) ?? {})),
-      ...extra,
-    };
+    return appEnvOf(this.state, this.settings, KINDS, extra);
   }
 
   private save(): Promise<void> {
@@ -136,8 +128,12 @@ export class Cluster {
       pid = await kind.start(this.context, i);
     } catch (error) {
       const where = componentDir(this.topology, kind.name, i);
+      // A machine's folder goes with `down`: the log's last lines come with the error instead.
+      const tail = isMachines(this.topology)
+        ? await this.logs(componentName(kind.name, i), 15).catch(() => '')
+        : '';
       throw new Error(
-        `${componentName(kind.name, i)} did not come up (${(error as Error).message}); its log is in ${where}`,
+        `${componentName(kind.name, i)} did not come up (${(error as Error).message}); its log is in ${where}${tail ? ` on ${this.machine(kind, i).label}, ending:\n${tail}` : ''}`,
       );
     }
     this.state.pids[componentName(kind.name, i)] = pid;
@@ -150,8 +146,16 @@ export class Cluster {
     this.state.hosts[componentName(kind, i)] = await ensureHost(this.topology, kind, i);
   }
 
-  private pidOf(kind: ServerKind, i: number): number | undefined {
-    return kind.pid?.(this.context, i) ?? this.state.pids[componentName(kind.name, i)];
+  private async pidOf(kind: ServerKind, i: number): Promise<number | undefined> {
+    return (await kind.pid?.(this.context, i)) ?? this.state.pids[componentName(kind.name, i)];
+  }
+
+  private machine(kind: ServerKind, i: number): Machine {
+    return machineOf(this.topology, kind.name, i);
+  }
+
+  private async isRunning(kind: ServerKind, i: number): Promise<boolean> {
+    return this.machine(kind, i).isAlive(await this.pidOf(kind, i));
   }
 
   private addressOf(kind: ServerKind, i: number): string {
@@ -161,7 +165,7 @@ export class Cluster {
 
   private async answers(kind: ServerKind, i: number): Promise<boolean> {
     const { host, port } = kind.address(this.topology, i);
-    return isAlive(this.pidOf(kind, i)) && (await portAnswers(port, host));
+    return (await this.isRunning(kind, i)) && (await portAnswers(port, host));
   }
 
   async status(): Promise<ClusterStatus> {
@@ -169,15 +173,13 @@ export class Cluster {
     for (const kind of KINDS) {
       const roles = kind.count(this.topology) > 0 ? await kind.roles?.(this.context) : undefined;
       for (const i of range(kind.count(this.topology))) {
-        const pid = this.pidOf(kind, i);
+        const pid = await this.pidOf(kind, i);
         components.push({
           ...roles?.[i],
           name: componentName(kind.name, i),
           kind: kind.name,
           index: i,
-          host: isHosts(this.topology)
-            ? hostNames(this.topology, kind.sidecarOf ?? kind.name, i).namespace
-            : 'loopback',
+          host: hostLabel(this.topology, kind, i),
           pid: pid ?? null,
           address: this.addressOf(kind, i),
           state: (await this.answers(kind, i)) ? 'up' : 'down',
@@ -193,12 +195,12 @@ export class Cluster {
   /** SIGKILL: a crash, with no chance to clean up. */
   async kill(name: string): Promise<void> {
     const { kind, index } = this.resolve(name);
-    if (kind.crash) kind.crash(this.context, index);
+    if (kind.crash) await kind.crash(this.context, index);
     else {
-      const pid = this.pidOf(kind, index);
-      if (pid) signalGroup(pid, 'SIGKILL');
+      const pid = await this.pidOf(kind, index);
+      if (pid) await this.machine(kind, index).signal(pid, 'SIGKILL');
     }
-    await waitUntil(() => !isAlive(this.pidOf(kind, index)), 10_000, `${name} gone`);
+    await waitUntil(async () => !(await this.isRunning(kind, index)), 10_000, `${name} gone`);
   }
 
   /** A graceful stop: the component is meant to be down (its scrape target goes too). */
@@ -220,7 +222,8 @@ export class Cluster {
 
   private async stopInstance(kind: ServerKind, i: number): Promise<void> {
     if (kind.stop) return kind.stop(this.context, i);
-    await stopGroup(this.pidOf(kind, i), kind.stopSignal ?? 'SIGTERM', kind.stopGraceMs ?? 15_000);
+    const pid = await this.pidOf(kind, i);
+    await stopGroupOn(this.machine(kind, i), pid, kind.stopSignal ?? 'SIGTERM', kind.stopGraceMs ?? 15_000);
   }
 
   /** Brings a component back (a PostgreSQL backend is re-synced before pgpool-II uses it again). */
@@ -237,24 +240,20 @@ export class Cluster {
   }
 
   /** Every kind that can compare its copies does: PostgreSQL backends, Redis replicas. */
-  async verify(): Promise<VerifyResult> {
-    const result: VerifyResult = { ok: true, differences: [], summaries: [] };
-    for (const kind of KINDS) {
-      if (!kind.verify || kind.count(this.topology) === 0) continue;
-      const part = await kind.verify(this.context);
-      result[part.key] = part.details;
-      result.summaries.push(part.summary);
-      result.differences.push(...part.differences);
-    }
-    result.ok = result.differences.length === 0;
-    return result;
+  verify(): Promise<VerifyResult> {
+    return verifyKinds(KINDS, this.context);
   }
 
-  /** Stops everything `up` started, by pid, front to back; leaves logs and data in the folder. */
-  async down(): Promise<void> {
+  /**
+   * Stops everything `up` started, by pid, front to back; leaves logs and data in the folder. On
+   * machines it also removes what the cluster put there (its folder, the bundle, any packet filter
+   * rule) unless `keepData`.
+   */
+  async down(options: { keepData?: boolean } = {}): Promise<void> {
     for (const kind of [...KINDS].reverse()) {
       await Promise.all(range(kind.count(this.topology)).map((i) => this.stopInstance(kind, i)));
     }
+    if (isMachines(this.topology)) await clearMachines(this.topology, options.keepData ?? false);
     if (isHosts(this.topology)) {
       for (const kind of KINDS)
         if (!kind.sidecarOf)
@@ -270,29 +269,31 @@ export class Cluster {
    */
   async partition(name: string): Promise<void> {
     const { kind, index } = this.resolve(name);
-    if (!isHosts(this.topology))
-      throw new Error('partition needs host placement (`cluster up --placement hosts`)');
-    await setLink(this.topology, kind.name, index, false);
+    await this.setLink(kind, index, false);
   }
 
   async heal(name: string): Promise<void> {
     const { kind, index } = this.resolve(name);
-    if (!isHosts(this.topology))
-      throw new Error('heal needs host placement (`cluster up --placement hosts`)');
+    if (!hasOwnAddresses(this.topology)) throw new Error(PARTITION_NEEDS_HOSTS);
     if (kind.restartOnHeal) await this.stopInstance(kind, index);
-    await setLink(this.topology, kind.name, index, true);
+    await this.setLink(kind, index, true);
     if (kind.restartOnHeal) await this.startInstance(kind, index);
     await kind.healed?.(this.context, index);
   }
 
+  private setLink(kind: ServerKind, i: number, up: boolean): Promise<void> {
+    return setInstanceLink(this.topology, kind, i, up);
+  }
+
+  /** The last lines of a component's log, from the machine that runs it. */
+  async logs(name: string, lines: number): Promise<string> {
+    const { kind, index } = this.resolve(name);
+    const machine = this.machine(kind, index);
+    const dir = componentDir(this.topology, kind.name, index);
+    return machine.tail(`${dir}/${kind.logFile ?? `${kind.name}.log`}`, lines);
+  }
+
   private resolve(name: string): { kind: ServerKind; index: number } {
-    const [kindName, indexText] = name.split(':');
-    const kind = kindName === undefined ? undefined : kindNamed(kindName);
-    const index = Number(indexText);
-    if (!kind || !/^\d+$/.test(indexText ?? '') || index >= kind.count(this.topology)) {
-      const names = KINDS.filter((k) => k.count(this.topology) > 0).map((k) => `${k.name}:0`);
-      throw new Error(`no component "${name}"; names look like ${names.join(', ')}`);
-    }
-    return { kind, index };
+    return resolveComponent(KINDS, this.topology, name);
   }
 }

@@ -4,7 +4,7 @@ import { defineKind, startAll, type ServerKind } from './kind.js';
 import type { PortPlan } from './placement-plan.js';
 import { hostPort, type Service, type Topology } from './layout.js';
 import { at } from './addresses.js';
-import { debianProgram, requireBinary } from './requirements.js';
+import { debianProgram } from './requirements.js';
 
 export interface ExporterSpec {
   /** The kind it reports on: one exporter beside each of its instances, on its host. */
@@ -47,7 +47,7 @@ export function exporterKind(spec: ExporterSpec): ServerKind {
         ctx.topology,
         kind,
         i,
-        requireBinary(spec.program),
+        spec.program,
         [
           `${spec.listenFlag ?? '--web.listen-address'}=${hostPort(at(ctx.topology, spec.service, i))}`,
           ...spec.args(ctx.topology, i),

@@ -157,7 +157,6 @@ export function failoverScripts(
   tools: { psql: string; pcpAttach: string },
 ): FailoverScripts {
   const dir = componentDir(t, 'pgpool', i);
-  const args = '%d %h %p %D %m %H %M %P %r %R %N %S';
   const script = (name: string, body: string) =>
     `#!/bin/sh\n# Written by bazaar cluster up (ADR 21).\nSCRIPT=${name}\n${scriptFunctions(t, tools.psql, join(dir, 'failover.log'))}${body}`;
   const files = {
@@ -165,13 +164,17 @@ export function failoverScripts(
     'follow_primary.sh': script('follow_primary', followPrimaryScript(tools.pcpAttach)),
     'failback.sh': script('failback', failbackScript()),
   };
+  return { files, settings: failoverSettings(t, i) };
+}
+
+/** The settings naming pgpool i's scripts (they take every argument pgpool-II offers). */
+export function failoverSettings(t: Topology, i: number): Record<string, string> {
+  const dir = componentDir(t, 'pgpool', i);
+  const args = '%d %h %p %D %m %H %M %P %r %R %N %S';
   return {
-    files,
-    settings: {
-      failover_command: `${join(dir, 'failover.sh')} ${args}`,
-      follow_primary_command: `${join(dir, 'follow_primary.sh')} ${args}`,
-      failback_command: `${join(dir, 'failback.sh')} ${args}`,
-    },
+    failover_command: `${join(dir, 'failover.sh')} ${args}`,
+    follow_primary_command: `${join(dir, 'follow_primary.sh')} ${args}`,
+    failback_command: `${join(dir, 'failback.sh')} ${args}`,
   };
 }
 

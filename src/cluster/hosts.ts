@@ -2,7 +2,7 @@ import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import type { HostRecord } from './state.js';
 import { run, type Owner } from '../platform/processes.js';
-import { hostNetwork, isHosts, type Topology } from './layout.js';
+import { hostNetwork, type Topology } from './layout.js';
 import { hostAddress } from './addresses.js';
 import { budgetOf } from './host-budgets.js';
 import { CGROUP_ROOT, ip, quietly } from './host-commands.js';
@@ -107,12 +107,12 @@ export async function throttling(
  * the server starts, so every process it forks is counted), as `owner` when given. Each step
  * execs the next, so the pid returned by the spawn is the server's own.
  */
-function onHost(
+export function onHost(
   t: Topology,
   kind: string,
   i: number,
   command: string,
-  args: string[],
+  args: readonly string[],
   owner?: Owner,
 ): { command: string; args: string[] } {
   const n = hostNames(t, kind, i);
@@ -124,19 +124,6 @@ function onHost(
     command: 'sh',
     args: ['-c', join, 'sh', 'ip', 'netns', 'exec', n.namespace, ...as, command, ...args],
   };
-}
-
-/** Runs on the host when the topology places components on hosts, else as given. */
-export function placed(
-  t: Topology,
-  kind: string,
-  i: number,
-  command: string,
-  args: string[],
-  owner?: Owner,
-): { command: string; args: string[]; owner?: Owner } {
-  if (!isHosts(t)) return { command, args, ...(owner ? { owner } : {}) };
-  return onHost(t, kind, i, command, args, owner);
 }
 
 /** Shapes a host's link: its rate (tbf) and delay (netem), on the machine's end of the pair. */

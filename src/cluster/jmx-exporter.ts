@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { machineOf } from './machines/machine-of.js';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ClusterSettings } from '../config/cluster-settings.js';
@@ -43,9 +43,10 @@ export async function jmxAgentOption(
 ): Promise<string[]> {
   if (!t.observability) return [];
   const dir = componentDir(t, kind, i);
-  await mkdir(dir, { recursive: true });
+  const machine = machineOf(t, kind, i);
+  await machine.mkdir(dir);
   const config = join(dir, 'jmx-exporter.yaml');
-  await writeFile(
+  await machine.writeFile(
     config,
     stringify({
       lowercaseOutputName: true,

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   describeOrderEvents,
   ensureOrderEventsTopic,
   servingBrokers,
 } from '../adapters/kafka/order-events-topic.js';
-import { run, startDaemon, waitReady, waitUntil } from '../platform/processes.js';
-import { placed } from './hosts.js';
+import { waitUntil } from '../platform/processes.js';
+import { machineOf } from './machines/machine-of.js';
+import { waitReadyOn } from './machines/daemons.js';
 import { componentDir, hostPort, type Topology, countOf } from './layout.js';
 import { at } from './addresses.js';
 
@@ -125,13 +125,14 @@ export async function startKafkaNode(
   agent: readonly string[] = [],
 ): Promise<number> {
   const dir = componentDir(t, 'kafka', i);
-  await mkdir(dir, { recursive: true });
+  const machine = machineOf(t, 'kafka', i);
+  await machine.mkdir(dir);
   const properties = join(dir, 'server.properties');
-  await writeFile(properties, serverProperties(t, i));
-  await writeFile(join(dir, 'log4j2.properties'), LOG4J2);
+  await machine.writeFile(properties, serverProperties(t, i));
+  await machine.writeFile(join(dir, 'log4j2.properties'), LOG4J2);
   const jvm = [...HEAP, ...JVM_OPTIONS, `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`];
-  if (!existsSync(join(dir, 'data', 'meta.properties'))) {
-    await run('java', [
+  if (!(await machine.exists(join(dir, 'data', 'meta.properties')))) {
+    await machine.run('java', [
       ...jvm,
       '-cp',
       `${lib}/*`,
@@ -144,9 +145,21 @@ export async function startKafkaNode(
       properties,
     ]);
   }
-  const p = placed(t, 'kafka', i, 'java', [...jvm, ...agent, '-cp', `${lib}/*`, 'kafka.Kafka', properties]);
-  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'kafka.log'), cwd: dir });
-  await waitReady(pid, () => brokerRegistered(t, i), 120_000, `kafka:${i} serving as broker ${i + 1}`);
+  const pid = await machine.startDaemon(
+    'java',
+    [...jvm, ...agent, '-cp', `${lib}/*`, 'kafka.Kafka', properties],
+    {
+      logFile: join(dir, 'kafka.log'),
+      cwd: dir,
+    },
+  );
+  await waitReadyOn(
+    machine,
+    pid,
+    () => brokerRegistered(t, i),
+    120_000,
+    `kafka:${i} serving as broker ${i + 1}`,
+  );
   return pid;
 }
 

@@ -116,6 +116,11 @@ export interface ServerKind extends Stage {
   readonly ports: Readonly<Record<string, PortPlan>>;
   /** Its simulated host in host placement (absent for a kind that runs beside `sidecarOf`). */
   readonly host?: HostPlan;
+  /**
+   * The inventory group whose machines run it in machine placement (absent: the group named after
+   * the kind; a sidecar runs on its server's machine).
+   */
+  readonly machineGroup?: string;
   /** On loopback, instance i's own address (absent: 127.0.0.1). */
   loopbackHost?(i: number): string;
   /** Where instance i listens (status, readiness, other kinds' configuration). */
@@ -125,12 +130,14 @@ export interface ServerKind extends Stage {
   /** Starts instance i and returns the pid to record; resolves once it answers. */
   start(ctx: KindContext, i: number): Promise<number>;
   /** The live pid of instance i, when the kind knows better than the recorded one. */
-  pid?(ctx: KindContext, i: number): number | undefined;
+  pid?(ctx: KindContext, i: number): Promise<number | undefined>;
   /** A crash of instance i; default SIGKILL to its process group. */
-  crash?(ctx: KindContext, i: number): void;
+  crash?(ctx: KindContext, i: number): Promise<void>;
   /** A graceful stop; default `stopSignal` to the group, SIGKILL after `stopGraceMs`. */
   stop?(ctx: KindContext, i: number): Promise<void>;
   readonly stopSignal?: NodeJS.Signals;
+  /** Its log's name in its folder, for `cluster logs` (absent: `<kind>.log`). */
+  readonly logFile?: string;
   readonly stopGraceMs?: number;
   /** Brings a stopped or crashed instance back (default: start it again). */
   restart?(ctx: KindContext, i: number): Promise<void>;

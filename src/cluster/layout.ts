@@ -1,4 +1,6 @@
 import { join, resolve } from 'node:path';
+import type { InventoryHost } from './inventory.js';
+import { hostKind } from './placement-plan.js';
 
 /**
  * pgpool-II's clustering mode. Snapshot isolation is not offered: with pgpool-II 4.3 its first
@@ -8,9 +10,25 @@ export type PgMode = 'native' | 'streaming';
 
 /**
  * Where the components run: all on this machine's loopback with ports derived from the base
- * port, or each on a simulated host of its own (network namespace, address, CPU quota; ADR 12).
+ * port, each on a simulated host of its own (network namespace, address, CPU quota; ADR 12), or
+ * on machines of an inventory, reached over SSH (ADR 24).
  */
-export type Placement = 'loopback' | 'hosts';
+export type Placement = 'loopback' | 'hosts' | 'machines';
+
+/** In machine placement: the inventory's machines, and which one runs each instance. */
+export interface MachinePlan {
+  readonly hosts: Readonly<Record<string, InventoryHost>>;
+  /** By running kind (a sidecar's are its server's): the machine of each instance, in order. */
+  readonly assigned: Readonly<Record<string, readonly string[]>>;
+  /** The inventory's `load` group: where `bazaar load` runs its workers. */
+  readonly load: readonly string[];
+  /** `check`: only machines already in known_hosts; `accept-new`: first contact records a key. */
+  readonly hostKeys: 'check' | 'accept-new';
+  /** The inventory it was read from (for messages). */
+  readonly inventory: string;
+  /** The launcher's address as the machines see it (its clients' address in pg_hba.conf). */
+  readonly control?: string;
+}
 
 /** How many of each server kind run, and where: kept in cluster.json. */
 export interface Topology {
@@ -35,6 +53,8 @@ export interface Topology {
   otlpEndpoint?: string;
   /** Absent: loopback. */
   placement?: Placement;
+  /** In machine placement. */
+  machines?: MachinePlan;
   /** In host placement: each kind's CPU quota, in cores (0.25 = a quarter of one core). */
   hostCpu?: Record<string, number>;
   /** In host placement: every host link's rate (tc's units: 100mbit) and one-way delay. */
@@ -73,7 +93,26 @@ export function hostPort(a: Address): string {
   return `${a.host}:${a.port}`;
 }
 
+export function isMachines(t: Topology): t is Topology & { machines: MachinePlan } {
+  return t.placement === 'machines' && t.machines !== undefined;
+}
+
+/** The inventory machine that runs instance i of a kind (its server's, for a sidecar). */
+export function machineHost(t: Topology & { machines: MachinePlan }, kind: string, i: number): InventoryHost {
+  const name = (t.machines.assigned[kind] ?? t.machines.assigned[hostKind(kind)])?.[i];
+  const host = name === undefined ? undefined : t.machines.hosts[name];
+  if (!host) throw new Error(`no machine runs ${kind}:${i}`);
+  return host;
+}
+
+/** Everything a cluster puts on a machine lives under this folder of its `bazaar_root`. */
+export function machineClusterDir(t: Topology, host: InventoryHost): string {
+  return `${host.root}/cluster-${t.basePort}`;
+}
+
+/** Instance i's folder: its configuration, data and log, on the machine that runs it. */
 export function componentDir(t: Topology, kind: string, i: number): string {
+  if (isMachines(t)) return `${machineClusterDir(t, machineHost(t, kind, i))}/${kind}-${i}`;
   return join(resolve(t.dir), `${kind}-${i}`);
 }
 

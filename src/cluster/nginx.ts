@@ -1,10 +1,10 @@
-import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { componentDir, hostPort, type Topology, countOf } from './layout.js';
 import { at } from './addresses.js';
-import { placed } from './hosts.js';
-import { portAnswers, startDaemon, waitReady } from '../platform/processes.js';
-import { requireBinary } from './requirements.js';
+import { machineOf } from './machines/machine-of.js';
+import { waitReadyOn } from './machines/daemons.js';
+import { portAnswers } from '../platform/processes.js';
+import { programOn } from './requirements.js';
 import { traceSample } from './kinds/api.kind.js';
 import { SECURITY_HEADERS } from '../platform/http/security-headers.js';
 
@@ -180,25 +180,24 @@ function traceContext(sample: number): string {
 
 export async function writeNginxConfig(t: Topology, i: number): Promise<void> {
   const dir = componentDir(t, 'nginx', i);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(join(dir, 'tmp'), { recursive: true });
+  const machine = machineOf(t, 'nginx', i);
+  await machine.remove(dir);
   // Workers run as nobody when the master is root: they need their temp folder.
-  if (process.getuid?.() === 0) await chown(join(dir, 'tmp'), 65534, 65534).catch(() => undefined);
-  await writeFile(join(dir, 'nginx.conf'), nginxConf(t, i));
+  await machine.mkdir(join(dir, 'tmp'), process.getuid?.() === 0 ? { owner: NOBODY } : {});
+  await machine.writeFile(join(dir, 'nginx.conf'), nginxConf(t, i));
 }
+
+const NOBODY = { uid: 65534, gid: 65534, name: 'nobody' };
 
 export async function startNginx(t: Topology, i: number): Promise<number> {
   const dir = componentDir(t, 'nginx', i);
-  const p = placed(t, 'nginx', i, requireBinary('nginx'), [
-    '-c',
-    join(dir, 'nginx.conf'),
-    '-e',
-    join(dir, 'error.log'),
-    '-p',
-    dir,
-  ]);
-  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'nginx.out') });
+  const machine = machineOf(t, 'nginx', i);
+  const pid = await machine.startDaemon(
+    await programOn(machine, 'nginx'),
+    ['-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log'), '-p', dir],
+    { logFile: join(dir, 'nginx.out') },
+  );
   const { host, port } = at(t, 'nginx', i);
-  await waitReady(pid, () => portAnswers(port, host), 30_000, `nginx:${i} listening`);
+  await waitReadyOn(machine, pid, () => portAnswers(port, host), 30_000, `nginx:${i} listening`);
   return pid;
 }

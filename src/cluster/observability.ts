@@ -1,10 +1,10 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { ServerKind } from './kind.js';
 import type { AlertRule } from './monitoring.js';
 import { componentDir, componentName, hostPort, type Topology } from './layout.js';
 import { at } from './addresses.js';
+import { machineOf } from './machines/machine-of.js';
 
 // What Prometheus and Alertmanager are told: where to scrape (file-based service discovery the
 // launcher rewrites), which rules to alert on, and where alerts go (the launcher's receiver).
@@ -29,7 +29,8 @@ export async function writeScrapeTargets(
   kinds: readonly ServerKind[],
   stopped: ReadonlySet<string>,
 ): Promise<void> {
-  await mkdir(targetsDir(t), { recursive: true });
+  const machine = machineOf(t, 'prometheus', 0);
+  await machine.mkdir(targetsDir(t));
   for (const kind of kinds) {
     if (!kind.metricsPath) continue;
     const groups = Array.from({ length: kind.count(t) }, (_, i) => componentName(kind.name, i))
@@ -39,9 +40,7 @@ export async function writeScrapeTargets(
       }))
       .filter((c) => !stopped.has(c.component))
       .map((c) => ({ targets: [c.address], labels: { component: c.component } }));
-    const file = join(targetsDir(t), `${kind.name}.json`);
-    await writeFile(`${file}.new`, `${JSON.stringify(groups, null, 2)}\n`);
-    await rename(`${file}.new`, file);
+    await machine.writeFile(join(targetsDir(t), `${kind.name}.json`), `${JSON.stringify(groups, null, 2)}\n`);
   }
 }
 

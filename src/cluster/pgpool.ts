@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { componentDir, hostNetwork, hostPort, isHosts, type Topology, countOf } from './layout.js';
-import { at } from './addresses.js';
-import { placed } from './hosts.js';
+import { componentDir, hostPort, type Topology, countOf } from './layout.js';
+import { at, clientNetworks } from './addresses.js';
+import { machineOf } from './machines/machine-of.js';
+import { waitReadyOn } from './machines/daemons.js';
 import { dataDir, pgpoolChildren, PG_USER, DATABASE } from './postgres-backend.js';
-import { portAnswers, run, startDaemon, waitReady, waitUntil } from '../platform/processes.js';
+import { portAnswers, waitUntil } from '../platform/processes.js';
 import { childEnv } from '../config/child-env.js';
-import { postgresPaths, requireBinary } from './requirements.js';
-import { failoverScripts } from './failover-scripts.js';
+import { postgresPathsOn, programOn } from './requirements.js';
+import { failoverScripts, failoverSettings } from './failover-scripts.js';
 
 export const PCP_USER = 'bazaar';
 const PCP_PASSWORD = 'bazaar';
@@ -100,7 +100,7 @@ function poolSettings(t: Topology, i: number): Settings {
     // Streaming: a dead primary's most advanced standby is promoted, the others follow it and the
     // primary waits for a standby's copy only while one streams (ADR 21). Native replication needs
     // none of it: every backend takes every write.
-    ...(t.mode === 'streaming' ? scriptsOf(t, i).settings : { failover_command: '' }),
+    ...(t.mode === 'streaming' ? failoverSettings(t, i) : { failover_command: '' }),
     auto_failback: 'off',
     use_watchdog: countOf(t, 'pgpool') > 1 ? 'on' : 'off',
   };
@@ -148,75 +148,79 @@ function watchdogSettings(t: Topology, i: number): Settings {
   return settings;
 }
 
-function scriptsOf(t: Topology, i: number) {
+/** The failover scripts of pgpool i, naming the programs as its own machine has them. */
+async function scriptsOf(t: Topology, i: number) {
+  const machine = machineOf(t, 'pgpool', i);
   const pcp = at(t, 'pcp', i);
   const pcpAttach =
-    `PCPPASSFILE=${join(componentDir(t, 'pgpool', i), '.pcppass')} ${requireBinary('pcp_attach_node')} ` +
+    `PCPPASSFILE=${pcppassFile(t, i)} ${await programOn(machine, 'pcp_attach_node')} ` +
     `-h ${pcp.host} -p ${pcp.port} -U ${PCP_USER} -w -n`;
-  return failoverScripts(t, i, { psql: join(postgresPaths().bin, 'psql'), pcpAttach });
+  const psql = join((await postgresPathsOn(machine)).bin, 'psql');
+  return failoverScripts(t, i, { psql, pcpAttach });
 }
 
-export function pcpEnv(t: Topology, i: number): NodeJS.ProcessEnv {
-  return childEnv({ PCPPASSFILE: join(componentDir(t, 'pgpool', i), '.pcppass') });
+/** pgpool i's password file for its own PCP port, beside its configuration. */
+function pcppassFile(t: Topology, i: number): string {
+  return join(componentDir(t, 'pgpool', i), '.pcppass');
 }
 
 export async function writePgpoolConfig(t: Topology, i: number): Promise<void> {
   const dir = componentDir(t, 'pgpool', i);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
+  const machine = machineOf(t, 'pgpool', i);
+  await machine.remove(dir);
+  await machine.mkdir(dir);
   const md5 = createHash('md5').update(PCP_PASSWORD).digest('hex');
-  await writeFile(join(dir, 'pgpool.conf'), pgpoolConf(t, i));
-  await writeFile(join(dir, 'pcp.conf'), `${PCP_USER}:${md5}\n`);
-  await writeFile(join(dir, 'pool_passwd'), '');
-  const network = isHosts(t) ? `host all all ${hostNetwork(t).prefix}.0/24 trust\n` : '';
-  await writeFile(join(dir, 'pool_hba.conf'), `host all all 127.0.0.1/32 trust\n${network}`);
-  await writeFile(join(dir, 'pgpool_node_id'), `${i}\n`);
+  await machine.writeFile(join(dir, 'pgpool.conf'), pgpoolConf(t, i));
+  await machine.writeFile(join(dir, 'pcp.conf'), `${PCP_USER}:${md5}\n`);
+  await machine.writeFile(join(dir, 'pool_passwd'), '');
+  const networks = clientNetworks(t).map((n) => `host all all ${n} trust\n`);
+  await machine.writeFile(
+    join(dir, 'pool_hba.conf'),
+    `host all all 127.0.0.1/32 trust\n${networks.join('')}`,
+  );
+  await machine.writeFile(join(dir, 'pgpool_node_id'), `${i}\n`);
   if (t.mode === 'streaming')
-    for (const [name, body] of Object.entries(scriptsOf(t, i).files))
-      await writeFile(join(dir, name), body, { mode: 0o755 });
-  await writeFile(join(dir, '.pcppass'), `${hostPort(at(t, 'pcp', i))}:${PCP_USER}:${PCP_PASSWORD}\n`, {
+    for (const [name, body] of Object.entries((await scriptsOf(t, i)).files))
+      await machine.writeFile(join(dir, name), body, { mode: 0o755 });
+  await machine.writeFile(pcppassFile(t, i), `${hostPort(at(t, 'pcp', i))}:${PCP_USER}:${PCP_PASSWORD}\n`, {
     mode: 0o600,
   });
 }
 
 export async function startPgpool(t: Topology, i: number): Promise<number> {
   const dir = componentDir(t, 'pgpool', i);
+  const machine = machineOf(t, 'pgpool', i);
   // -n: foreground (its pid is ours to track); -D: forget node states saved by an earlier run.
-  const p = placed(t, 'pgpool', i, requireBinary('pgpool'), [
-    '-n',
-    '-D',
-    '-f',
-    join(dir, 'pgpool.conf'),
-    '-F',
-    join(dir, 'pcp.conf'),
-    '-a',
-    join(dir, 'pool_hba.conf'),
-  ]);
-  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'pgpool.log'), cwd: dir });
+  const pid = await machine.startDaemon(
+    await programOn(machine, 'pgpool'),
+    [
+      '-n',
+      '-D',
+      '-f',
+      join(dir, 'pgpool.conf'),
+      '-F',
+      join(dir, 'pcp.conf'),
+      '-a',
+      join(dir, 'pool_hba.conf'),
+    ],
+    { logFile: join(dir, 'pgpool.log'), cwd: dir },
+  );
   const { host, port } = at(t, 'pgpool', i);
-  await waitReady(pid, () => portAnswers(port, host), 60_000, `pgpool:${i} listening`);
+  await waitReadyOn(machine, pid, () => portAnswers(port, host), 60_000, `pgpool:${i} listening`);
   return pid;
 }
 
 /**
  * Online recovery of backend `node` through pgpool i: a fresh copy of the main node, started and
- * attached again (with the watchdog, on every pgpool).
+ * attached again (with the watchdog, on every pgpool). Asked on pgpool i's own machine.
  */
-export function recoverNode(t: Topology, i: number, node: number): Promise<string> {
-  return run(
-    requireBinary('pcp_recovery_node'),
-    [
-      '-h',
-      at(t, 'pcp', i).host,
-      '-p',
-      String(at(t, 'pcp', i).port),
-      '-U',
-      PCP_USER,
-      '-w',
-      '-n',
-      String(node),
-    ],
-    { env: pcpEnv(t, i) },
+export async function recoverNode(t: Topology, i: number, node: number): Promise<string> {
+  const machine = machineOf(t, 'pgpool', i);
+  const pcp = at(t, 'pcp', i);
+  return machine.run(
+    await programOn(machine, 'pcp_recovery_node'),
+    ['-h', pcp.host, '-p', String(pcp.port), '-U', PCP_USER, '-w', '-n', String(node)],
+    { env: childEnv({ PCPPASSFILE: pcppassFile(t, i) }) },
   );
 }
 

@@ -1,21 +1,10 @@
-import { appendFile, chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
-// postmaster.pid is small and read on every status: synchronous reads keep callers simple.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { installDictionaries } from '../adapters/postgres/dictionaries.js';
-import { componentDir, hostNetwork, isHosts, type Topology, countOf } from './layout.js';
-import { at } from './addresses.js';
-import { placed } from './hosts.js';
-import {
-  isAlive,
-  portAnswers,
-  run,
-  signalGroup,
-  sleep,
-  startDaemon,
-  waitUntil,
-  type Owner,
-} from '../platform/processes.js';
+import { dictionaryFiles } from '../adapters/postgres/dictionaries.js';
+import { componentDir, type Topology, countOf } from './layout.js';
+import { at, clientNetworks, hasOwnAddresses } from './addresses.js';
+import { machineOf } from './machines/machine-of.js';
+import { portAnswers, sleep, waitUntil, type Owner } from '../platform/processes.js';
 import type { PostgresPaths } from './requirements.js';
 import { OWN_SETTINGS, recoveryScripts } from './recovery-scripts.js';
 import { DATABASE, PG_USER, standbyName } from './postgres-names.js';
@@ -40,19 +29,11 @@ export function dataDir(t: Topology, i: number): string {
   return join(componentDir(t, 'postgres', i), 'data');
 }
 
-export function postmasterPid(t: Topology, i: number): number | undefined {
-  const file = join(dataDir(t, i), 'postmaster.pid');
-  if (!existsSync(file)) return undefined;
-  return readPid(file);
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+/** The postmaster's pid, from its pid file on the backend's machine (undefined: not running). */
+export async function postmasterPid(t: Topology, i: number): Promise<number | undefined> {
+  const text = await machineOf(t, 'postgres', i).readFile(join(dataDir(t, i), 'postmaster.pid'));
+  const pid = Number(text?.split('\n')[0]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
 /**
@@ -71,7 +52,7 @@ function serverSettings(t: Topology, i: number): string {
     `port = ${at(t, 'postgres', i).port}`,
     // On a simulated host: its own address for the others, and its namespace's loopback for the
     // recovery scripts that run beside it.
-    `listen_addresses = '${isHosts(t) ? `${at(t, 'postgres', i).host},127.0.0.1` : '127.0.0.1'}'`,
+    `listen_addresses = '${listenAddresses(t, i)}'`,
     `unix_socket_directories = '${componentDir(t, 'postgres', i)}'`,
     // A standby streams under this name, which synchronous_standby_names lists (ADR 21).
     `cluster_name = '${standbyName(i)}'`,
@@ -100,9 +81,14 @@ function serverSettings(t: Topology, i: number): string {
 /** An empty folder for backend i, owned by the server's user. */
 async function freshFolder(t: Topology, i: number, owner: Owner | undefined): Promise<void> {
   const dir = componentDir(t, 'postgres', i);
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (owner) await chown(dir, owner.uid, owner.gid);
+  const machine = machineOf(t, 'postgres', i);
+  await machine.remove(dir);
+  await machine.mkdir(dir, { mode: 0o700, ...(owner ? { owner } : {}) });
+}
+
+/** What a backend listens on: its own address for the others, loopback for the scripts beside it. */
+function listenAddresses(t: Topology, i: number): string {
+  return hasOwnAddresses(t) ? `${at(t, 'postgres', i).host},127.0.0.1` : '127.0.0.1';
 }
 
 /** A hot standby of the primary (postgres:0), for streaming mode: a base backup that follows it. */
@@ -113,13 +99,15 @@ export async function createStandby(
   owner: Owner | undefined,
 ): Promise<void> {
   await freshFolder(t, i, owner);
-  await run(
+  const machine = machineOf(t, 'postgres', i);
+  const primary = at(t, 'postgres', 0);
+  await machine.run(
     join(pg.bin, 'pg_basebackup'),
     [
       '-h',
-      at(t, 'postgres', 0).host,
+      primary.host,
       '-p',
-      String(at(t, 'postgres', 0).port),
+      String(primary.port),
       '-U',
       PG_USER,
       '-D',
@@ -130,11 +118,16 @@ export async function createStandby(
       '-c',
       'fast',
     ],
-    { owner },
+    { ...(owner ? { owner } : {}) },
   );
   const own = at(t, 'postgres', i);
-  const listen = isHosts(t) ? `${own.host},127.0.0.1` : '127.0.0.1';
-  await run('/bin/sh', ['-c', OWN_SETTINGS(dataDir(t, i), String(own.port), String(i), listen)], { owner });
+  await machine.run(
+    '/bin/sh',
+    ['-c', OWN_SETTINGS(dataDir(t, i), String(own.port), String(i), listenAddresses(t, i))],
+    {
+      ...(owner ? { owner } : {}),
+    },
+  );
 }
 
 export async function createBackend(
@@ -144,7 +137,9 @@ export async function createBackend(
   owner: Owner | undefined,
 ): Promise<void> {
   await freshFolder(t, i, owner);
-  await run(
+  const machine = machineOf(t, 'postgres', i);
+  const as = owner ? { owner } : {};
+  await machine.run(
     join(pg.bin, 'initdb'),
     [
       '-D',
@@ -155,24 +150,18 @@ export async function createBackend(
       '--locale=C.UTF-8',
       '--no-instructions',
     ],
-    { owner },
+    as,
   );
-  await writeFile(join(dataDir(t, i), 'postgresql.auto.conf'), serverSettings(t, i));
-  for (const [name, body] of Object.entries(recoveryScripts(t, pg))) {
-    const file = join(dataDir(t, i), name);
-    await writeFile(file, body);
-    await chmod(file, 0o700);
-    if (owner) await chown(file, owner.uid, owner.gid);
-  }
-  if (owner) await chown(join(dataDir(t, i), 'postgresql.auto.conf'), owner.uid, owner.gid);
-  // On simulated hosts the others connect from the cluster's network, not from loopback.
-  if (isHosts(t)) {
-    const net = `${hostNetwork(t).prefix}.0/24`;
-    await appendFile(
+  await machine.writeFile(join(dataDir(t, i), 'postgresql.auto.conf'), serverSettings(t, i), as);
+  for (const [name, body] of Object.entries(recoveryScripts(t, pg)))
+    await machine.writeFile(join(dataDir(t, i), name), body, { mode: 0o700, ...as });
+  // On hosts and machines of their own the others connect from the network, not from loopback.
+  const networks = clientNetworks(t);
+  if (networks.length > 0)
+    await machine.appendFile(
       join(dataDir(t, i), 'pg_hba.conf'),
-      `host all all ${net} trust\nhost replication all ${net} trust\n`,
+      networks.map((n) => `host all all ${n} trust\nhost replication all ${n} trust\n`).join(''),
     );
-  }
 }
 
 export async function startBackend(
@@ -181,18 +170,19 @@ export async function startBackend(
   pg: PostgresPaths,
   owner: Owner | undefined,
 ): Promise<number> {
-  const existing = postmasterPid(t, i);
-  if (existing && isAlive(existing)) return existing;
-  await rm(join(dataDir(t, i), 'postmaster.pid'), { force: true });
-  const p = placed(t, 'postgres', i, join(pg.bin, 'postgres'), ['-D', dataDir(t, i)], owner);
-  startDaemon(p.command, p.args, {
+  const machine = machineOf(t, 'postgres', i);
+  const existing = await postmasterPid(t, i);
+  if (existing && (await machine.isAlive(existing))) return existing;
+  await machine.remove(join(dataDir(t, i), 'postmaster.pid'));
+  await machine.startDaemon(join(pg.bin, 'postgres'), ['-D', dataDir(t, i)], {
     logFile: join(componentDir(t, 'postgres', i), 'postgres.log'),
-    ...(p.owner ? { owner: p.owner } : {}),
+    ...(owner ? { owner } : {}),
   });
   await waitBackendReady(t, i, pg, owner);
-  return postmasterPid(t, i)!;
+  return (await postmasterPid(t, i))!;
 }
 
+/** Waits until backend i answers and accepts connections (asked on its own machine). */
 export async function waitBackendReady(
   t: Topology,
   i: number,
@@ -200,27 +190,39 @@ export async function waitBackendReady(
   owner: Owner | undefined,
 ): Promise<void> {
   const { host, port } = at(t, 'postgres', i);
+  const machine = machineOf(t, 'postgres', i);
   await waitUntil(() => portAnswers(port, host), 60_000, `postgres:${i} listening`);
   await waitUntil(
     () =>
-      run(join(pg.bin, 'pg_isready'), ['-h', host, '-p', String(port), '-U', PG_USER], { owner }).then(
-        () => true,
-        () => false,
-      ),
+      machine
+        .run(
+          join(pg.bin, 'pg_isready'),
+          ['-h', host, '-p', String(port), '-U', PG_USER],
+          owner ? { owner } : {},
+        )
+        .then(
+          () => true,
+          () => false,
+        ),
     60_000,
     `postgres:${i} accepting connections`,
   );
 }
 
-/** Prepares a fresh backend for the application: the recovery extension and the database. */
+/** Prepares a fresh backend for the application: the dictionaries, the recovery extension and the database. */
 export async function prepareBackend(t: Topology, i: number, pg: PostgresPaths): Promise<void> {
-  await installDictionaries(join(pg.share, 'tsearch_data'));
+  const machine = machineOf(t, 'postgres', i);
+  const tsearch = join(pg.share, 'tsearch_data');
+  for (const { source, name } of dictionaryFiles())
+    if (!(await machine.exists(join(tsearch, name))))
+      await machine.writeFile(join(tsearch, name), await readFile(source));
+  const { host, port } = at(t, 'postgres', i);
   const psql = (db: string, sql: string) =>
-    run(join(pg.bin, 'psql'), [
+    machine.run(join(pg.bin, 'psql'), [
       '-h',
-      at(t, 'postgres', i).host,
+      host,
       '-p',
-      String(at(t, 'postgres', i).port),
+      String(port),
       '-U',
       PG_USER,
       '-d',
@@ -234,33 +236,24 @@ export async function prepareBackend(t: Topology, i: number, pg: PostgresPaths):
 }
 
 /** A crash: SIGKILL to the postmaster and every backend process it started. */
-export function crashBackend(t: Topology, i: number): void {
-  const pid = postmasterPid(t, i);
-  if (!pid || !isAlive(pid)) return;
-  const children = childrenOf(pid);
-  signalGroup(pid, 'SIGKILL');
-  for (const child of children) signalGroup(child, 'SIGKILL');
+export async function crashBackend(t: Topology, i: number): Promise<void> {
+  const machine = machineOf(t, 'postgres', i);
+  const pid = await postmasterPid(t, i);
+  if (!pid || !(await machine.isAlive(pid))) return;
+  // Each backend process is a session of its own (PostgreSQL's setsid): all of them at once.
+  await machine.signalAll([pid, ...(await machine.children(pid))], 'SIGKILL');
 }
 
 /** A graceful stop (fast shutdown: open sessions are ended, nothing acknowledged is lost). */
 export async function stopBackend(t: Topology, i: number): Promise<void> {
-  const pid = postmasterPid(t, i);
-  if (!pid || !isAlive(pid)) return;
-  process.kill(pid, 'SIGINT');
-  await waitUntil(() => !isAlive(pid), 30_000, `postgres:${i} stopping`).catch(async () => {
-    crashBackend(t, i);
-    await sleep(200);
-  });
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
+  const machine = machineOf(t, 'postgres', i);
+  const pid = await postmasterPid(t, i);
+  if (!pid || !(await machine.isAlive(pid))) return;
+  await machine.signal(pid, 'SIGINT', true);
+  await waitUntil(async () => !(await machine.isAlive(pid)), 30_000, `postgres:${i} stopping`).catch(
+    async () => {
+      await crashBackend(t, i);
+      await sleep(200);
+    },
+  );
 }

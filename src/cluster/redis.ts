@@ -1,11 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { componentDir, hostPort, type Address, type Topology, countOf } from './layout.js';
 import { at } from './addresses.js';
-import { placed } from './hosts.js';
-import { startDaemon, waitUntil } from '../platform/processes.js';
+import { machineOf } from './machines/machine-of.js';
+import { waitUntil } from '../platform/processes.js';
 
 /** The name Sentinel monitors the cart store's primary under. */
 export const MASTER_NAME = 'bazaar';
@@ -100,14 +98,17 @@ export const sameAddress = (a: Address, b: Address) => a.host === b.host && a.po
 
 export async function startRedisNode(t: Topology, i: number, primary: Address | null): Promise<number> {
   const dir = componentDir(t, 'redis', i);
-  await mkdir(dir, { recursive: true });
+  const machine = machineOf(t, 'redis', i);
+  await machine.mkdir(dir);
   const own = at(t, 'redis', i);
-  await writeFile(
+  await machine.writeFile(
     join(dir, 'redis.conf'),
     redisConf(t, i, primary && sameAddress(primary, own) ? null : primary),
   );
-  const p = placed(t, 'redis', i, 'redis-server', [join(dir, 'redis.conf')]);
-  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'redis.log'), cwd: dir });
+  const pid = await machine.startDaemon('redis-server', [join(dir, 'redis.conf')], {
+    logFile: join(dir, 'redis.log'),
+    cwd: dir,
+  });
   await answersPing(own, 30_000, `redis on ${hostPort(own)}`);
   return pid;
 }
@@ -134,13 +135,14 @@ function sentinelConf(t: Topology, s: number, primary: Address): string {
  */
 export async function startSentinel(t: Topology, s: number): Promise<number> {
   const dir = componentDir(t, 'sentinel', s);
-  await mkdir(dir, { recursive: true });
+  const machine = machineOf(t, 'sentinel', s);
+  await machine.mkdir(dir);
   const conf = join(dir, 'sentinel.conf');
-  if (!existsSync(conf)) {
-    await writeFile(conf, sentinelConf(t, s, at(t, 'redis', 0)));
-  }
-  const p = placed(t, 'sentinel', s, 'redis-sentinel', [conf]);
-  const pid = startDaemon(p.command, p.args, { logFile: join(dir, 'sentinel.log'), cwd: dir });
+  if (!(await machine.exists(conf))) await machine.writeFile(conf, sentinelConf(t, s, at(t, 'redis', 0)));
+  const pid = await machine.startDaemon('redis-sentinel', [conf], {
+    logFile: join(dir, 'sentinel.log'),
+    cwd: dir,
+  });
   const address = at(t, 'sentinel', s);
   await answersPing(address, 15_000, `sentinel on ${hostPort(address)}`);
   return pid;

@@ -3,12 +3,18 @@ import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { childEnv } from '../config/child-env.js';
 import { run } from '../platform/processes.js';
+import type { Machine } from './machines/machine.js';
 
 /** Something a server kind needs on the machine: a Debian package, or jars fetched once. */
 export interface Requirement {
   readonly name: string;
-  /** Debian packages that provide it (empty: fetched by `fetch` instead). */
-  packages(): string[];
+  /**
+   * Debian packages that provide it (empty: fetched by `fetch` instead). Some are named after the
+   * PostgreSQL major version: given one (a machine's), they use it; else this machine's.
+   */
+  packages(postgresVersion?: string): string[];
+  /** In machine placement, the kind whose machines need it (absent: the kind's own). */
+  readonly on?: string;
   /** Where it is, or undefined when missing. Never installs anything. */
   find(): string | undefined;
   /** For software that is not a Debian package (server jars): fetch it into its cache. */
@@ -93,4 +99,73 @@ export async function installMissing(
   const still = wanted.filter((r) => !r.find());
   if (still.length > 0)
     throw new Error(`still missing after install: ${still.map((r) => r.name).join(', ')}`);
+}
+
+const found = new Map<string, Promise<string | undefined>>();
+
+/** Asked once per machine and question (a remote answer costs a round trip). */
+function askOnce(machine: Machine, question: string, script: string): Promise<string | undefined> {
+  const key = `${machine.label}|${question}`;
+  let answer = found.get(key);
+  if (!answer) {
+    answer = machine.run('/bin/sh', ['-c', script]).then(
+      (out) => out.trim() || undefined,
+      () => undefined,
+    );
+    found.set(key, answer);
+  }
+  return answer;
+}
+
+/** A program from a Debian package on the machine that runs it; a clear error when missing. */
+export async function programOn(machine: Machine, name: string): Promise<string> {
+  if (machine.sharesFiles) return requireBinary(name);
+  const path = await askOnce(
+    machine,
+    `program ${name}`,
+    `for d in /usr/sbin /usr/bin; do [ -x "$d/${name}" ] && { echo "$d/${name}"; exit 0; }; done; exit 1`,
+  );
+  if (!path)
+    throw new Error(`${name} is not installed on ${machine.label}: \`bazaar cluster up\` installs it`);
+  return path;
+}
+
+/** The newest PostgreSQL server installed from Debian's packages on a machine. */
+export async function postgresPathsOn(machine: Machine): Promise<PostgresPaths> {
+  if (machine.sharesFiles) return postgresPaths();
+  const version = await askOnce(
+    machine,
+    'postgres',
+    'for v in $(ls /usr/lib/postgresql 2>/dev/null | sort -rn); do [ -x "/usr/lib/postgresql/$v/bin/postgres" ] && { echo "$v"; exit 0; }; done; exit 1',
+  );
+  if (!version)
+    throw new Error(
+      `the PostgreSQL server is not installed on ${machine.label}: \`bazaar cluster up\` installs it`,
+    );
+  return { bin: `/usr/lib/postgresql/${version}/bin`, share: `/usr/share/postgresql/${version}`, version };
+}
+
+/**
+ * Installs on a machine of its own the Debian packages of the kinds it runs that it lacks (asked of
+ * dpkg there), as root or through sudo; nothing when every one is installed.
+ */
+export async function installMissingOn(
+  machine: Machine,
+  packages: readonly string[],
+  say: (line: string) => void,
+): Promise<void> {
+  const wanted = [...new Set(packages)];
+  if (wanted.length === 0) return;
+  const status = await machine.run('/bin/sh', [
+    '-c',
+    `for p in ${wanted.join(' ')}; do s=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null); case "$s" in *" installed") ;; *) echo "$p" ;; esac; done`,
+  ]);
+  const missing = status.split('\n').filter(Boolean);
+  if (missing.length === 0) return;
+  say(`installing ${missing.join(' ')} on ${machine.label} (Debian packages, first use)`);
+  const install = `apt-get install -y -q ${missing.join(' ')} || { apt-get update -q && apt-get install -y -q ${missing.join(' ')}; }`;
+  await machine.run('/bin/sh', ['-c', `DEBIAN_FRONTEND=noninteractive; export DEBIAN_FRONTEND; ${install}`], {
+    timeoutMs: 900_000,
+  });
+  for (const key of [...found.keys()]) if (key.startsWith(`${machine.label}|`)) found.delete(key);
 }

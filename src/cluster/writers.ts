@@ -1,4 +1,4 @@
-import { isAlive } from '../platform/processes.js';
+import { machineOf } from './machines/machine-of.js';
 import { range, type KindContext } from './kind.js';
 import { componentName, countOf } from './layout.js';
 import { at } from './addresses.js';
@@ -15,7 +15,7 @@ export interface BackendRole {
 async function pgpoolView(ctx: KindContext): Promise<{ pgpool: string; nodes: PoolNode[] } | undefined> {
   for (const i of range(countOf(ctx.topology, 'pgpool'))) {
     const pgpool = componentName('pgpool', i);
-    if (!isAlive(ctx.pids[pgpool])) continue;
+    if (!(await machineOf(ctx.topology, 'pgpool', i).isAlive(ctx.pids[pgpool]))) continue;
     const nodes = await poolNodes(at(ctx.topology, 'pgpool', i)).catch(() => undefined);
     if (nodes) return { pgpool, nodes };
   }
@@ -59,7 +59,7 @@ export async function verifyWriters(ctx: KindContext): Promise<string[]> {
   if (writers.length > 1) return [`${names.join(' and ')} accept writes (only the primary may)`];
   const differences: string[] = [];
   for (const i of range(countOf(t, 'pgpool'))) {
-    if (!isAlive(ctx.pids[componentName('pgpool', i)])) continue;
+    if (!(await machineOf(t, 'pgpool', i).isAlive(ctx.pids[componentName('pgpool', i)]))) continue;
     const nodes = await poolNodes(at(t, 'pgpool', i)).catch(() => undefined);
     const primary = nodes?.find((n) => n.role === 'primary' && isAttached(n));
     if (nodes && primary?.node_id !== String(writers[0]))

@@ -9,6 +9,8 @@ import { connect, createServer } from 'node:net';
 export interface Owner {
   uid: number;
   gid: number;
+  /** The user's name: on another machine the same user may have other ids. */
+  name?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export function startDaemon(
       stdio: ['ignore', log, log],
       env: options.env,
       cwd: options.cwd,
-      ...(options.owner ?? {}),
+      ...(options.owner ? { uid: options.owner.uid, gid: options.owner.gid } : {}),
     });
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start ${command}`);
@@ -150,7 +152,7 @@ export function run(
       // Every step has an end: a command that hangs is killed and reported as failed.
       timeout: options.timeoutMs ?? 600_000,
       killSignal: 'SIGKILL',
-      ...(options.owner ?? {}),
+      ...(options.owner ? { uid: options.owner.uid, gid: options.owner.gid } : {}),
     });
     let out = '';
     let err = '';
@@ -171,7 +173,7 @@ export async function osUser(name: string): Promise<Owner | undefined> {
   const line = passwd.split('\n').find((l) => l.startsWith(`${name}:`));
   if (!line) return undefined;
   const [, , uid, gid] = line.split(':');
-  return { uid: Number(uid), gid: Number(gid) };
+  return { uid: Number(uid), gid: Number(gid), name };
 }
 
 export interface Started {

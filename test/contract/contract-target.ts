@@ -20,8 +20,13 @@ export interface ContractTarget {
   clientIp: string;
 }
 
-/** A target on a simulated host (198.18.N.x) is reached from the network's gateway, 198.18.N.1. */
+/**
+ * The address the API sees this client at: as the caller says (BAZAAR_TEST_CLIENT_IP: a cluster
+ * on machines knows the address they see the launcher at); a target on a simulated host
+ * (198.18.N.x) is reached from the network's gateway, 198.18.N.1; else loopback.
+ */
 function clientIpFor(url: string | undefined): string {
+  if (process.env.BAZAAR_TEST_CLIENT_IP) return process.env.BAZAAR_TEST_CLIENT_IP;
   const host = url ? new URL(url).hostname : '127.0.0.1';
   const simulated = /^198\.18\.(\d+)\.\d+$/.exec(host);
   return simulated ? `198.18.${simulated[1]}.1` : '127.0.0.1';

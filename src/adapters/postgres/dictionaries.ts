@@ -15,6 +15,14 @@ function packageDir(pkg: string): string {
   return dirname(require.resolve(pkg));
 }
 
+/** Each dictionary file: where the npm package has it, and its name in `tsearch_data`. */
+export function dictionaryFiles(): Array<{ source: string; name: string }> {
+  return DICTIONARIES.flatMap(({ name, pkg }) => [
+    { source: join(packageDir(pkg), 'index.aff'), name: `${name}.affix` },
+    { source: join(packageDir(pkg), 'index.dic'), name: `${name}.dict` },
+  ]);
+}
+
 /**
  * Copies the hunspell files into a server's `tsearch_data` folder as `<name>.affix` / `<name>.dict`
  * (the names PostgreSQL's ispell template reads). Every server that runs the search migration
@@ -22,11 +30,7 @@ function packageDir(pkg: string): string {
  */
 export async function installDictionaries(tsearchDataDir: string): Promise<void> {
   await mkdir(tsearchDataDir, { recursive: true });
-  for (const { name, pkg } of DICTIONARIES) {
-    const from = packageDir(pkg);
-    await copyIfChanged(join(from, 'index.aff'), join(tsearchDataDir, `${name}.affix`));
-    await copyIfChanged(join(from, 'index.dic'), join(tsearchDataDir, `${name}.dict`));
-  }
+  for (const { source, name } of dictionaryFiles()) await copyIfChanged(source, join(tsearchDataDir, name));
 }
 
 async function copyIfChanged(source: string, target: string): Promise<void> {

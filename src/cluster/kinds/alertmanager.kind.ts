@@ -1,11 +1,11 @@
-import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSimpleServer } from '../simple-server.js';
 import { startAll, defineKind } from '../kind.js';
 import { componentDir, hostPort } from '../layout.js';
 import { at } from '../addresses.js';
+import { machineOf } from '../machines/machine-of.js';
 import { alertmanagerConfig } from '../observability.js';
-import { debianProgram, requireBinary } from '../requirements.js';
+import { debianProgram } from '../requirements.js';
 
 /** Alertmanager (Debian's): groups Prometheus's alerts and sends them to the launcher's receiver. */
 export const alertmanagerKind = defineKind({
@@ -14,6 +14,7 @@ export const alertmanagerKind = defineKind({
   dependsOn: ['receiver'],
   ports: { alertmanager: { offset: 740, standard: 9093 } },
   host: { block: 205, code: 'am', cpu: 0.05, memoryBytes: 128 * 2 ** 20 },
+  machineGroup: 'monitoring',
   count: (t) => (t.observability ? 1 : 0),
   address: (t, i) => at(t, 'alertmanager', i),
   metricsPath: '/metrics',
@@ -26,9 +27,10 @@ export const alertmanagerKind = defineKind({
   async start(ctx, i) {
     const t = ctx.topology;
     const dir = componentDir(t, 'alertmanager', i);
-    await mkdir(join(dir, 'data'), { recursive: true });
-    await writeFile(join(dir, 'alertmanager.yml'), alertmanagerConfig(t));
-    return startSimpleServer(t, alertmanagerKind, i, requireBinary('prometheus-alertmanager'), [
+    const machine = machineOf(t, 'alertmanager', i);
+    await machine.mkdir(join(dir, 'data'));
+    await machine.writeFile(join(dir, 'alertmanager.yml'), alertmanagerConfig(t));
+    return startSimpleServer(t, alertmanagerKind, i, 'prometheus-alertmanager', [
       `--config.file=${join(dir, 'alertmanager.yml')}`,
       `--storage.path=${join(dir, 'data')}`,
       `--web.listen-address=${hostPort(at(t, 'alertmanager', i))}`,

@@ -1,9 +1,9 @@
 import { rate } from '../monitoring.js';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { range, startAll, defineKind } from '../kind.js';
 import { componentDir, countOf } from '../layout.js';
 import { at } from '../addresses.js';
+import { machineOf } from '../machines/machine-of.js';
 import { startNginx, writeNginxConfig } from '../nginx.js';
 import { debianProgram } from '../requirements.js';
 
@@ -52,7 +52,8 @@ export const nginxKind = defineKind({
   },
   async start(ctx, i) {
     const t = ctx.topology;
-    if (!existsSync(join(componentDir(t, 'nginx', i), 'nginx.conf'))) await writeNginxConfig(t, i);
+    if (!(await machineOf(t, 'nginx', i).exists(join(componentDir(t, 'nginx', i), 'nginx.conf'))))
+      await writeNginxConfig(t, i);
     return startNginx(t, i);
   },
   // The API believes what nginx says of the client (X-Forwarded-For), from nginx's addresses only.
@@ -61,6 +62,7 @@ export const nginxKind = defineKind({
       ...new Set(Array.from({ length: countOf(t, 'nginx') }, (_, i) => at(t, 'nginx', i).host)),
     ].join(','),
   }),
+  logFile: 'error.log',
   // SIGQUIT: nginx finishes the requests it has, then stops.
   stopSignal: 'SIGQUIT',
 });

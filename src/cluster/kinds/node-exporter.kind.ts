@@ -2,7 +2,7 @@ import { startSimpleServer } from '../simple-server.js';
 import { startAll, defineKind } from '../kind.js';
 import { hostPort } from '../layout.js';
 import { at } from '../addresses.js';
-import { debianProgram, requireBinary } from '../requirements.js';
+import { debianProgram } from '../requirements.js';
 
 /** The machine's CPU, memory, disk and network, for Prometheus (Debian's node exporter). */
 export const nodeExporterKind = defineKind({
@@ -11,6 +11,7 @@ export const nodeExporterKind = defineKind({
   dependsOn: [],
   ports: { nodeExporter: { offset: 760, standard: 9100 } },
   host: { block: 215, code: 'ne', cpu: 0.02, memoryBytes: 64 * 2 ** 20 },
+  machineGroup: 'monitoring',
   panels: [
     {
       title: 'Machine CPU by mode (cores)',
@@ -30,7 +31,7 @@ export const nodeExporterKind = defineKind({
     await startAll(ctx, this);
   },
   start: (ctx, i) =>
-    startSimpleServer(ctx.topology, nodeExporterKind, i, requireBinary('prometheus-node-exporter'), [
+    startSimpleServer(ctx.topology, nodeExporterKind, i, 'prometheus-node-exporter', [
       `--web.listen-address=${hostPort(at(ctx.topology, 'nodeExporter', i))}`,
     ]),
 });

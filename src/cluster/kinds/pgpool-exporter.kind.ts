@@ -1,6 +1,5 @@
 import { serverEnv } from '../../config/child-env.js';
-import { BAZAAR_BIN } from '../api-instance.js';
-import { startSimpleServer } from '../simple-server.js';
+import { startBazaarServer } from '../simple-server.js';
 import { startAll, defineKind } from '../kind.js';
 import { componentName, hostPort, countOf } from '../layout.js';
 import { at } from '../addresses.js';
@@ -17,6 +16,7 @@ export const pgpoolExporterKind = defineKind({
   ports: { pgpoolExporter: { offset: 810, standard: 9719 } },
   // A Node.js process too, asking each pgpool-II at every scrape.
   host: { block: 220, code: 'px', cpu: 0.1, memoryBytes: 256 * 2 ** 20 },
+  machineGroup: 'monitoring',
   count: (t) => (t.observability ? 1 : 0),
   address: (t, i) => at(t, 'pgpoolExporter', i),
   metricsPath: '/metrics',
@@ -32,13 +32,11 @@ export const pgpoolExporterKind = defineKind({
       { length: countOf(t, 'postgres') },
       (_, b) => `${componentName('postgres', b)}=${hostPort(at(t, 'postgres', b))}`,
     );
-    return startSimpleServer(
+    return startBazaarServer(
       t,
       pgpoolExporterKind,
       i,
-      process.execPath,
       [
-        BAZAAR_BIN,
         'pgpool-exporter',
         '--host',
         host,

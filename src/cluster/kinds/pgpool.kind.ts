@@ -11,20 +11,25 @@ import {
 } from '../pgpool.js';
 import { postgresVersion, systemBinary, type Requirement } from '../requirements.js';
 import { API_POOL_SIZE } from '../postgres-backend.js';
-import { stopGroup } from '../../platform/processes.js';
+import { machineOf } from '../machines/machine-of.js';
+import { stopGroupOn } from '../machines/daemons.js';
 import { removeOrphanedSegments } from '../../platform/shared-memory.js';
 
 /** Debian's package of pgpool's recovery functions is named after the PostgreSQL major version. */
-const recoveryPackage = () => {
-  const v = postgresVersion();
-  return v ? `postgresql-${v}-pgpool2` : 'postgresql-pgpool2';
-};
+const recoveryPackage = (v = postgresVersion()) => (v ? `postgresql-${v}-pgpool2` : 'postgresql-pgpool2');
 
 const REQUIREMENTS: Requirement[] = [
-  { name: 'pgpool-II', packages: () => ['pgpool2', recoveryPackage()], find: () => systemBinary('pgpool') },
+  { name: 'pgpool-II', packages: () => ['pgpool2'], find: () => systemBinary('pgpool') },
+  {
+    // The failover scripts ask the backends with psql, on pgpool-II's own machine.
+    name: 'PostgreSQL client',
+    packages: (v = postgresVersion()) => (v ? [`postgresql-client-${v}`] : []),
+    find: () => postgresVersion(),
+  },
   {
     name: 'pgpool_recovery extension',
-    packages: () => [recoveryPackage()],
+    on: 'postgres',
+    packages: (v) => [recoveryPackage(v)],
     find: () => {
       const v = postgresVersion();
       const file = v ? `/usr/share/postgresql/${v}/extension/pgpool_recovery.control` : undefined;
@@ -83,14 +88,15 @@ export const pgpoolKind = defineKind({
   },
   async start(ctx, i) {
     // A pgpool-II that crashed left its shared memory behind: freed before this one takes its own.
-    await removeOrphanedSegments(ctx.pids[`pgpool:${i}`]);
+    await removeOrphanedSegments(machineOf(ctx.topology, 'pgpool', i), ctx.pids[`pgpool:${i}`]);
     return startPgpool(ctx.topology, i);
   },
   async stop(ctx, i) {
     const pid = ctx.pids[`pgpool:${i}`];
-    await stopGroup(pid, 'SIGINT', 15_000); // SIGINT: pgpool's fast shutdown
+    const machine = machineOf(ctx.topology, 'pgpool', i);
+    await stopGroupOn(machine, pid, 'SIGINT', 15_000); // SIGINT: pgpool's fast shutdown
     // Stopped, it removed its own; crashed earlier (and never started again), it could not.
-    await removeOrphanedSegments(pid);
+    await removeOrphanedSegments(machine, pid);
   },
   // Cut off, a pgpool-II finds every backend silent and quarantines them for itself; back on the
   // network it would take them back one health check at a time, and in between send writes to

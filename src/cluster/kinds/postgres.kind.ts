@@ -3,9 +3,11 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { makeReachable } from '../../platform/reachable.js';
-import { isAlive, osUser, portAnswers, run, waitUntil, type Owner } from '../../platform/processes.js';
+import { osUser, portAnswers, waitUntil, type Owner } from '../../platform/processes.js';
+import { machineOf } from '../machines/machine-of.js';
+import { answerRecoveryRequests } from '../machines/machine-recovery.js';
 import { range, type KindContext, defineKind } from '../kind.js';
-import { componentDir, isHosts, countOf } from '../layout.js';
+import { componentDir, isHosts, isMachines, countOf } from '../layout.js';
 import { at } from '../addresses.js';
 import {
   crashBackend,
@@ -21,15 +23,19 @@ import {
 } from '../postgres-backend.js';
 import { recoverNode } from '../pgpool.js';
 import { syncStandbysAtStart } from '../failover-scripts.js';
-import { postgresPaths, postgresVersion } from '../requirements.js';
+import { postgresPathsOn, postgresVersion } from '../requirements.js';
 import { verifyBackends } from '../verify.js';
 import { verifyOrderEvents } from '../events-verify.js';
 import { backendRoles, verifyWriters } from '../writers.js';
 import { isAttached, poolNodes, statusAge } from '../pool-nodes.js';
 import type { Topology } from '../layout.js';
 
-/** As root, PostgreSQL runs as the postgres OS user (Debian's package creates it). */
-async function serverOwner(): Promise<Owner | undefined> {
+/**
+ * As root, PostgreSQL runs as the postgres OS user (Debian's package creates it). On machines of
+ * their own (reached as root, or through sudo) it is named: its ids there are that machine's.
+ */
+async function serverOwner(t: Topology): Promise<Owner | undefined> {
+  if (isMachines(t)) return { uid: -1, gid: -1, name: PG_USER };
   if (process.getuid?.() !== 0) return undefined;
   const owner = await osUser(PG_USER);
   if (!owner) throw new Error('the postgres OS user is missing (the postgresql package creates it)');
@@ -134,11 +140,11 @@ export const postgresKind = defineKind({
 
   async up(ctx) {
     const t = ctx.topology;
-    const pg = postgresPaths();
-    const owner = await serverOwner();
+    const pg = await postgresPathsOn(machineOf(t, 'postgres', 0));
+    const owner = await serverOwner(t);
     ctx.step(`PostgreSQL x${countOf(t, 'postgres')} (${t.mode})`);
     // PostgreSQL runs as the postgres user and must reach its folders below the cluster's.
-    if (owner)
+    if (owner && !isMachines(t))
       for (const dir of await makeReachable(resolve(t.dir)))
         ctx.say(`added o+x to ${dir} for the postgres user`);
     if (t.mode === 'streaming') {
@@ -149,7 +155,7 @@ export const postgresKind = defineKind({
       const standbys = range(countOf(t, 'postgres')).slice(1);
       for (const i of standbys) await createStandby(t, i, pg, owner);
       await Promise.all(standbys.map((i) => ctx.startInstance(this, i)));
-      await run('/bin/sh', ['-c', syncStandbysAtStart(t, join(pg.bin, 'psql'))]);
+      await machineOf(t, 'postgres', 0).run('/bin/sh', ['-c', syncStandbysAtStart(t, join(pg.bin, 'psql'))]);
     } else {
       await Promise.all(range(countOf(t, 'postgres')).map((i) => createBackend(t, i, pg, owner)));
       await Promise.all(range(countOf(t, 'postgres')).map((i) => ctx.startInstance(this, i)));
@@ -158,7 +164,8 @@ export const postgresKind = defineKind({
   },
 
   async start(ctx, i) {
-    return startBackend(ctx.topology, i, postgresPaths(), await serverOwner());
+    const t = ctx.topology;
+    return startBackend(t, i, await postgresPathsOn(machineOf(t, 'postgres', i)), await serverOwner(t));
   },
   // The postmaster's pid file is the truth: online recovery restarts the server under a new pid.
   pid: (ctx, i) => postmasterPid(ctx.topology, i),
@@ -172,7 +179,8 @@ export const postgresKind = defineKind({
     const answering = await Promise.all(
       range(countOf(t, 'pgpool')).map(
         async (p) =>
-          isAlive(ctx.pids[`pgpool:${p}`]) && (await portAnswers(at(t, 'pcp', p).port, at(t, 'pcp', p).host)),
+          (await machineOf(t, 'pgpool', p).isAlive(ctx.pids[`pgpool:${p}`])) &&
+          (await portAnswers(at(t, 'pcp', p).port, at(t, 'pcp', p).host)),
       ),
     );
     const pool = answering.indexOf(true);
@@ -180,7 +188,14 @@ export const postgresKind = defineKind({
     if (t.mode === 'streaming') await untilAnotherPrimary(t, pool, i);
     await untilDetachSettled(t, pool, i);
     ctx.say(`re-syncing postgres:${i} through pgpool:${pool} (online recovery)`);
-    if (!isHosts(t)) {
+    const pg = await postgresPathsOn(machineOf(t, 'postgres', i));
+    if (isMachines(t)) {
+      await answerRecoveryRequests(t, i, recoverNode(t, pool, i), {
+        pg,
+        owner: await serverOwner(t),
+        start: () => ctx.startInstance(this, i),
+      });
+    } else if (!isHosts(t)) {
       await recoverNode(t, pool, i);
     } else {
       // The remote start only leaves a request (the main node's host cannot reach this one's
@@ -199,7 +214,7 @@ export const postgresKind = defineKind({
       }
       await recovery;
     }
-    await waitBackendReady(t, i, postgresPaths(), await serverOwner());
+    await waitBackendReady(t, i, pg, await serverOwner(t));
   },
 
   /** A backend cut off was detached by pgpool-II and is stale: healed, it is re-synced. */

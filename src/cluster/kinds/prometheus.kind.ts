@@ -1,11 +1,11 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSimpleServer } from '../simple-server.js';
 import { startAll, defineKind } from '../kind.js';
 import { hostPort } from '../layout.js';
 import { at } from '../addresses.js';
+import { machineOf, type Machine } from '../machines/machine-of.js';
 import { prometheusConfig, prometheusDir, prometheusRules, writeScrapeTargets } from '../observability.js';
-import { debianProgram, requireBinary } from '../requirements.js';
+import { debianProgram } from '../requirements.js';
 import { sleep } from '../../platform/processes.js';
 import { consolePage, dashboardsOf } from '../dashboards.js';
 
@@ -17,12 +17,13 @@ const CONSOLE_LIBRARIES = '/usr/share/doc/prometheus/examples/console_libraries'
  * `d3.layout.min.js`, which Debian does not ship (its d3 3.x holds d3.layout already), so every
  * page asked for a file that answers 404.
  */
-async function writeConsoleLibraries(dir: string): Promise<string> {
+async function writeConsoleLibraries(machine: Machine, dir: string): Promise<string> {
   const target = join(dir, 'console_libraries');
-  await mkdir(target, { recursive: true });
-  for (const file of await readdir(CONSOLE_LIBRARIES)) {
-    const text = await readFile(join(CONSOLE_LIBRARIES, file), 'utf8');
-    await writeFile(
+  await machine.mkdir(target);
+  const files = (await machine.run('ls', [CONSOLE_LIBRARIES])).split('\n').filter(Boolean);
+  for (const file of files) {
+    const text = (await machine.readFile(join(CONSOLE_LIBRARIES, file))) ?? '';
+    await machine.writeFile(
       join(target, file),
       text
         .split('\n')
@@ -45,32 +46,34 @@ export const prometheusKind = defineKind({
   dependsOn: ['nginx', 'alertmanager'],
   ports: { prometheus: { offset: 730, standard: 9090 } },
   host: { block: 200, code: 'pm', cpu: 0.1, memoryBytes: 512 * 2 ** 20 },
+  machineGroup: 'monitoring',
   count: (t) => (t.observability ? 1 : 0),
   address: (t, i) => at(t, 'prometheus', i),
   metricsPath: '/metrics',
   requirements: () => [debianProgram('Prometheus', 'prometheus', 'prometheus')],
   async up(ctx) {
     ctx.step('Prometheus, Alertmanager and exporters');
-    await rm(prometheusDir(ctx.topology), { recursive: true, force: true });
+    await machineOf(ctx.topology, 'prometheus', 0).remove(prometheusDir(ctx.topology));
     await startAll(ctx, this);
   },
   async start(ctx, i) {
     const t = ctx.topology;
     const dir = prometheusDir(t);
-    await mkdir(join(dir, 'data'), { recursive: true });
-    await writeFile(join(dir, 'prometheus.yml'), prometheusConfig(t, ctx.kinds));
-    await writeFile(join(dir, 'rules.yml'), prometheusRules(t, ctx.kinds));
+    const machine = machineOf(t, 'prometheus', i);
+    await machine.mkdir(join(dir, 'data'));
+    await machine.writeFile(join(dir, 'prometheus.yml'), prometheusConfig(t, ctx.kinds));
+    await machine.writeFile(join(dir, 'rules.yml'), prometheusRules(t, ctx.kinds));
     await writeScrapeTargets(t, ctx.kinds, ctx.stopped);
-    await mkdir(join(dir, 'consoles'), { recursive: true });
+    await machine.mkdir(join(dir, 'consoles'));
     for (const dashboard of dashboardsOf(ctx.kinds))
-      await writeFile(join(dir, 'consoles', `${dashboard.name}.html`), consolePage(t, dashboard));
-    return startSimpleServer(t, prometheusKind, i, requireBinary('prometheus'), [
+      await machine.writeFile(join(dir, 'consoles', `${dashboard.name}.html`), consolePage(t, dashboard));
+    return startSimpleServer(t, prometheusKind, i, 'prometheus', [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=${hostPort(at(t, 'prometheus', i))}`,
       // The dashboards as console pages (/consoles/store.html), over the package's libraries.
       `--web.console.templates=${join(dir, 'consoles')}`,
-      `--web.console.libraries=${await writeConsoleLibraries(dir)}`,
+      `--web.console.libraries=${await writeConsoleLibraries(machine, dir)}`,
       '--storage.tsdb.retention.time=7d',
     ]);
   },

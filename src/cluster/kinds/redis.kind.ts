@@ -1,7 +1,7 @@
 import { rate } from '../monitoring.js';
-import { rm } from 'node:fs/promises';
 import { componentDir, countOf } from '../layout.js';
 import { at } from '../addresses.js';
+import { machineOf } from '../machines/machine-of.js';
 import { range, startFirstThenRest, defineKind } from '../kind.js';
 import { currentPrimary, redisCommand, redisEnv, sameAddress, startRedisNode } from '../redis.js';
 import { waitUntil } from '../../platform/processes.js';
@@ -53,8 +53,7 @@ export const redisKind = defineKind({
     const t = ctx.topology;
     ctx.step(`Redis x${countOf(t, 'redis')} (1 primary, ${countOf(t, 'redis') - 1} replicas)`);
     // A fresh start: no AOF from an earlier cluster in this folder.
-    for (const i of range(this.count(t)))
-      await rm(componentDir(t, 'redis', i), { recursive: true, force: true });
+    for (const i of range(this.count(t))) await machineOf(t, 'redis', i).remove(componentDir(t, 'redis', i));
     await startFirstThenRest(ctx, this);
   },
   // Node 0's first start makes the primary; any node started later follows the current primary.

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { run } from '../../platform/processes.js';
-import { BAZAAR_BIN } from '../api-instance.js';
+import { BAZAAR_BIN } from '../bazaar-bin.js';
 import type { Stage } from '../kind.js';
 import { countOf } from '../layout.js';
 

@@ -1,6 +1,6 @@
-import { rm } from 'node:fs/promises';
 import { componentDir } from '../layout.js';
 import { at } from '../addresses.js';
+import { machineOf } from '../machines/machine-of.js';
 import { range, startAll, defineKind } from '../kind.js';
 import { sentinelCount, startSentinel, waitSentinelsAgree } from '../redis.js';
 import { debianProgram } from '../requirements.js';
@@ -13,6 +13,7 @@ export const sentinelKind = defineKind({
   maxInstances: 3,
   ports: { sentinel: { offset: 520, standard: 26379 } },
   host: { block: 60, code: 'sn', cpu: 0.02, memoryBytes: 64 * 2 ** 20 },
+  machineGroup: 'redis',
   count: (t) => sentinelCount(t),
   address: (t, i) => at(t, 'sentinel', i),
   requirements: () => [debianProgram('Redis Sentinel', 'redis-sentinel', 'redis-sentinel')],
@@ -21,7 +22,7 @@ export const sentinelKind = defineKind({
     ctx.step(`Sentinel x${this.count(t)}`);
     // No Sentinel state from an earlier cluster in this folder.
     for (const i of range(this.count(t)))
-      await rm(componentDir(t, 'sentinel', i), { recursive: true, force: true });
+      await machineOf(t, 'sentinel', i).remove(componentDir(t, 'sentinel', i));
     await startAll(ctx, this);
     await waitSentinelsAgree(t);
   },

@@ -1,5 +1,5 @@
 import type { Cluster } from '../cluster.js';
-import { isHosts } from '../layout.js';
+import { hasOwnAddresses } from '../addresses.js';
 import { choose, planFaults, type FaultKind, type PlannedFault } from './schedule.js';
 import { candidatesOf, slotsOf } from './victims.js';
 
@@ -54,8 +54,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function runNemesis(cluster: Cluster, o: NemesisOptions): Promise<AppliedFault[]> {
   const t = cluster.topology;
-  if (o.faults.includes('partition') && !isHosts(t))
-    throw new Error('partitions need host placement (`cluster up --placement hosts`); use --faults kill');
+  if (o.faults.includes('partition') && !hasOwnAddresses(t))
+    throw new Error(
+      'partitions need servers with addresses of their own (`cluster up --placement hosts` or `--inventory`); use --faults kill',
+    );
   const started = Date.now();
   const applied: AppliedFault[] = [];
   const down = new Set<string>();
