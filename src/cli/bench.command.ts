@@ -18,6 +18,11 @@ export function benchCommand(): Command {
     .option('--quick', 'the small matrix (lab/matrices/quick.yaml), for tests')
     .option('--base-port <port>', 'ports of the bench clusters derive from it', port, 21000)
     .option('--work-dir <dir>', 'where the bench clusters live while they run', '.bazaar/bench')
+    .option(
+      '--inventory <file>',
+      "run every configuration on the machines of an Ansible-style inventory (as `cluster up --inventory`), its load client on the inventory's load machines",
+    )
+    .option('--accept-new-host-keys', "inventory: record a machine's SSH host key on first contact")
     .action(async (o) => {
       const runs = await runBench({ ...o, say });
       if (!runs.some((r) => r.status === 'ok')) {

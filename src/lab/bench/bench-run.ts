@@ -17,10 +17,13 @@ import {
   median,
   openModel,
   sessionRate,
+  type BenchPlacement,
   type RunRecord,
 } from './runner.js';
 import { runConfiguration } from './configuration-run.js';
 import { choosePlacement } from './placement.js';
+import { machinesReason, readBenchInventory } from './inventory-bench.js';
+import type { Topology } from '../../cluster/layout.js';
 
 export interface BenchOptions {
   /** The matrix file; default lab/matrices/default.yaml (quick.yaml with `quick`). */
@@ -30,6 +33,9 @@ export interface BenchOptions {
   out?: string;
   basePort: number;
   workDir: string;
+  /** An Ansible-style inventory: every configuration on its machines, over SSH. */
+  inventory?: string;
+  acceptNewHostKeys?: boolean;
   say: (line: string) => void;
 }
 
@@ -111,25 +117,44 @@ async function prepareBench(o: BenchOptions) {
     adminPassword: configured.adminPassword ?? randomBytes(12).toString('base64url'),
   });
   // What any configuration needs is installed first, so the report can name every version.
-  const { placement, reason } = await choosePlacement(matrix.placement ?? 'auto');
-  const where = { matrix, workDir: resolve(o.workDir), basePort: o.basePort, placement };
+  const machines = o.inventory
+    ? await readBenchInventory(o.inventory, o.acceptNewHostKeys ?? false)
+    : undefined;
+  const { placement, reason }: { placement: BenchPlacement; reason: string } = machines
+    ? { placement: 'machines', reason: machinesReason(machines) }
+    : await choosePlacement(matrix.placement ?? 'auto');
+  const where = {
+    matrix,
+    workDir: resolve(o.workDir),
+    basePort: o.basePort,
+    placement,
+    ...(machines ? { machines } : {}),
+  };
   // Prometheus and the exporters run in every configuration when they can be had: the report's
   // "where the time goes" is read from them.
   const observability =
     matrix.observability ??
+    (machines ? (machines.inventory.groups.monitoring?.length ?? 0) > 0 : undefined) ??
     (await observabilityAvailable(
       configurationTopology(steps.configurations[0]!, { ...where, observability: true }),
       settings,
       say,
     ));
   const topologies = steps.configurations.map((c) => configurationTopology(c, { ...where, observability }));
+  // On machines, each configuration's `up` installs what its machines lack.
   const used = KINDS.filter((k) => topologies.some((t) => k.count(t) > 0));
-  await installMissing(
-    used.flatMap((k) => k.requirements(settings)),
-    say,
-  );
+  if (!machines)
+    await installMissing(
+      used.flatMap((k) => k.requirements(settings)),
+      say,
+    );
   const machine = await describeMachine();
-  const clientCapacity = placement === 'hosts' ? await clientCeiling(matrix, o) : undefined;
+  const clientCapacity =
+    placement === 'hosts'
+      ? await clientCeiling(matrix, o)
+      : placement === 'machines'
+        ? await clientCeilingOnMachine(matrix, topologies[0]!, o)
+        : undefined;
   return {
     matrix,
     steps,
@@ -159,6 +184,19 @@ async function clientCeiling(matrix: Matrix, o: BenchOptions) {
   });
   o.say(
     `load client capacity on a client host of ${capacity.client?.cores} core: ${capacity.rps} req/s per worker (instant stub store)`,
+  );
+  return capacity;
+}
+
+/** The load client's ceiling on the first load machine, against a stub store on this machine. */
+async function clientCeilingOnMachine(matrix: Matrix, topology: Topology, o: BenchOptions) {
+  const capacity = await measureClientCapacity({
+    users: matrix.load.users,
+    durationMs: 10_000,
+    machines: topology,
+  });
+  o.say(
+    `load client capacity on ${capacity.where}: ${capacity.rps} req/s per worker (instant stub store on this machine)`,
   );
   return capacity;
 }

@@ -10,12 +10,15 @@ export { median } from './spread.js';
 import type { HostBudget } from '../../cluster/hosts.js';
 import type { RouteCounts } from '../server-counts.js';
 import type { Configuration, Matrix } from './matrix.js';
+import type { BenchMachines } from './inventory-bench.js';
+import { machinePlanOf } from '../../cluster/inventory-plan.js';
+import { KINDS } from '../../cluster/registry.js';
 import type { ServerFigures } from './server-figures.js';
 
 export interface RunRecord {
   configuration: Configuration;
-  /** Where its servers ran: loopback, or a simulated host each (with the quotas in `hosts`). */
-  placement: 'loopback' | 'hosts';
+  /** Where its servers ran: loopback, a simulated host each (with the quotas in `hosts`), or machines. */
+  placement: BenchPlacement;
   /** In host placement: each kind's CPU quota (cores) and memory limit, the load client's included. */
   hosts?: Record<string, HostBudget>;
   status: 'ok' | 'failed' | 'skipped';
@@ -50,9 +53,14 @@ export interface RunRecord {
   prometheus_data?: string;
 }
 
+/** Where a bench's clusters run: loopback, simulated hosts, or the machines of an inventory. */
+export type BenchPlacement = 'loopback' | 'hosts' | 'machines';
+
 export interface BenchContext {
   matrix: Matrix;
-  placement: 'loopback' | 'hosts';
+  placement: BenchPlacement;
+  /** In machine placement: the inventory the configurations are placed on. */
+  machines?: BenchMachines;
   /**
    * The open model's rate. Undefined until the baseline (the first configuration) has measured
    * its saturation; `fixArrival` then sets it from that configuration's closed runs, with `probe`
@@ -95,16 +103,26 @@ export function sessionRate(result: LoadResult): number {
 /** The cluster a configuration runs as. */
 export function configurationTopology(
   c: Configuration,
-  ctx: Pick<BenchContext, 'matrix' | 'workDir' | 'basePort' | 'placement' | 'observability'>,
+  ctx: Pick<BenchContext, 'matrix' | 'workDir' | 'basePort' | 'placement' | 'observability' | 'machines'>,
 ): Topology {
-  return {
-    counts: c.counts,
+  const base = {
     mode: c.mode,
     basePort: ctx.basePort,
     dir: join(ctx.workDir, 'cluster'),
     seedProducts: ctx.matrix.seed.products,
     seedUsers: ctx.matrix.seed.customers,
     observability: ctx.observability,
-    placement: ctx.placement,
   };
+  if (ctx.placement !== 'machines' || !ctx.machines)
+    return {
+      ...base,
+      counts: c.counts,
+      placement: ctx.placement === 'machines' ? 'loopback' : ctx.placement,
+    };
+  // Each count takes the first machines of its group.
+  const placed = machinePlanOf(ctx.machines.inventory, KINDS, c.counts, base, {
+    hostKeys: ctx.machines.hostKeys,
+    source: ctx.machines.source,
+  });
+  return { ...base, placement: 'machines', counts: placed.counts, machines: placed.machines };
 }

@@ -1,6 +1,8 @@
 import { tmpdir } from 'node:os';
 import { createNetwork, removeNetwork } from '../../cluster/hosts.js';
-import { hostNetwork, type Topology } from '../../cluster/layout.js';
+import { hostNetwork, isMachines, type Topology } from '../../cluster/layout.js';
+import { reachMachines } from '../../cluster/machines/machine-setup.js';
+import { machineWorkers } from './machine-workers.js';
 import { startStubStore } from './stub-store.js';
 import { runLoad } from './coordinator.js';
 import { loadScenario } from './scenario.js';
@@ -14,6 +16,8 @@ export interface ClientCapacity {
   errors: number;
   /** On a client host of its own: its quota and how often the quota held it back. */
   client?: ClientHeadroom;
+  /** Where the worker ran: this machine, a client host, or a load machine's inventory name. */
+  where?: string;
 }
 
 export interface CapacityOptions {
@@ -24,6 +28,11 @@ export interface CapacityOptions {
    * gives the client), on a network of its own named after this base port; absent: unconfined.
    */
   hostsBasePort?: number;
+  /**
+   * Run the worker on the first load machine of this cluster on machines instead (the stub store
+   * listens here, at the address the machines reach this one at).
+   */
+  machines?: Topology;
 }
 
 /**
@@ -31,6 +40,7 @@ export interface CapacityOptions {
  * at once. A cluster that serves close to this figure is measuring the client, not itself.
  */
 export async function measureClientCapacity(options: CapacityOptions): Promise<ClientCapacity> {
+  if (options.machines) return capacityOnMachine(options, options.machines);
   const topology: Topology | undefined =
     options.hostsBasePort === undefined
       ? undefined
@@ -70,5 +80,34 @@ export async function measureClientCapacity(options: CapacityOptions): Promise<C
     }
   } finally {
     if (topology) await removeNetwork(topology);
+  }
+}
+
+/** One worker on the first load machine against a stub store here: the client and its network. */
+async function capacityOnMachine(options: CapacityOptions, t: Topology): Promise<ClientCapacity> {
+  if (!isMachines(t)) throw new Error('capacity on a machine needs a cluster on machines');
+  const control = await reachMachines({ ...t, machines: { ...t.machines, assigned: {} } });
+  const stub = await startStubStore(control);
+  try {
+    const launch = await machineWorkers(t, 1);
+    const result = await runLoad({
+      targets: [stub.url],
+      model: { type: 'closed', users: options.users, think_ms: 0 },
+      scenario: await loadScenario('shopaholic'),
+      warmupMs: 2000,
+      durationMs: options.durationMs,
+      workers: 1,
+      seed: 1,
+      adminPassword: 'not-checked-by-the-stub',
+      launchWorker: launch,
+    });
+    return {
+      rps: result.totals.rps,
+      mean_ms: result.totals.mean_ms,
+      errors: result.totals.errors,
+      where: launch(0).where ?? t.machines.load[0]!,
+    };
+  } finally {
+    await stub.close();
   }
 }

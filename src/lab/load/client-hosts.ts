@@ -1,5 +1,6 @@
 import { budgetOf, createHost, nodeOnHost, removeHost, throttling } from '../../cluster/hosts.js';
-import { isHosts, type Topology } from '../../cluster/layout.js';
+import { isHosts, isMachines, type Topology } from '../../cluster/layout.js';
+import { machineWorkers } from './machine-workers.js';
 import { declarePlacement } from '../../cluster/placement-plan.js';
 // The cluster's kinds declared beside the client's own hosts, before any host is made.
 import '../../cluster/registry.js';
@@ -23,7 +24,8 @@ export interface ClientHeadroom {
 /**
  * Runs `work` with the load's workers placed like any other component: against a cluster on
  * simulated hosts, worker w runs on client host w (its own namespace and quota, the cluster's
- * network); on loopback, as plain child processes. The client hosts are removed afterwards; what
+ * network); against one on machines with a `load` group, on those machines over SSH; on
+ * loopback, as plain child processes. The client hosts are removed afterwards; what
  * their quota cost the client is returned beside the result.
  */
 export async function withClientHosts<T>(
@@ -31,6 +33,8 @@ export async function withClientHosts<T>(
   workers: number,
   work: (launch: ((worker: number) => WorkerLaunch) | undefined, cores: number | undefined) => Promise<T>,
 ): Promise<{ result: T; client?: ClientHeadroom }> {
+  if (topology && isMachines(topology) && topology.machines.load.length > 0)
+    return { result: await work(await machineWorkers(topology, workers), undefined) };
   if (!topology || !isHosts(topology)) return { result: await work(undefined, undefined) };
   const made: number[] = [];
   try {

@@ -1,12 +1,13 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import type { LoadModel, SessionCounts } from './models.js';
 import { newHistogram, Recorder } from './recorder.js';
 import type { Scenario } from './scenario.js';
-import { summarise, type LoadResult } from './summary.js';
+import { summarise, type LoadResult, type WorkerFigures } from './summary.js';
 import type { FromWorker, ToWorker, WorkerOptions } from './worker-protocol.js';
+import { forkedWorker, stdioWorker, type WorkerChannel } from './worker-channel.js';
 
 export interface LoadOptions {
   targets: string[];
@@ -21,18 +22,20 @@ export interface LoadOptions {
   progress?: (line: string) => void;
   /** Aborting ends the measurement early; the result covers what was measured. */
   signal?: AbortSignal;
-  /** Where worker w runs, when not as a plain child of this process (a simulated client host). */
+  /** Where worker w runs, when not as a plain child of this process (a client host, a machine). */
   launchWorker?: (worker: number) => WorkerLaunch;
 }
 
-/** The program and arguments that run a worker module (followed by the module's path). */
-export interface WorkerLaunch {
-  execPath: string;
-  execArgv: string[];
-}
+/**
+ * Where a worker runs: forked with another program and arguments before the module's path (a
+ * simulated client host), or a command of its own that speaks JSON lines (a load machine over SSH).
+ */
+export type WorkerLaunch =
+  { execPath: string; execArgv: string[]; where?: string } | { start(): ChildProcess; where: string };
 
 interface WorkerState {
-  child: ChildProcess;
+  child: WorkerChannel;
+  where: string;
   requests: number;
   errors: number;
   histogram?: string;
@@ -53,25 +56,33 @@ interface SpawnedWorker {
   done: Promise<WorkerState>;
 }
 
+function channelOf(launch?: WorkerLaunch): WorkerChannel {
+  if (launch && 'start' in launch) return stdioWorker(launch.start());
+  return forkedWorker(
+    workerModule(),
+    launch ? { execPath: launch.execPath, execArgv: launch.execArgv } : undefined,
+  );
+}
+
 function spawnWorker(options: WorkerOptions, launch?: WorkerLaunch): SpawnedWorker {
-  const child = fork(workerModule(), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    ...(launch ?? {}),
-  });
-  const state: WorkerState = { child, requests: 0, errors: 0, sessions: 0, phase: 'starting' };
+  const child = channelOf(launch);
+  const where = launch?.where ?? 'this machine';
+  const state: WorkerState = { child, where, requests: 0, errors: 0, sessions: 0, phase: 'starting' };
   let markReady!: () => void;
   const ready = new Promise<void>((r) => (markReady = r));
   const done = new Promise<WorkerState>((resolve, reject) => {
-    child.on('message', (m: FromWorker) => {
+    child.onMessage((m: FromWorker) => {
       if (m.type === 'ready') markReady();
       else if (m.type === 'tick') Object.assign(state, m);
       else if (m.type === 'result') state.result = m;
-      else reject(new Error(`load worker ${options.worker} failed: ${m.error}`));
+      else reject(new Error(`load worker ${options.worker} (${where}) failed: ${m.error}`));
     });
-    child.once('exit', (code) =>
-      state.result ? resolve(state) : reject(new Error(`load worker ${options.worker} exited with ${code}`)),
+    child.onExit((code) =>
+      state.result
+        ? resolve(state)
+        : reject(new Error(`load worker ${options.worker} (${where}) exited with ${code}`)),
     );
-    child.once('error', reject);
+    child.onError(reject);
   });
   child.send({ type: 'configure', options } satisfies ToWorker);
   return { state, ready, done };
@@ -105,7 +116,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const startedAt = new Date(startAt);
   for (const s of states) s.child.send({ type: 'start', at: startAt } satisfies ToWorker);
   const stopAll = () => {
-    for (const s of states) if (s.child.connected) s.child.send({ type: 'stop' } satisfies ToWorker);
+    for (const s of states) if (s.child.open) s.child.send({ type: 'stop' } satisfies ToWorker);
   };
   o.signal?.addEventListener('abort', stopAll, { once: true });
   // Aborted before the start (Ctrl-C while a cluster was coming up): measure nothing.
@@ -115,7 +126,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   try {
     finished = await Promise.all(dones);
   } catch (error) {
-    for (const s of states) if (s.child.exitCode === null) s.child.kill('SIGTERM');
+    for (const s of states) if (s.child.running) s.child.kill();
     throw error;
   } finally {
     if (ticker) clearInterval(ticker);
@@ -134,7 +145,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const durationS = o.signal?.aborted
     ? Math.max(0.001, (Date.now() - startAt - o.warmupMs) / 1000)
     : o.durationMs / 1000;
-  return summarise(measured, warmup, {
+  const summary = summarise(measured, warmup, {
     startedAt,
     durationS,
     warmupS: o.warmupMs / 1000,
@@ -148,6 +159,31 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     },
     sessions,
   });
+  return { ...summary, workers: finished.map(workerFigures) };
+}
+
+/**
+ * What one worker did and what it cost it: its requests (measured, and in the warm-up), and its
+ * process's CPU time over its run as a share of one core (a worker is one thread: 100 % is its
+ * ceiling, and what is left is its headroom).
+ */
+function workerFigures(s: WorkerState, worker: number): WorkerFigures {
+  const measured = new Recorder();
+  measured.merge(s.result!.measured);
+  const warmup = new Recorder();
+  warmup.merge(s.result!.warmup);
+  const { cpu_ms, wall_ms, cores } = s.result!.usage;
+  const cpu = wall_ms > 0 ? Math.round((1000 * cpu_ms) / wall_ms) / 10 : 0;
+  return {
+    worker,
+    where: s.where,
+    count: measured.totals().count,
+    errors: measured.totals().errors,
+    warmup_count: warmup.totals().count,
+    cpu_pct_of_core: cpu,
+    headroom_pct: Math.max(0, Math.round((100 - cpu) * 10) / 10),
+    machine_cores: cores,
+  };
 }
 
 /** One line a second: elapsed, phase, req/s over the last second, errors, p99 so far, sessions. */

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { loadLoadSettings } from '../../config/lab-settings.js';
 import { hostPort, type Topology, countOf } from '../../cluster/layout.js';
 import { at } from '../../cluster/addresses.js';
-import { isAlive } from '../../platform/processes.js';
+import { machineOf } from '../../cluster/machines/machine-of.js';
 import { loadState } from '../../cluster/state.js';
 // Every kind declares its ports as its module loads: a cluster's nginx is found by name below.
 import '../../cluster/registry.js';
@@ -37,9 +37,14 @@ async function runningCluster(dir: string): Promise<RunningCluster | null> {
   const state = await loadState(dir);
   if (!state) return null;
   const t = state.topology;
-  const nginx = Array.from({ length: countOf(t, 'nginx') }, (_, i) => i).filter((i) =>
-    isAlive(state.pids[`nginx:${i}`]),
+  const alive = await Promise.all(
+    Array.from({ length: countOf(t, 'nginx') }, (_, i) =>
+      machineOf(t, 'nginx', i)
+        .isAlive(state.pids[`nginx:${i}`])
+        .catch(() => false),
+    ),
   );
+  const nginx = alive.flatMap((up, i) => (up ? [i] : []));
   if (nginx.length === 0) return null;
   return {
     targets: nginx.map((i) => `http://${hostPort(at(t, 'nginx', i))}`),

@@ -39,6 +39,22 @@ export interface LoadResult {
   per_target: Record<string, Tally>;
   sessions: SessionCounts;
   warmup: { duration_s: number; count: number; errors: number; by_operation: Record<string, number> };
+  /** Each worker's share and its own CPU headroom (absent in results written before it existed). */
+  workers?: WorkerFigures[];
+}
+
+export interface WorkerFigures {
+  worker: number;
+  /** `this machine`, a client host, or the load machine's inventory name. */
+  where: string;
+  count: number;
+  errors: number;
+  warmup_count: number;
+  /** The worker process's CPU time over its run, as a share of one core. */
+  cpu_pct_of_core: number;
+  headroom_pct: number;
+  /** Cores of the machine it ran on. */
+  machine_cores: number;
 }
 
 const ms = (micros: number) => Math.round(micros) / 1000;

@@ -29,5 +29,24 @@ export type FromWorker =
       histogram: string;
       sessions: number;
     }
-  | { type: 'result'; warmup: WireRecord; measured: WireRecord; sessions: SessionCounts }
+  | {
+      type: 'result';
+      warmup: WireRecord;
+      measured: WireRecord;
+      sessions: SessionCounts;
+      /** The worker's own CPU time over its run (warm-up included), its wall time and its machine's cores. */
+      usage: WorkerUsage;
+    }
   | { type: 'failed'; error: string };
+
+export interface WorkerUsage {
+  cpu_ms: number;
+  wall_ms: number;
+  cores: number;
+}
+
+/**
+ * A worker started over SSH has no IPC channel: it reads the coordinator's messages as JSON lines
+ * on stdin and writes its own as JSON lines on stdout (its other output goes to stderr).
+ */
+export const STDIO_TRANSPORT_ENV = 'BAZAAR_LOAD_WORKER_STDIO';

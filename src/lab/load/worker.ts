@@ -3,20 +3,41 @@
  * receives a progress tick each second and the worker's histograms at the end.
  */
 import * as hdr from 'hdr-histogram-js';
+import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
 import { seededRandom } from '../../seed/random.js';
 import { LoadClient } from './load-client.js';
 import { runClosed, runOpen, shareOf, type ModelRun } from './models.js';
 import { Recorder } from './recorder.js';
 import { CustomerLeases, type SessionContext } from './shopaholic.js';
 import { Targets } from './targets.js';
-import type { FromWorker, ToWorker, WorkerOptions } from './worker-protocol.js';
+import {
+  STDIO_TRANSPORT_ENV,
+  type FromWorker,
+  type ToWorker,
+  type WorkerOptions,
+} from './worker-protocol.js';
 
-const send = (message: FromWorker) => process.send!(message);
+/** IPC when forked by the coordinator; JSON lines on stdin/stdout when started over SSH. */
+const overStdio = process.env[STDIO_TRANSPORT_ENV] === '1' || !process.send;
+
+const send = (message: FromWorker) => {
+  if (overStdio) process.stdout.write(`${JSON.stringify(message)}\n`);
+  else process.send!(message);
+};
 /** Resolves once the message is handed to the channel, so disconnecting after it loses nothing. */
 const sendLast = (message: FromWorker) =>
-  new Promise<void>((resolve) => process.send!(message, undefined, {}, () => resolve()));
+  new Promise<void>((resolve) =>
+    overStdio
+      ? process.stdout.write(`${JSON.stringify(message)}\n`, () => resolve())
+      : process.send!(message, undefined, {}, () => resolve()),
+  );
+/** The end of the worker: its channel closed (over stdio, the process exits once its output is out). */
+const disconnect = () => (overStdio ? process.exit(0) : process.disconnect());
 
 async function run(o: WorkerOptions, startAt: number, stop: { requested: boolean }): Promise<void> {
+  const cpuAtStart = process.cpuUsage();
+  const wallAtStart = Date.now();
   const warmup = new Recorder();
   const measured = new Recorder();
   const concurrency =
@@ -75,27 +96,38 @@ async function run(o: WorkerOptions, startAt: number, stop: { requested: boolean
     warmup: warmup.toWire(),
     measured: measured.toWire(),
     sessions: modelRun.measured,
+    usage: usageSince(cpuAtStart, wallAtStart),
   });
+}
+
+function usageSince(cpu: NodeJS.CpuUsage, wallAt: number) {
+  const used = process.cpuUsage(cpu);
+  return {
+    cpu_ms: Math.round((used.user + used.system) / 1000),
+    wall_ms: Date.now() - wallAt,
+    cores: availableParallelism(),
+  };
 }
 
 let options: WorkerOptions | undefined;
 const stop = { requested: false };
-process.on('message', (message: ToWorker) => {
+const onMessage = (message: ToWorker) => {
   if (message.type === 'configure') {
     options = message.options;
     send({ type: 'ready' });
   } else if (message.type === 'start' && options) {
-    run(options, message.at, stop).then(
-      () => process.disconnect(),
-      (error: unknown) => {
-        void sendLast({ type: 'failed', error: (error as Error).stack ?? String(error) }).then(() =>
-          process.disconnect(),
-        );
-      },
-    );
+    run(options, message.at, stop).then(disconnect, (error: unknown) => {
+      void sendLast({ type: 'failed', error: (error as Error).stack ?? String(error) }).then(disconnect);
+    });
   } else if (message.type === 'stop') {
     stop.requested = true;
   }
-});
+};
+if (overStdio) {
+  const lines = createInterface({ input: process.stdin });
+  lines.on('line', (line) => line.trim() && onMessage(JSON.parse(line) as ToWorker));
+  // The coordinator gone (its SSH session closed): nothing is left to report to.
+  lines.on('close', () => (stop.requested = true));
+} else process.on('message', onMessage);
 // The coordinator's Ctrl-C reaches the whole process group: let the coordinator decide.
 process.on('SIGINT', () => undefined);

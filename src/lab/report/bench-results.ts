@@ -1,7 +1,7 @@
 import type { Group, Plan } from '../bench/matrix.js';
 import { spreadOf, type Spread } from '../bench/spread.js';
 export { spreadOf } from '../bench/spread.js';
-import type { RunRecord } from '../bench/runner.js';
+import type { BenchPlacement, RunRecord } from '../bench/runner.js';
 import type { LoadModel } from '../load/models.js';
 import type { Machine } from './machine.js';
 
@@ -15,7 +15,7 @@ export interface BenchResults {
   finished_at: string;
   machine: Machine;
   /** Where the configurations' servers ran, and why there. */
-  placement: { used: 'loopback' | 'hosts'; reason: string };
+  placement: { used: BenchPlacement; reason: string };
   load: {
     /** Saturation: the closed model. */
     closed: LoadModel;
