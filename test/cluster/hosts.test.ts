@@ -5,7 +5,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { portAnswers, run } from '../../src/platform/processes.js';
-import { bazaar, bazaarOk } from '../support/cli.js';
+import { bazaar, bazaarOk, smallLoad } from '../support/cli.js';
+import type { ComponentStatus } from '../../src/cluster/results.js';
 import { hostPlacementUnavailable } from '../support/host-placement.js';
 import { Client } from '../support/http.js';
 import { assertContractThrough } from '../support/contract.js';
@@ -19,14 +20,7 @@ import { readBack } from '../../src/lab/history/history-rules.js';
 // cluster's bridge and a CPU quota. Needs root and network namespaces; skipped, saying why, without.
 const BASE_PORT = Number(process.env.BAZAAR_TEST_BASE_PORT ?? 23000) + 5000;
 
-interface Component {
-  name: string;
-  kind: string;
-  host: string;
-  address: string;
-  pid: number;
-  state: string;
-}
+type Component = ComponentStatus;
 
 const skip = await hostPlacementUnavailable();
 if (skip) process.stdout.write(`# host placement skipped: ${skip}\n`);
@@ -126,7 +120,7 @@ describe('cluster in host placement', { skip }, () => {
       if (c.kind === 'api') assert.equal(quota, 0.35);
       if (c.kind === 'postgres') assert.equal(quota, 0.3);
       const procs = (await readFile(`${cgroup}/cgroup.procs`, 'utf8')).split('\n').map(Number);
-      assert.ok(procs.includes(c.pid), `${c.name} (pid ${c.pid}) runs in its cgroup`);
+      assert.ok(procs.includes(c.pid ?? -1), `${c.name} (pid ${c.pid}) runs in its cgroup`);
       const link = `bz${BASE_PORT}${{ postgres: 'pg', pgpool: 'pp', api: 'ap', nginx: 'ng', redis: 'rd', sentinel: 'sn' }[c.kind]}${c.name.split(':')[1]}`;
       assert.match(
         await run('tc', ['qdisc', 'show', 'dev', link]),
@@ -239,23 +233,7 @@ describe('cluster in host placement', { skip }, () => {
   });
 
   test('bazaar load runs its workers on client hosts of their own, removed afterwards', async () => {
-    const out = join(dir, 'load.json');
-    await bazaarOk([
-      'load',
-      '--dir',
-      dir,
-      '--users',
-      '6',
-      '--workers',
-      '2',
-      '--duration',
-      '3s',
-      '--warmup',
-      '1s',
-      '--out',
-      out,
-    ]);
-    const result = JSON.parse(await readFile(out, 'utf8'));
+    const result = await smallLoad(dir);
     assert.ok(result.totals.count > 0);
     // Client hosts are numbered from .100 on the cluster's network; nginx writes its log within 1 s.
     const prefix = entrypoints[0]!

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, rm, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bazaar, bazaarOk } from '../support/cli.js';
+import { bazaar, bazaarOk, smallLoad } from '../support/cli.js';
+import type { ComponentStatus } from '../../src/cluster/results.js';
 import { Client } from '../support/http.js';
 import { assertContractThrough } from '../support/contract.js';
 import { newCustomer, newProduct } from '../support/app.js';
@@ -18,7 +19,7 @@ import {
 import { logIn } from '../../src/lab/history/accounts.js';
 import { readBack } from '../../src/lab/history/history-rules.js';
 import { difference, scrapeRequestCounts } from '../../src/lab/server-counts.js';
-import { clientRouteCounts, type LoadResult } from '../../src/lab/load/summary.js';
+import { clientRouteCounts } from '../../src/lab/load/summary.js';
 
 // Machine placement: the launcher reaches each machine of an inventory over SSH alone. Here the
 // machines are network namespaces, each with its own sshd and a private deploy root (see
@@ -36,14 +37,7 @@ const GROUPS = {
   load: ['m12', 'm13'],
 };
 
-interface Component {
-  name: string;
-  kind: string;
-  host: string;
-  address: string;
-  pid: number;
-  state: string;
-}
+type Component = ComponentStatus;
 
 const skip = await testMachinesUnavailable();
 if (skip) process.stdout.write(`# machine placement skipped: ${skip}\n`);
@@ -226,23 +220,7 @@ describe('cluster on inventory machines, over SSH', { skip }, () => {
   test('bazaar load runs two workers on the load machines: their merged counts are what the API instances counted', async () => {
     const apis = components.filter((c) => c.kind === 'api').map((c) => `http://${c.address}`);
     const before = await scrapeRequestCounts(apis);
-    const out = join(dir, 'load.json');
-    await bazaarOk([
-      'load',
-      '--dir',
-      dir,
-      '--users',
-      '6',
-      '--workers',
-      '2',
-      '--duration',
-      '3s',
-      '--warmup',
-      '1s',
-      '--out',
-      out,
-    ]);
-    const result = JSON.parse(await readFile(out, 'utf8')) as LoadResult;
+    const result = await smallLoad(dir);
     const server = difference(await scrapeRequestCounts(apis), before);
     assert.deepEqual(server, clientRouteCounts(result), 'per route: nothing lost, nothing invented');
     assert.deepEqual(

@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LoadResult } from '../../src/lab/load/summary.js';
 import { testEnv } from './env.js';
 
 const BIN = fileURLToPath(new URL('../../bin/bazaar.js', import.meta.url));
@@ -31,4 +34,28 @@ export async function bazaarOk(args: string[], env: NodeJS.ProcessEnv = {}): Pro
   if (result.code !== 0)
     throw new Error(`bazaar ${args.join(' ')} exited ${result.code}:\n${result.stderr}\n${result.stdout}`);
   return result.stdout;
+}
+
+/**
+ * `bazaar load` against the cluster in `dir`, as the lab's tests run it: six shopaholics over two
+ * workers, a second of warm-up and three measured; returns what `--out` wrote.
+ */
+export async function smallLoad(dir: string): Promise<LoadResult> {
+  const out = join(dir, 'load.json');
+  await bazaarOk([
+    'load',
+    '--dir',
+    dir,
+    '--users',
+    '6',
+    '--workers',
+    '2',
+    '--duration',
+    '3s',
+    '--warmup',
+    '1s',
+    '--out',
+    out,
+  ]);
+  return JSON.parse(await readFile(out, 'utf8')) as LoadResult;
 }

@@ -4,7 +4,8 @@ import { hostNetwork, isMachines, type Topology } from '../../cluster/layout.js'
 import { reachMachines } from '../../cluster/machines/machine-setup.js';
 import { machineWorkers } from './machine-workers.js';
 import { startStubStore } from './stub-store.js';
-import { runLoad } from './coordinator.js';
+import { runLoad, type WorkerLaunch } from './coordinator.js';
+import type { LoadResult } from './summary.js';
 import { loadScenario } from './scenario.js';
 import { withClientHosts, type ClientHeadroom } from './client-hosts.js';
 
@@ -56,18 +57,8 @@ export async function measureClientCapacity(options: CapacityOptions): Promise<C
   try {
     const stub = await startStubStore(topology ? hostNetwork(topology).gateway : '127.0.0.1');
     try {
-      const { result, client } = await withClientHosts(topology, 1, async (launchWorker) =>
-        runLoad({
-          targets: [stub.url],
-          model: { type: 'closed', users: options.users, think_ms: 0 },
-          scenario: await loadScenario('shopaholic'),
-          warmupMs: 2000,
-          durationMs: options.durationMs,
-          workers: 1,
-          seed: 1,
-          adminPassword: 'not-checked-by-the-stub',
-          ...(launchWorker ? { launchWorker } : {}),
-        }),
+      const { result, client } = await withClientHosts(topology, 1, (launchWorker) =>
+        oneWorkerAgainst(stub.url, options, launchWorker),
       );
       return {
         rps: result.totals.rps,
@@ -90,17 +81,7 @@ async function capacityOnMachine(options: CapacityOptions, t: Topology): Promise
   const stub = await startStubStore(control);
   try {
     const launch = await machineWorkers(t, 1);
-    const result = await runLoad({
-      targets: [stub.url],
-      model: { type: 'closed', users: options.users, think_ms: 0 },
-      scenario: await loadScenario('shopaholic'),
-      warmupMs: 2000,
-      durationMs: options.durationMs,
-      workers: 1,
-      seed: 1,
-      adminPassword: 'not-checked-by-the-stub',
-      launchWorker: launch,
-    });
+    const result = await oneWorkerAgainst(stub.url, options, launch);
     return {
       rps: result.totals.rps,
       mean_ms: result.totals.mean_ms,
@@ -110,4 +91,23 @@ async function capacityOnMachine(options: CapacityOptions, t: Topology): Promise
   } finally {
     await stub.close();
   }
+}
+
+/** One worker of closed shopaholics against the stub store, wherever `launchWorker` puts it. */
+async function oneWorkerAgainst(
+  url: string,
+  options: CapacityOptions,
+  launchWorker?: (worker: number) => WorkerLaunch,
+): Promise<LoadResult> {
+  return runLoad({
+    targets: [url],
+    model: { type: 'closed', users: options.users, think_ms: 0 },
+    scenario: await loadScenario('shopaholic'),
+    warmupMs: 2000,
+    durationMs: options.durationMs,
+    workers: 1,
+    seed: 1,
+    adminPassword: 'not-checked-by-the-stub',
+    ...(launchWorker ? { launchWorker } : {}),
+  });
 }
