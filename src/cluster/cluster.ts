@@ -247,13 +247,14 @@ export class Cluster {
   /**
    * Stops everything `up` started, by pid, front to back; leaves logs and data in the folder. On
    * machines it also removes what the cluster put there (its folder, the bundle, any packet filter
-   * rule) unless `keepData`.
+   * rule) unless `keepData` (or keeps only the bundle: `keepBundle`, for a bench's next cluster).
    */
-  async down(options: { keepData?: boolean } = {}): Promise<void> {
+  async down(options: { keepData?: boolean; keepBundle?: boolean } = {}): Promise<void> {
     for (const kind of [...KINDS].reverse()) {
       await Promise.all(range(kind.count(this.topology)).map((i) => this.stopInstance(kind, i)));
     }
-    if (isMachines(this.topology)) await clearMachines(this.topology, options.keepData ?? false);
+    const keep = { data: options.keepData, bundle: options.keepBundle };
+    if (isMachines(this.topology)) await clearMachines(this.topology, keep);
     if (isHosts(this.topology)) {
       for (const kind of KINDS)
         if (!kind.sidecarOf)

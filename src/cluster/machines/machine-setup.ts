@@ -111,22 +111,36 @@ export async function mendMachine(t: MachineTopology, host: InventoryHost): Prom
 
 /**
  * Leaves every machine as it was before `up`: no packet filter rule, and (unless the data is kept)
- * nothing under its `bazaar_root` of this cluster's, nor the bundle; then the SSH masters close.
+ * nothing under its `bazaar_root` of this cluster's, nor the bundle (unless it is kept for the
+ * next cluster: a bench's); then the SSH masters close.
  */
-export async function clearMachines(t: MachineTopology, keepData: boolean): Promise<void> {
+export async function clearMachines(
+  t: MachineTopology,
+  keep: { data?: boolean | undefined; bundle?: boolean | undefined } = {},
+): Promise<void> {
   await Promise.all(
     machinesInUse(t).map(async (h) => {
       await mendMachine(t, h).catch(() => undefined);
-      if (keepData) return;
-      const machine = sshMachine(t, h);
-      await machine.remove(machineClusterDir(t, h));
-      // The bundle goes once no other cluster uses the machine; the root too when it is empty.
-      await machine.run('/bin/sh', [
-        '-c',
-        `ls -d ${q(h.root)}/cluster-* >/dev/null 2>&1 || rm -rf ${q(h.root)}/bundle; rmdir ${q(h.root)} 2>/dev/null; true`,
-      ]);
+      if (keep.data) return;
+      await sshMachine(t, h).remove(machineClusterDir(t, h));
+      if (!keep.bundle) await removeBundleOn(t, h);
     }),
   );
-  if (!keepData) await removeBundleFiles();
+  if (!keep.data && !keep.bundle) await removeBundleFiles();
+  closeLinks();
+}
+
+/** The bundle goes once no other cluster uses the machine; the root too when it is empty. */
+async function removeBundleOn(t: MachineTopology, h: InventoryHost): Promise<void> {
+  await sshMachine(t, h).run('/bin/sh', [
+    '-c',
+    `ls -d ${q(h.root)}/cluster-* >/dev/null 2>&1 || rm -rf ${q(h.root)}/bundle; rmdir ${q(h.root)} 2>/dev/null; true`,
+  ]);
+}
+
+/** Removes the bundle from every machine of an inventory (the end of a bench that kept it). */
+export async function clearBundles(t: MachineTopology): Promise<void> {
+  await Promise.all(Object.values(t.machines.hosts).map((h) => removeBundleOn(t, h).catch(() => undefined)));
+  await removeBundleFiles();
   closeLinks();
 }

@@ -23,7 +23,8 @@ import {
 import { runConfiguration } from './configuration-run.js';
 import { choosePlacement } from './placement.js';
 import { machinesReason, readBenchInventory } from './inventory-bench.js';
-import type { Topology } from '../../cluster/layout.js';
+import { isMachines, type Topology } from '../../cluster/layout.js';
+import { clearBundles } from '../../cluster/machines/machine-setup.js';
 
 export interface BenchOptions {
   /** The matrix file; default lab/matrices/default.yaml (quick.yaml with `quick`). */
@@ -85,6 +86,10 @@ export async function runBench(o: BenchOptions): Promise<RunRecord[]> {
     await writeReport(out, results());
   }
   process.off('SIGINT', onSigint);
+  const first =
+    steps.configurations[0] &&
+    configurationTopology(steps.configurations[0], { ...bench.where, observability: bench.observability });
+  if (first && isMachines(first)) await clearBundles(first);
   const charts = await writeReport(out, results());
   say(`report: ${join(out, 'index.html')}`);
   for (const c of charts) say(`  chart: ${join(out, 'charts', `${c.name}.svg`)} (.png)`);

@@ -185,7 +185,8 @@ async function takeDown(
   topology: Topology,
   keepMetricsIn: string | undefined,
 ): Promise<void> {
-  await timed(record.seconds, 'down', () => cluster.down()).catch((error: unknown) => {
+  // On machines the bundle stays for the next configuration (runBench removes it at the end).
+  await timed(record.seconds, 'down', () => cluster.down({ keepBundle: true })).catch((error: unknown) => {
     record.status = 'failed';
     record.failed_at ??= 'down';
     record.note ??= `cluster down: ${(error as Error).message}`;
