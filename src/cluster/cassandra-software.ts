@@ -1,4 +1,5 @@
-import { fetchServer, serverFetched, serverLib, type MavenServer } from './maven-fetch.js';
+import type { Machine } from './machines/machine.js';
+import { fetchServer, serverFetched, serverLib, serverLibOn, type MavenServer } from './maven-fetch.js';
 
 /** The server release the cluster runs: Cassandra 5.0 is the first line that supports Java 17. */
 export const CASSANDRA_VERSION = '5.0.4';
@@ -12,6 +13,11 @@ const CASSANDRA: MavenServer = {
 
 export function cassandraLib(cacheDir: string): string {
   return serverLib(cacheDir, CASSANDRA);
+}
+
+/** The jars' folder on the machine of a node (sent there first on a machine of its own). */
+export function cassandraLibOn(machine: Machine, cacheDir: string): Promise<string> {
+  return serverLibOn(machine, cacheDir, CASSANDRA);
 }
 
 export function cassandraFetched(cacheDir: string): boolean {

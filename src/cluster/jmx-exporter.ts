@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import type { ClusterSettings } from '../config/cluster-settings.js';
 import { componentDir, hostPort, type Service, type Topology } from './layout.js';
 import { at } from './addresses.js';
-import { fetchServer, serverFetched, serverLib, type MavenServer } from './maven-fetch.js';
+import { fetchServer, serverFetched, serverLib, serverLibOn, type MavenServer } from './maven-fetch.js';
 import type { Requirement } from './requirements.js';
 
 // The Prometheus JMX exporter, as a Java agent inside Cassandra's and Kafka's JVMs: their own
@@ -55,6 +55,6 @@ export async function jmxAgentOption(
       rules: [{ pattern: '.*' }],
     }),
   );
-  const jar = join(serverLib(settings.cacheDir, AGENT), AGENT.markerJar);
+  const jar = join(await serverLibOn(machine, settings.cacheDir, AGENT), AGENT.markerJar);
   return [`-javaagent:${jar}=${hostPort(at(t, service, i))}:${config}`];
 }

@@ -1,4 +1,5 @@
-import { fetchServer, serverFetched, serverLib, type MavenServer } from './maven-fetch.js';
+import type { Machine } from './machines/machine.js';
+import { fetchServer, serverFetched, serverLib, serverLibOn, type MavenServer } from './maven-fetch.js';
 
 /** The broker release the cluster runs (KRaft only: the 4.x line has no ZooKeeper mode). */
 export const KAFKA_VERSION = '4.4.0';
@@ -18,6 +19,11 @@ const KAFKA: MavenServer = {
 
 export function kafkaLib(cacheDir: string): string {
   return serverLib(cacheDir, KAFKA);
+}
+
+/** The jars' folder on the machine of a node (sent there first on a machine of its own). */
+export function kafkaLibOn(machine: Machine, cacheDir: string): Promise<string> {
+  return serverLibOn(machine, cacheDir, KAFKA);
 }
 
 export function kafkaFetched(cacheDir: string): boolean {

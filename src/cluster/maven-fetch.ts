@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Machine } from './machines/machine.js';
+import { debianProgram, type Requirement } from './requirements.js';
 
 /** A server distributed as jars on Maven Central: what to depend on, and where it is kept. */
 export interface MavenServer {
@@ -14,8 +16,16 @@ export interface MavenServer {
   readonly dependencies: readonly { group: string; artifact: string; version: string }[];
 }
 
+/** Maven itself, which fetches the jars where the launcher runs. */
+export const MAVEN: Requirement = { ...debianProgram('Maven', 'mvn', 'maven'), launcherOnly: true };
+
 export function serverLib(cacheDir: string, server: MavenServer): string {
   return join(cacheDir, server.folder, 'lib');
+}
+
+/** The jars' folder as the machine that runs them sees it (sent there first when it has no copy). */
+export function serverLibOn(machine: Machine, cacheDir: string, server: MavenServer): Promise<string> {
+  return machine.software(serverLib(cacheDir, server), server.folder);
 }
 
 /** The jars are in the cache (the last step of a fetch is the rename that creates `lib`). */

@@ -2,7 +2,7 @@ import type { ClusterSettings } from '../config/cluster-settings.js';
 import type { ServerKind } from './kind.js';
 import { isHosts, isMachines, machineHost, type Topology } from './layout.js';
 import { createNetwork, hostNames, setLink } from './hosts.js';
-import { installMissing } from './requirements.js';
+import { installMissing, onLauncher } from './requirements.js';
 import { machineOf } from './machines/machine-of.js';
 import { cutMachine, mendMachine, prepareMachines, reachMachines } from './machines/machine-setup.js';
 import type { ClusterState } from './state.js';
@@ -53,12 +53,11 @@ export async function readyPlacement(
   say: (line: string) => void,
 ): Promise<Topology> {
   if (isMachines(t)) {
-    // Fetched software (server jars) lives in this machine's cache; machines get only packages and the bundle.
-    const fetched = kinds.find((k) => k.count(t) > 0 && k.requirements(settings).some((r) => r.fetch));
-    if (fetched)
-      throw new Error(
-        `${t.machines.inventory}: ${fetched.title} runs from server jars, which are not shipped to machines yet: leave its group out (ADR 24)`,
-      );
+    // Server jars are fetched here, then sent to the machines that run them.
+    await installMissing(
+      kinds.filter((k) => k.count(t) > 0).flatMap((k) => k.requirements(settings).filter(onLauncher)),
+      say,
+    );
     say(`machines of ${t.machines.inventory}: reaching each over SSH`);
     return { ...t, machines: { ...t.machines, control: await reachMachines(t) } };
   }

@@ -17,8 +17,20 @@ export interface Requirement {
   readonly on?: string;
   /** Where it is, or undefined when missing. Never installs anything. */
   find(): string | undefined;
-  /** For software that is not a Debian package (server jars): fetch it into its cache. */
+  /**
+   * For software that is not a Debian package (server jars): fetch it into its cache, where the
+   * launcher runs; machines of their own get a copy of the cache's folder (ADR 24).
+   */
   fetch?(say: (line: string) => void): Promise<void>;
+  /** The program it provides: present on a machine, the requirement is met whatever package brought it. */
+  readonly program?: string;
+  /** Needed only where the launcher runs, whatever the placement (Maven, which fetches the jars). */
+  readonly launcherOnly?: boolean;
+}
+
+/** Met where the launcher runs: what it fetches, and what fetches it. */
+export function onLauncher(r: Requirement): boolean {
+  return r.launcherOnly === true || r.fetch !== undefined;
 }
 
 function firstExisting(...paths: string[]): string | undefined {
@@ -60,7 +72,7 @@ export function requireBinary(name: string): string {
 
 /** A requirement met by one Debian package that installs one program. */
 export function debianProgram(name: string, program: string, pkg: string): Requirement {
-  return { name, packages: () => [pkg], find: () => systemBinary(program) };
+  return { name, program, packages: () => [pkg], find: () => systemBinary(program) };
 }
 
 /** Every requirement once, by name (several kinds may share one). */
@@ -117,6 +129,12 @@ function askOnce(machine: Machine, question: string, script: string): Promise<st
   return answer;
 }
 
+/** A Debian package a machine needs, and the program that shows it is there (if it brings one). */
+export interface PackageWanted {
+  readonly name: string;
+  readonly program?: string | undefined;
+}
+
 /** A program from a Debian package on the machine that runs it; a clear error when missing. */
 export async function programOn(machine: Machine, name: string): Promise<string> {
   if (machine.sharesFiles) return requireBinary(name);
@@ -151,16 +169,20 @@ export async function postgresPathsOn(machine: Machine): Promise<PostgresPaths> 
  */
 export async function installMissingOn(
   machine: Machine,
-  packages: readonly string[],
+  packages: readonly PackageWanted[],
   say: (line: string) => void,
 ): Promise<void> {
-  const wanted = [...new Set(packages)];
+  const wanted = [...new Map(packages.map((p) => [p.name, p])).values()];
   if (wanted.length === 0) return;
-  const status = await machine.run('/bin/sh', [
-    '-c',
-    `for p in ${wanted.join(' ')}; do s=$(dpkg-query -W -f='\${Status}' "$p" 2>/dev/null); case "$s" in *" installed") ;; *) echo "$p" ;; esac; done`,
-  ]);
-  const missing = status.split('\n').filter(Boolean);
+  // A package counts as there when it is installed, or when the program it brings is (Java from
+  // openjdk-17-jre-headless rather than default-jre-headless, say).
+  const checks = wanted
+    .map((p) => {
+      const program = p.program ? `[ -x /usr/bin/${p.program} ] || [ -x /usr/sbin/${p.program} ] || ` : '';
+      return `${program}{ s=$(dpkg-query -W -f='\${Status}' ${p.name} 2>/dev/null); case "$s" in *" installed") ;; *) echo ${p.name} ;; esac; }`;
+    })
+    .join('\n');
+  const missing = (await machine.run('/bin/sh', ['-c', checks])).split('\n').filter(Boolean);
   if (missing.length === 0) return;
   say(`installing ${missing.join(' ')} on ${machine.label} (Debian packages, first use)`);
   const install = `apt-get install -y -q ${missing.join(' ')} || { apt-get update -q && apt-get install -y -q ${missing.join(' ')}; }`;

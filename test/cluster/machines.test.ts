@@ -35,6 +35,10 @@ const GROUPS = {
   redis: ['m8', 'm9', 'm10'],
   monitoring: ['m11'],
   load: ['m12', 'm13'],
+  // One machine for the JVM servers and the notifier: their jars go there, nowhere else.
+  cassandra: ['m14'],
+  kafka: ['m14'],
+  notifier: ['m14'],
 };
 
 type Component = ComponentStatus;
@@ -51,7 +55,7 @@ describe('cluster on inventory machines, over SSH', { skip }, () => {
   const byMachine = (name: string) => machines.machines.find((m) => m.name === name)!;
 
   before(async () => {
-    machines = await createTestMachines(BASE_PORT, 14);
+    machines = await createTestMachines(BASE_PORT, 15);
     dir = await mkdtemp(join(tmpdir(), 'bazaar-machines-'));
     const inventory = join(dir, 'inventory.yaml');
     await writeFile(inventory, machines.inventory(GROUPS));
@@ -70,7 +74,7 @@ describe('cluster on inventory machines, over SSH', { skip }, () => {
       '50',
     );
     process.stdout.write(
-      `# machines: cluster up on 12 machines in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+      `# machines: cluster up on 13 machines in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
     );
     const status = JSON.parse(await cli('status', '--json'));
     components = status.components;
@@ -92,6 +96,9 @@ describe('cluster on inventory machines, over SSH', { skip }, () => {
       redis: 6379,
       sentinel: 26379,
       prometheus: 9090,
+      cassandra: 9042,
+      kafka: 9092,
+      notifier: 9100,
     };
     for (const c of components) {
       assert.equal(c.state, 'up', c.name);
@@ -215,6 +222,33 @@ describe('cluster on inventory machines, over SSH', { skip }, () => {
         }
       }
     assert.match(await cli('verify'), /backends agree/);
+  });
+
+  test('Cassandra and Kafka run from jars sent to their machine alone; orders taken while the broker is down are each notified once it is back', async () => {
+    const software = await machines.sh('m14', `ls ${machines.root}/software`);
+    assert.match(software, /^cassandra-\d/m, "Cassandra's jars on its machine");
+    assert.match(software, /^kafka-\d/m, "Kafka's jars on its machine");
+    assert.equal((await machines.sh('m0', `ls ${machines.root}/software 2>/dev/null | wc -l`)).trim(), '0');
+    // `verify` waits for every order event to be notified, and fails when one is missing or twice.
+    const notified = async () =>
+      Number(/(\d+) order events each notified once/.exec(await cli('verify'))?.[1]);
+    const before = await notified();
+    const state = JSON.parse(await readFile(join(dir, 'cluster.json'), 'utf8'));
+    const api = new Client(entrypoints[0]!);
+    const admin = await logIn(api, 'admin@bazaar.local', state.adminPassword);
+    const product = await newProduct(api, admin, { stock: 1000 });
+    const orders = new CheckoutTraffic(entrypoints, [await newCustomer(api)], product.id);
+    await cli('kill', 'kafka:0');
+    orders.start(1);
+    await new Promise((r) => setTimeout(r, 3000));
+    const o = await orders.stop();
+    assert.ok(o.acknowledged.size > 0, `orders taken with the broker down; ${failureSummary(o)}`);
+    await cli('start', 'kafka:0');
+    const after = await notified();
+    assert.ok(
+      after >= before + o.acknowledged.size,
+      `${before} events, then ${after} after ${o.acknowledged.size} orders`,
+    );
   });
 
   test('bazaar load runs two workers on the load machines: their merged counts are what the API instances counted', async () => {

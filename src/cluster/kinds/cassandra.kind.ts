@@ -1,10 +1,17 @@
-import { rm } from 'node:fs/promises';
 import { cassandraEnv, startCassandraNode, waitRingFormed } from '../cassandra.js';
-import { CASSANDRA_VERSION, cassandraFetched, cassandraLib, fetchCassandra } from '../cassandra-software.js';
+import {
+  CASSANDRA_VERSION,
+  cassandraFetched,
+  cassandraLib,
+  cassandraLibOn,
+  fetchCassandra,
+} from '../cassandra-software.js';
 import { range, startFirstThenRest, defineKind } from '../kind.js';
 import { componentDir, countOf } from '../layout.js';
 import { at } from '../addresses.js';
+import { machineOf } from '../machines/machine-of.js';
 import { debianProgram } from '../requirements.js';
+import { MAVEN } from '../maven-fetch.js';
 import { jmxAgentOption, jmxAgentRequirement } from '../jmx-exporter.js';
 
 /** What the ring's nodes export: how many peers each sees down, and the coordinators' request figures. */
@@ -75,7 +82,7 @@ export const cassandraKind = defineKind({
   requirements: (settings) => [
     debianProgram('Java runtime', 'java', 'default-jre-headless'),
     // Maven fetches the server jars from Maven Central into a cache (cassandra-software.ts).
-    debianProgram('Maven', 'mvn', 'maven'),
+    MAVEN,
     {
       name: `Apache Cassandra ${CASSANDRA_VERSION} jars`,
       packages: () => [],
@@ -88,7 +95,7 @@ export const cassandraKind = defineKind({
     const t = ctx.topology;
     const nodes = this.count(t);
     ctx.step(`Cassandra x${nodes} (starting in the background)`);
-    for (const i of range(nodes)) await rm(componentDir(t, 'cassandra', i), { recursive: true, force: true });
+    for (const i of range(nodes)) await machineOf(t, 'cassandra', i).remove(componentDir(t, 'cassandra', i));
     await startFirstThenRest(ctx, this);
     await waitRingFormed(t);
     ctx.step(`Cassandra ring of ${nodes} formed`);
@@ -98,7 +105,7 @@ export const cassandraKind = defineKind({
     startCassandraNode(
       ctx.topology,
       i,
-      cassandraLib(ctx.settings.cacheDir),
+      await cassandraLibOn(machineOf(ctx.topology, 'cassandra', i), ctx.settings.cacheDir),
       await jmxAgentOption(ctx.topology, ctx.settings, 'cassandra', 'cassandraMetrics', i, CASSANDRA_MBEANS),
     ),
   metricsPath: '/metrics',

@@ -1,11 +1,12 @@
 import { rate } from '../monitoring.js';
-import { rm } from 'node:fs/promises';
 import { kafkaEnv, newKafkaCluster, prepareOrderEventsTopic, startKafkaNode } from '../kafka.js';
-import { KAFKA_VERSION, fetchKafka, kafkaFetched, kafkaLib } from '../kafka-software.js';
+import { KAFKA_VERSION, fetchKafka, kafkaFetched, kafkaLib, kafkaLibOn } from '../kafka-software.js';
 import { range, startAll, defineKind } from '../kind.js';
 import { componentDir, countOf } from '../layout.js';
 import { at } from '../addresses.js';
+import { machineOf } from '../machines/machine-of.js';
 import { debianProgram } from '../requirements.js';
+import { MAVEN } from '../maven-fetch.js';
 import { jmxAgentOption, jmxAgentRequirement } from '../jmx-exporter.js';
 
 /** What each broker exports: partitions short of replicas or leaderless, and the traffic in. */
@@ -82,7 +83,7 @@ export const kafkaKind = defineKind({
   address: (t, i) => at(t, 'kafka', i),
   requirements: (settings) => [
     debianProgram('Java runtime', 'java', 'default-jre-headless'),
-    debianProgram('Maven', 'mvn', 'maven'),
+    MAVEN,
     {
       name: `Apache Kafka ${KAFKA_VERSION} jars`,
       packages: () => [],
@@ -95,7 +96,7 @@ export const kafkaKind = defineKind({
     const t = ctx.topology;
     const n = this.count(t);
     ctx.step(`Kafka x${n} (starting in the background)`);
-    for (const i of range(n)) await rm(componentDir(t, 'kafka', i), { recursive: true, force: true });
+    for (const i of range(n)) await machineOf(t, 'kafka', i).remove(componentDir(t, 'kafka', i));
     await newKafkaCluster(t);
     // The controllers need a quorum before any of them serves: they start together.
     await startAll(ctx, this);
@@ -106,7 +107,7 @@ export const kafkaKind = defineKind({
     startKafkaNode(
       ctx.topology,
       i,
-      kafkaLib(ctx.settings.cacheDir),
+      await kafkaLibOn(machineOf(ctx.topology, 'kafka', i), ctx.settings.cacheDir),
       await jmxAgentOption(ctx.topology, ctx.settings, 'kafka', 'kafkaMetrics', i, KAFKA_MBEANS),
     ),
   metricsPath: '/metrics',

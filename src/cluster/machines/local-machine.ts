@@ -128,4 +128,8 @@ export class LocalMachine implements Machine {
   bazaar(): Promise<{ node: string; bin: string }> {
     return Promise.resolve({ node: process.execPath, bin: BAZAAR_BIN });
   }
+
+  software(localDir: string): Promise<string> {
+    return Promise.resolve(localDir);
+  }
 }

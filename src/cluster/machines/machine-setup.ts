@@ -2,12 +2,13 @@ import type { ClusterSettings } from '../../config/cluster-settings.js';
 import type { ServerKind } from '../kind.js';
 import { machineClusterDir, type MachinePlan, type Topology } from '../layout.js';
 import { SILENT_PEER_SYSCTLS } from '../hosts.js';
-import { installMissingOn, postgresPathsOn } from '../requirements.js';
+import { installMissingOn, onLauncher, postgresPathsOn, type PackageWanted } from '../requirements.js';
 import type { InventoryHost } from '../inventory.js';
 import { shellQuote as q, type Machine } from './machine.js';
 import { SshMachine } from './ssh-machine.js';
 import { closeLinks, linkTo } from './ssh-link.js';
 import { removeBundleFiles } from './bundle.js';
+import { forgetShippedSoftware } from './software.js';
 
 type MachineTopology = Topology & { machines: MachinePlan };
 
@@ -47,15 +48,15 @@ export async function prepareMachines(
   say: (line: string) => void,
 ): Promise<void> {
   const hosts = machinesInUse(t);
-  const packagesOf = (host: InventoryHost, version: string | undefined, only?: string) => [
-    'nftables',
+  const packagesOf = (host: InventoryHost, version: string | undefined, only?: string): PackageWanted[] => [
+    { name: 'nftables', program: 'nft' },
     ...kinds.flatMap((kind) =>
       kind.count(t) === 0 || (only && kind.name !== only)
         ? []
         : kind
             .requirements(settings)
-            .filter((r) => t.machines.assigned[r.on ?? kind.name]?.includes(host.name))
-            .flatMap((r) => r.packages(version)),
+            .filter((r) => !onLauncher(r) && t.machines.assigned[r.on ?? kind.name]?.includes(host.name))
+            .flatMap((r) => r.packages(version).map((name) => ({ name, program: r.program }))),
     ),
   ];
   // The PostgreSQL server first: other packages are named after the major version it brings.
@@ -126,21 +127,27 @@ export async function clearMachines(
       if (!keep.bundle) await removeBundleOn(t, h);
     }),
   );
-  if (!keep.data && !keep.bundle) await removeBundleFiles();
+  if (!keep.data && !keep.bundle) await forgetShipped();
   closeLinks();
 }
 
-/** The bundle goes once no other cluster uses the machine; the root too when it is empty. */
+/** The bundle and the software sent go once no other cluster uses the machine; the root too when it is empty. */
 async function removeBundleOn(t: MachineTopology, h: InventoryHost): Promise<void> {
   await sshMachine(t, h).run('/bin/sh', [
     '-c',
-    `ls -d ${q(h.root)}/cluster-* >/dev/null 2>&1 || rm -rf ${q(h.root)}/bundle; rmdir ${q(h.root)} 2>/dev/null; true`,
+    `ls -d ${q(h.root)}/cluster-* >/dev/null 2>&1 || rm -rf ${q(h.root)}/bundle ${q(h.root)}/software; ` +
+      `rmdir ${q(h.root)} 2>/dev/null; true`,
   ]);
 }
 
 /** Removes the bundle from every machine of an inventory (the end of a bench that kept it). */
 export async function clearBundles(t: MachineTopology): Promise<void> {
   await Promise.all(Object.values(t.machines.hosts).map((h) => removeBundleOn(t, h).catch(() => undefined)));
-  await removeBundleFiles();
+  await forgetShipped();
   closeLinks();
+}
+
+async function forgetShipped(): Promise<void> {
+  await removeBundleFiles();
+  forgetShippedSoftware();
 }

@@ -41,6 +41,11 @@ export interface Machine {
   tail(path: string, lines: number): Promise<string>;
   /** Node.js and the `bazaar` entry point there (API instances, notifiers, load workers). */
   bazaar(): Promise<{ node: string; bin: string }>;
+  /**
+   * A folder of fetched software (server jars) as this machine sees it: the folder itself where
+   * files are shared, else a copy named `name` (its version) sent there once.
+   */
+  software(localDir: string, name: string): Promise<string>;
 }
 
 export interface RunOptions {

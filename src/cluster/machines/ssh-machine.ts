@@ -2,6 +2,7 @@ import { constants } from 'node:os';
 import { dirname } from 'node:path';
 import type { Owner } from '../../platform/processes.js';
 import { shipBundle } from './bundle.js';
+import { shipFolder } from './software.js';
 import {
   shellLine,
   shellQuote as q,
@@ -149,5 +150,9 @@ export class SshMachine implements Machine {
   async bazaar(): Promise<{ node: string; bin: string }> {
     const folder = await shipBundle(this.link, this.root);
     return { node: `${folder}/node_modules/node/bin/node`, bin: `${folder}/bin/bazaar.js` };
+  }
+
+  software(localDir: string, name: string): Promise<string> {
+    return shipFolder(this.link, this.root, localDir, name);
   }
 }
