@@ -4,6 +4,8 @@ import { startTestDatabase, type TestDatabase } from '../support/database.js';
 import { newCustomer, newProduct, startTestApp, type TestApp } from '../support/app.js';
 import { startRedis, type TestRedis } from '../support/redis.js';
 import { runContractSuite } from '../support/contract.js';
+import { RedisConnection } from '../../src/adapters/redis/redis-connection.js';
+import { createLogger } from '../../src/platform/logger.js';
 
 // Carts in Redis: the same contract suite as on PostgreSQL, then what only Redis has (replica
 // reads, a replica or the primary going away, checkout emptying the cart after the commit).
@@ -116,6 +118,22 @@ test('a line changed after checkout read the cart stays in the cart', async () =
       [b.id, 1],
     ].sort(),
   );
+});
+
+test('a connection closed while it learns its replicas opens none afterwards: nothing of it is left on the replica', async () => {
+  const clients = async () =>
+    String(await replica.client.client('LIST'))
+      .trim()
+      .split('\n').length;
+  const before = await clients();
+  for (let i = 0; i < 5; i++) {
+    const connection = new RedisConnection({ kind: 'url', url: primary.url }, createLogger('silent'));
+    // Its first INFO is on the wire when close() comes: its answer must not open a replica client.
+    void connection.start();
+    await connection.close();
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await clients(), before, 'no replica client opened after a close');
 });
 
 test('a replica that dies is dropped from reads without a failed request; the primary going away gives 503', async () => {

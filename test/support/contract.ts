@@ -17,6 +17,9 @@ const CONTRACT_SUITE = readdirSync(CONTRACT_DIR)
  * a nested run and nothing of the caller's shell leaks in) with the given environment; resolves with its exit code and the lines
  * that explain a failure.
  */
+/** Far above the suite's usual minute or two. */
+const CONTRACT_SUITE_LIMIT_MS = 10 * 60_000;
+
 export function runContractSuite(
   env: Record<string, string>,
 ): Promise<{ code: number | null; out: string; failures: string }> {
@@ -32,7 +35,14 @@ export function runContractSuite(
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('close', (code) =>
+    // A file whose process never exits (a handle left open) would hold the whole run: it fails.
+    const limit = setTimeout(() => {
+      out += `\nnot ok: the contract suite did not exit within ${CONTRACT_SUITE_LIMIT_MS / 60_000} minutes (an open handle?)`;
+      // SIGTERM: the runner stops the test files it started, then itself.
+      child.kill('SIGTERM');
+    }, CONTRACT_SUITE_LIMIT_MS);
+    child.on('close', (code) => {
+      clearTimeout(limit);
       resolve({
         code,
         out,
@@ -40,8 +50,8 @@ export function runContractSuite(
           .split('\n')
           .filter((l) => /not ok|Error|expected|actual/.test(l))
           .join('\n'),
-      }),
-    );
+      });
+    });
   });
 }
 

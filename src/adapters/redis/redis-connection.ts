@@ -37,6 +37,9 @@ export class RedisConnection {
   private inTurn: Replica[] = [];
   private turn = 0;
   private refresher: NodeJS.Timeout | undefined;
+  /** The refresh under way, if any: `close` waits for it, so that none opens a client after. */
+  private refreshing: Promise<void> | undefined;
+  private closed = false;
 
   constructor(
     settings: RedisSettings,
@@ -67,8 +70,8 @@ export class RedisConnection {
 
   /** Learns the replicas now and keeps following them. */
   async start(): Promise<void> {
-    await this.refresh().catch(() => undefined);
-    this.refresher = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
+    await this.refreshOnce();
+    this.refresher = setInterval(() => void this.refreshOnce(), REFRESH_MS);
     this.refresher.unref();
   }
 
@@ -104,7 +107,10 @@ export class RedisConnection {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     if (this.refresher) clearInterval(this.refresher);
+    // A refresh whose INFO was answered before QUIT would open replica clients after the close.
+    await this.refreshing;
     const all = [this.primary, ...this.inTurn.map((r) => r.client)];
     this.replicas.clear();
     this.inTurn = [];
@@ -124,8 +130,19 @@ export class RedisConnection {
     return undefined;
   }
 
+  /** One refresh at a time; none once closed. */
+  private refreshOnce(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.refreshing ??= this.refresh()
+      .catch(() => undefined)
+      .finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
   private async refresh(): Promise<void> {
-    const online = new Set(onlineReplicas(await this.primary.info('replication')));
+    const info = await this.primary.info('replication');
+    if (this.closed) return;
+    const online = new Set(onlineReplicas(info));
     for (const [address, replica] of this.replicas) {
       if (online.has(address)) continue;
       this.replicas.delete(address);
