@@ -43,9 +43,14 @@ test('every configuration ran end to end, the storage stages with the catalog in
     'pg1-pgpool1-api1-nginx1',
     'pg1-pgpool1-api2-nginx1',
     'pg1-pgpool1-api1-nginx1-cassandra1-kafka1',
+    'pg1-pgpool1-api1-nginx1-again',
   ]);
-  for (const id of Object.keys(byId)) {
-    const r = byId[id]!;
+  // The baseline's second session ran last, as a cluster of its own.
+  assert.deepEqual(
+    results.baseline_repeats.map((r) => [r.configuration.id, r.baseline_session]),
+    [['pg1-pgpool1-api1-nginx1', 2]],
+  );
+  for (const r of [...results.runs, ...results.baseline_repeats]) {
     assert.equal(r.status, 'ok', r.note);
     assert.equal(r.verify?.ok, true, 'cluster verify after the load');
     assert.ok(r.seconds.up! > 0 && r.seconds.down! >= 0);
@@ -89,6 +94,22 @@ test('every configuration ran end to end, the storage stages with the catalog in
     assert.equal(capacity.client?.cores, results.runs[0]!.hosts!['client']!.cpu);
   }
   assert.doesNotMatch(run.stderr, /skipped/);
+});
+
+test('the A/A check: the baseline measured again as an entry of its own names no difference against its two sessions', async () => {
+  const again = results.changes.find((c) => c.configuration === 'pg1-pgpool1-api1-nginx1-again')!;
+  const figures = again.differences.map((d) => d.figure);
+  assert.deepEqual(figures.slice(0, 3), ['saturation', 'reads', 'writes']);
+  assert.ok(figures.length > 8, 'every operation compared too');
+  for (const d of again.differences) {
+    assert.ok(d.low_pct <= d.change_pct && d.change_pct <= d.high_pct, JSON.stringify(d));
+    assert.equal(d.shown, false, `${d.figure}: ${JSON.stringify(d)}`);
+  }
+  assert.match(again.verdict, /^saturation: no difference shown \(/);
+  assert.doesNotMatch(again.verdict, /slower|faster|higher|lower/);
+  const html = await readFile(join(dir, 'report', 'index.html'), 'utf8');
+  assert.match(html, /measured in 2 sessions/);
+  assert.match(html, /baseline session/);
 });
 
 test('every report file is written, each chart as SVG and PNG', async () => {

@@ -7,10 +7,11 @@ import { installMissing } from '../../cluster/requirements.js';
 import { measureClientCapacity } from '../load/capacity.js';
 import type { LoadResult } from '../load/summary.js';
 import { loadScenario, type Scenario } from '../load/scenario.js';
-import { changesAgainstBaseline, type BenchResults } from '../report/bench-results.js';
+import { changesAgainstBaseline, comparisonMethod, type BenchResults } from '../report/bench-results.js';
 import { describeMachine } from '../report/machine.js';
+import { scalabilityModels } from '../report/scalability.js';
 import { writeReport } from '../report/write-report.js';
-import { MATRICES_DIR, loadMatrix, plan, type Matrix } from './matrix.js';
+import { MATRICES_DIR, baselineSessions, loadMatrix, plan, type Matrix } from './matrix.js';
 import {
   closedModel,
   configurationTopology,
@@ -60,13 +61,16 @@ export async function runBench(o: BenchOptions): Promise<RunRecord[]> {
   };
   process.on('SIGINT', onSigint);
   const runs: RunRecord[] = [];
+  const baselineRepeats: RunRecord[] = [];
   const rate = new OpenRate(matrix, say);
-  const results = () => benchResults(bench, rate, runs);
+  const results = () => benchResults(bench, rate, runs, baselineRepeats);
+  const total = steps.schedule.length;
   say(
-    `bench "${matrix.name}": ${steps.configurations.length} configurations, ${bench.reason}, report in ${out}`,
+    `bench "${matrix.name}": ${steps.configurations.length} configurations, the baseline in ${baselineSessions(matrix)} sessions, ` +
+      `${total} clusters, ${bench.reason}, report in ${out}`,
   );
-  for (const [i, c] of steps.configurations.entries()) {
-    const head = `[${i + 1}/${steps.configurations.length}] ${c.id}`;
+  for (const [i, { configuration: c, baselineSession }] of steps.schedule.entries()) {
+    const head = `[${i + 1}/${total}] ${c.id}${baselineSession ? ` (baseline session ${baselineSession})` : ''}`;
     if (abort.signal.aborted) break;
     say(`${head}: cluster up, closed and open model ${matrix.repeats ?? 3} times each, verify, down`);
     const record = await runConfiguration(c, {
@@ -76,11 +80,16 @@ export async function runBench(o: BenchOptions): Promise<RunRecord[]> {
       scenario: bench.scenario,
       settings: bench.settings,
       observability: bench.observability,
-      keepMetricsIn: join(out, 'prometheus'),
+      keepMetricsIn: join(
+        out,
+        'prometheus',
+        baselineSession && baselineSession > 1 ? `session-${baselineSession}` : '',
+      ),
       say,
       signal: abort.signal,
     });
-    runs.push(record);
+    if (baselineSession) record.baseline_session = baselineSession;
+    (baselineSession && baselineSession > 1 ? baselineRepeats : runs).push(record);
     say(`${head}: ${outcome(record)}`);
     // The report is rewritten after every configuration: an interrupted bench still leaves one.
     await writeReport(out, results());
@@ -248,7 +257,12 @@ class OpenRate {
   }
 }
 
-function benchResults(bench: Bench, rate: OpenRate, runs: RunRecord[]): BenchResults {
+function benchResults(
+  bench: Bench,
+  rate: OpenRate,
+  runs: RunRecord[],
+  baselineRepeats: RunRecord[],
+): BenchResults {
   const { matrix, steps } = bench;
   return {
     tool: 'bazaar bench',
@@ -271,7 +285,10 @@ function benchResults(bench: Bench, rate: OpenRate, runs: RunRecord[]): BenchRes
     baseline: steps.baseline,
     groups: steps.groups,
     runs,
-    changes: changesAgainstBaseline(steps, runs),
+    baseline_repeats: baselineRepeats,
+    comparison_method: comparisonMethod(baselineSessions(matrix)),
+    changes: changesAgainstBaseline(steps, runs, baselineRepeats),
+    scalability: scalabilityModels(steps.groups, runs, baselineRepeats),
     ...(bench.clientCapacity ? { client_capacity: bench.clientCapacity } : {}),
   };
 }

@@ -21,6 +21,7 @@ import {
 } from '../server-counts.js';
 import type { Configuration } from './matrix.js';
 import { readServerFigures } from './server-figures.js';
+import { snapshotThrottling, throttledShare } from './tier-throttling.js';
 import {
   closedModel,
   configurationTopology,
@@ -133,8 +134,12 @@ async function measureModels(record: RunRecord, o: LoadRun): Promise<{ start: nu
     first = await measure(record, o, closedModel(m), 0);
   }
   record.closed = [first];
+  const throttledBefore = await snapshotThrottling(o.topology);
   for (let run = 1; run < repeats && !ctx.signal?.aborted; run++)
     record.closed.push(await measure(record, o, closedModel(m), run));
+  const throttledAfter = throttledBefore && (await snapshotThrottling(o.topology));
+  if (throttledBefore && throttledAfter && repeats > 1)
+    record.throttled_at_saturation = throttledShare(throttledBefore, throttledAfter);
   if (ctx.signal?.aborted) throw new Error('interrupted');
   const arrival =
     ctx.arrival ??

@@ -39,6 +39,12 @@ const MatrixSchema = Type.Object(
     observability: Type.Optional(Type.Boolean()),
     /** Each measurement is repeated this often within one `cluster up` (median, min and max reported). */
     repeats: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+    /**
+     * The baseline is measured this often, each time in a cluster of its own, spread evenly over
+     * the bench (first, between the others, last): how much it differs from itself is the drift
+     * every comparison must exceed (default 3; 1 measures no drift and names no difference).
+     */
+    baseline_sessions: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
     load: Type.Object({
       /** Closed model: this many shopaholics back to back, for the saturation throughput. */
       users: Type.Integer({ minimum: 1 }),
@@ -68,9 +74,18 @@ const MatrixSchema = Type.Object(
     stages: Type.Optional(
       Type.Object({
         name: Type.String(),
-        steps: Type.Array(Type.Object({ name: Type.String(), ...Knobs }, { additionalProperties: false }), {
-          minItems: 1,
-        }),
+        steps: Type.Array(
+          Type.Object(
+            {
+              name: Type.String(),
+              /** Measured as a configuration of its own even when its settings were measured already (an A/A check). */
+              again: Type.Optional(Type.Boolean()),
+              ...Knobs,
+            },
+            { additionalProperties: false },
+          ),
+          { minItems: 1 },
+        ),
       }),
     ),
   },
@@ -81,7 +96,7 @@ type CheckedMatrix = Static<typeof MatrixSchema>;
 export type Matrix = Omit<CheckedMatrix, 'baseline' | 'factors' | 'stages'> & {
   baseline: KnobValues;
   factors: Array<{ name: string; key: string; values: number[]; with?: KnobValues }>;
-  stages?: { name: string; steps: Array<KnobValues & { name: string }> };
+  stages?: { name: string; steps: Array<KnobValues & { name: string; again?: boolean }> };
 };
 
 export interface Configuration {
@@ -95,13 +110,29 @@ export interface Configuration {
 /** A chart's worth of runs: one factor's values, or the storage stages, with their labels. */
 export interface Group {
   name: string;
-  members: Array<{ label: string; configuration: string; baseline: boolean }>;
+  members: Array<{ label: string; configuration: string; baseline: boolean; count?: number }>;
+  /** For a factor: the count option it varies (its members' `count` is that count). */
+  key?: string;
+}
+
+/** One cluster of the bench: a configuration, or one of the baseline's sessions. */
+export interface ScheduledRun {
+  configuration: Configuration;
+  /** For the baseline: which of its sessions (1 first). */
+  baselineSession?: number;
 }
 
 export interface Plan {
   configurations: Configuration[];
   baseline: string;
   groups: Group[];
+  /** The order the clusters run in: the baseline's sessions spread evenly among the others. */
+  schedule: ScheduledRun[];
+}
+
+/** How often a matrix measures its baseline. */
+export function baselineSessions(matrix: Pick<Matrix, 'baseline_sessions'>): number {
+  return matrix.baseline_sessions ?? 3;
 }
 
 const validate = new Ajv({ allErrors: true }).compile<Matrix>(MatrixSchema);
@@ -154,17 +185,45 @@ export function plan(matrix: Matrix): Plan {
     const members = factor.values.map((value) => {
       const c = configuration({ ...matrix.baseline, ...factor.with, [factor.key]: value });
       byId.set(c.id, c);
-      return { label: `${factor.key} ${value}`, configuration: c.id, baseline: c.id === baseline.id };
+      return {
+        label: `${factor.key} ${value}`,
+        configuration: c.id,
+        baseline: c.id === baseline.id,
+        count: value,
+      };
     });
-    groups.push({ name: factor.name, members });
+    groups.push({ name: factor.name, key: factor.key, members });
   }
   if (matrix.stages) {
-    const members = matrix.stages.steps.map(({ name, ...knobs }) => {
-      const c = configuration({ ...matrix.baseline, ...knobs });
+    const members = matrix.stages.steps.map(({ name, again, ...knobs }) => {
+      const settings = configuration({ ...matrix.baseline, ...knobs });
+      const c = again ? { ...settings, id: `${settings.id}-again` } : settings;
       byId.set(c.id, c);
       return { label: name, configuration: c.id, baseline: c.id === baseline.id };
     });
     groups.push({ name: matrix.stages.name, members });
   }
-  return { configurations: [...byId.values()], baseline: baseline.id, groups };
+  const configurations = [...byId.values()];
+  return {
+    configurations,
+    baseline: baseline.id,
+    groups,
+    schedule: schedule(baseline, configurations.slice(1), baselineSessions(matrix)),
+  };
+}
+
+/**
+ * The baseline's sessions at even fractions of the bench (0, 1/(k-1), ..., 1) and the other
+ * configurations at (i+1)/(n+1), in that order; the baseline first where they meet. A slow or
+ * fast period of the machine then falls on baseline sessions too, and shows as their spread.
+ */
+export function schedule(baseline: Configuration, others: Configuration[], sessions: number): ScheduledRun[] {
+  const at = (fraction: number, rank: number, run: ScheduledRun) => ({ fraction, rank, run });
+  const runs = [
+    ...Array.from({ length: sessions }, (_, j) =>
+      at(sessions === 1 ? 0 : j / (sessions - 1), 0, { configuration: baseline, baselineSession: j + 1 }),
+    ),
+    ...others.map((c, i) => at((i + 1) / (others.length + 1), 1, { configuration: c })),
+  ];
+  return runs.sort((a, b) => a.fraction - b.fraction || a.rank - b.rank).map((r) => r.run);
 }

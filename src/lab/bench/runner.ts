@@ -17,6 +17,8 @@ import type { ServerFigures } from './server-figures.js';
 
 export interface RunRecord {
   configuration: Configuration;
+  /** For the baseline: which of its sessions this cluster was (1 first). */
+  baseline_session?: number;
   /** Where its servers ran: loopback, a simulated host each (with the quotas in `hosts`), or machines. */
   placement: BenchPlacement;
   /** In host placement: each kind's CPU quota (cores) and memory limit, the load client's included. */
@@ -34,6 +36,11 @@ export interface RunRecord {
   /** The open model's repeats, at `arrival_per_s`: each request's time without saturation. */
   open?: LoadResult[];
   arrival_per_s?: number;
+  /**
+   * In host placement: over the closed runs after the first (saturation), the share of the time
+   * each tier's hosts were held at their CPU quota, in percent, by kind. The highest is the bottleneck.
+   */
+  throttled_at_saturation?: Record<string, number>;
   /** In host placement: the load client's quota and, per run, how often it used all of it. */
   client?: { cores: number; throttled_pct: number[] };
   /** The open run with the median mean time: the one the tables and CSV show. */

@@ -1,6 +1,7 @@
 import type { Group, Plan } from '../bench/matrix.js';
-import { spreadOf, type Spread } from '../bench/spread.js';
 export { spreadOf } from '../bench/spread.js';
+import type { ScalabilityModel } from './scalability.js';
+import { FAMILY_ALPHA, compareWithBaseline, verdictText, type FigureDifference } from './comparisons.js';
 import type { BenchPlacement, RunRecord } from '../bench/runner.js';
 import type { LoadModel } from '../load/models.js';
 import type { Machine } from './machine.js';
@@ -33,8 +34,14 @@ export interface BenchResults {
   baseline: string;
   groups: Group[];
   runs: RunRecord[];
-  /** Each group member's read and write mean against the baseline's, in percent. */
+  /** The baseline's later sessions (its first is among `runs`): their spread is the drift. */
+  baseline_repeats: RunRecord[];
+  /** How configurations are compared with the baseline, in words. */
+  comparison_method: string;
+  /** Each group member's figures against the baseline's sessions, with intervals. */
   changes: Change[];
+  /** Each count factor's saturation throughput with the Universal Scalability Law fitted to it. */
+  scalability: ScalabilityModel[];
   /**
    * In host placement: what one load client worker sends at most on a client host with the
    * bench's client quota, against a store that answers at once (measured before the matrix).
@@ -48,72 +55,58 @@ export interface Change {
   configuration: string;
   read_mean_ms: number;
   write_mean_ms: number;
+  /** Against the baseline sessions' geometric mean, in percent (null for the baseline itself). */
   read_change_pct: number | null;
   write_change_pct: number | null;
-  /** Median saturation throughput against the baseline's, in percent. */
   saturation_change_pct: number | null;
-  /**
-   * What can be said: a change is named only where the two configurations' min–max ranges over
-   * their repeats do not overlap; otherwise "differs less than the spread".
-   */
+  /** Each figure's change with its interval, and whether a difference is shown (ADR 25). */
+  differences: FigureDifference[];
+  /** What can be said, in words: a change is named only where its interval excludes 0. */
   verdict: string;
 }
 
-/** "faster"/"slower" (or "more"/"less") when the ranges are apart, else null. */
-function apart(a: Spread | null, base: Spread | null): -1 | 1 | 0 {
-  if (!a || !base) return 0;
-  if (a.max < base.min) return -1;
-  if (a.min > base.max) return 1;
-  return 0;
+/** How the comparisons are made, for the report. */
+export function comparisonMethod(sessions: number): string {
+  return (
+    `The baseline was measured in ${sessions} session${sessions === 1 ? '' : 's'} (a cluster each), spread over the bench; every other ` +
+    `configuration in one. Each figure of a session is the geometric mean of its runs. A configuration's change is its ` +
+    `session against the baseline sessions' mean, with the interval a further baseline session would fall in ` +
+    `(Student's t on the sessions' logs, ${sessions - 1} degree${sessions === 2 ? '' : 's'} of freedom): the drift between sessions is in it. ` +
+    `Saturation, reads and writes are each tested at ${Math.round((1 - FAMILY_ALPHA / 3) * 1000) / 10} % confidence; an operation is ` +
+    `named only when its kind is, so a configuration identical to the baseline names a difference with probability at most ` +
+    `${FAMILY_ALPHA * 100} %. Otherwise: "no difference shown".`
+  );
 }
 
-function verdictOf(run: RunRecord, base: RunRecord): string {
-  const spreads = (r: RunRecord) => ({
-    reads: spreadOf((r.open ?? []).map((x) => x.reads.mean_ms)),
-    writes: spreadOf((r.open ?? []).map((x) => x.writes.mean_ms)),
-    saturation: spreadOf((r.closed ?? []).map((x) => x.totals.rps)),
-  });
-  const a = spreads(run);
-  const b = spreads(base);
-  const words = (d: -1 | 1 | 0, lower: string, higher: string) =>
-    d === 0 ? 'differs less than the spread' : d < 0 ? lower : higher;
-  return [
-    `saturation ${words(apart(a.saturation, b.saturation), 'lower', 'higher')}`,
-    `reads ${words(apart(a.reads, b.reads), 'faster', 'slower')}`,
-    `writes ${words(apart(a.writes, b.writes), 'faster', 'slower')}`,
-  ].join('; ');
-}
-
-const pct = (value: number, base: number) =>
-  base > 0 ? Math.round(((value - base) / base) * 1000) / 10 : null;
-
-export function changesAgainstBaseline(plan: Plan, runs: RunRecord[]): Change[] {
+export function changesAgainstBaseline(
+  plan: Pick<Plan, 'baseline' | 'groups'>,
+  runs: RunRecord[],
+  baselineRepeats: RunRecord[] = [],
+): Change[] {
   const byId = new Map(runs.map((r) => [r.configuration.id, r]));
   const baseRun = byId.get(plan.baseline);
-  const base = baseRun?.load;
-  const saturation = (r: RunRecord | undefined) =>
-    spreadOf((r?.closed ?? []).map((x) => x.totals.rps))?.median;
+  const sessions = [baseRun, ...baselineRepeats].filter((r): r is RunRecord => r?.status === 'ok');
   const changes: Change[] = [];
   for (const group of plan.groups) {
     for (const m of group.members) {
-      const load = byId.get(m.configuration)?.load;
-      if (!load || byId.get(m.configuration)?.status !== 'ok') continue;
+      const run = byId.get(m.configuration);
+      if (!run?.load || run.status !== 'ok') continue;
+      const isBaseline = m.configuration === plan.baseline;
+      const differences = isBaseline ? [] : compareWithBaseline(run, sessions);
+      const change = (figure: string) => differences.find((d) => d.figure === figure)?.change_pct ?? null;
       changes.push({
         group: group.name,
         label: m.label,
         configuration: m.configuration,
-        read_mean_ms: load.reads.mean_ms,
-        write_mean_ms: load.writes.mean_ms,
-        read_change_pct: base ? pct(load.reads.mean_ms, base.reads.mean_ms) : null,
-        write_change_pct: base ? pct(load.writes.mean_ms, base.writes.mean_ms) : null,
-        saturation_change_pct:
-          saturation(baseRun) !== undefined && saturation(byId.get(m.configuration)) !== undefined
-            ? pct(saturation(byId.get(m.configuration))!, saturation(baseRun)!)
-            : null,
-        verdict:
-          baseRun && m.configuration !== plan.baseline
-            ? verdictOf(byId.get(m.configuration)!, baseRun)
-            : 'baseline',
+        read_mean_ms: run.load.reads.mean_ms,
+        write_mean_ms: run.load.writes.mean_ms,
+        read_change_pct: change('reads'),
+        write_change_pct: change('writes'),
+        saturation_change_pct: change('saturation'),
+        differences,
+        verdict: isBaseline
+          ? `baseline (${sessions.length} session${sessions.length === 1 ? '' : 's'})`
+          : verdictText(differences, sessions.length),
       });
     }
   }

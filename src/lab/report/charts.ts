@@ -3,17 +3,14 @@ import { OPERATION_NAMES } from '../load/operations.js';
 import type { BenchResults } from './bench-results.js';
 import { spreadOrZero as spread } from '../bench/spread.js';
 import type { RunRecord } from '../bench/runner.js';
-import { CONFIG, groupedBars, readsWritesBars } from './bar-spec.js';
+import { CONFIG, groupedBars, readableBars, readsWritesBars } from './bar-spec.js';
 import { whereTimeGoesCharts } from './where-time-goes.js';
 
 import type { Chart } from './chart.js';
+import { slug } from './html-parts.js';
+import { scalabilityCharts } from './scalability.js';
+import { changeCharts } from './change-chart.js';
 export type { Chart };
-
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 
 /** "pg2-pgpool2-api2-nginx2" reads better as "pg 2 · pgpool 2 · api 2 · nginx 2". */
 export function configurationLabel(id: string, baseline: string): string {
@@ -79,7 +76,8 @@ export function benchCharts(results: BenchResults): Chart[] {
     ...tailCharts(ctx),
     throughputChart(ctx),
     readsVsWritesChart(ctx),
-    ...changeCharts(results),
+    ...changeCharts(results, configurationLabel(results.baseline, '')),
+    ...scalabilityCharts(results.scalability ?? []),
     ...whereTimeGoesCharts(ctx.ok, ctx.label),
   ];
 }
@@ -100,7 +98,7 @@ function groupCharts(ctx: ChartContext, group: BenchResults['groups'][number]): 
     name: `mean-${slug(group.name)}`,
     title: `Mean time of each operation: ${group.name}`,
     caption: `Each group of bars is one operation; each bar one ${group.name} setting, the rest as the baseline, at the same arrival rate (open model): the median of the repeats, whiskers from their min to their max. Lower is faster.`,
-    spec: groupedBars(memberRows, {
+    spec: readableBars(memberRows, {
       title: `Mean time of each operation by ${group.name}`,
       subtitle: `${arrivalText}; median of ${results.load.repeats} runs, whiskers min–max; lower is faster`,
       x: 'operation',
@@ -186,7 +184,7 @@ function tailCharts({ rows, operations, configurations }: ChartContext): Chart[]
       name: `${p}-by-configuration`,
       title: `${p} of each operation per configuration`,
       caption: `${p === 'p95' ? '95' : '99'} % of requests of an operation took at most this long; tails show queueing that means hide.`,
-      spec: groupedBars(rows, {
+      spec: readableBars(rows, {
         title: `${p} time of each operation per configuration`,
         subtitle: `${p === 'p95' ? '95' : '99'} % of requests were faster; lower is better`,
         x: 'operation',
@@ -263,34 +261,4 @@ function readsVsWritesChart({ ok, label, configurations, arrivalText }: ChartCon
       xOrder: configurations,
     }),
   };
-}
-
-/** Each factor changed on its own against the baseline, when there is more than the baseline. */
-function changeCharts(results: BenchResults): Chart[] {
-  const changes = results.changes
-    .filter((c) => c.configuration !== results.baseline)
-    .flatMap((c) => [
-      { change: c.label, kind: 'reads', pct: c.read_change_pct ?? 0 },
-      { change: c.label, kind: 'writes', pct: c.write_change_pct ?? 0 },
-    ]);
-  if (changes.length === 0) return [];
-  return [
-    {
-      name: 'change-vs-baseline',
-      title: 'Change of read and write mean against the baseline',
-      caption: 'Negative is faster than the baseline, positive slower, for each factor changed on its own.',
-      spec: groupedBars(changes, {
-        title: 'Each factor against the baseline: change of mean time',
-        subtitle: `against the baseline ${configurationLabel(results.baseline, '')}; below 0 = faster`,
-        x: 'change',
-        xTitle: 'Factor changed',
-        xOrder: [...new Set(changes.map((c) => c.change))],
-        offset: 'kind',
-        offsetTitle: 'Requests',
-        offsetOrder: ['reads', 'writes'],
-        y: 'pct',
-        yTitle: 'Change of mean time (%)',
-      }),
-    },
-  ];
 }

@@ -7,3 +7,10 @@ export function table(header: string[], rows: unknown[][]): string {
     .map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
+
+/** A name fit for a file or an anchor: "API instances" -> "api-instances". */
+export const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');

@@ -3,8 +3,8 @@ import { spreadOrZero } from '../bench/spread.js';
 import { configurationLabel } from './charts.js';
 import { escape, table } from './html-parts.js';
 import { serverFiguresSection } from './server-section.js';
-
-const signed = (n: number | null) => (n === null ? '–' : `${n > 0 ? '+' : ''}${n.toFixed(1)} %`);
+import { comparisonSection } from './comparison-section.js';
+import { findingsSection } from './findings.js';
 
 /** Each kind's quota on its simulated hosts, as the runs recorded them. */
 function hostsTable(results: BenchResults): string {
@@ -48,6 +48,20 @@ function clientText(results: BenchResults): string {
   }.${escape(capacity)}</p>`;
 }
 
+/**
+ * A configuration's CPU quotas summed over its hosts (the load client's included) against the
+ * machine's cores: above them the hosts compete for the machine, not only for their quotas.
+ */
+function quotaText(results: BenchResults, r: BenchResults['runs'][number]): string {
+  if (!r.hosts) return '';
+  const count = (kind: string) =>
+    kind === 'client' ? results.load.workers : (r.configuration.counts[kind] ?? 1);
+  const sum = Object.entries(r.hosts).reduce((total, [kind, b]) => total + b.cpu * count(kind), 0);
+  const cores = results.machine.cores;
+  const text = `${Math.round(sum * 100) / 100} / ${cores}`;
+  return sum > cores ? `${text} OVERSUBSCRIBED` : text;
+}
+
 function spreadText(values: number[]): string {
   const s = spreadOrZero(values);
   return `${s.median} (${s.min}–${s.max})`;
@@ -78,6 +92,7 @@ th{background:#f3f3f3}figure{margin:2rem 0}figcaption{color:#555;font-size:.9rem
 <h1>Bazaar bench: ${escape(results.matrix)}</h1>
 <p>How the number of PostgreSQL backends, pgpool-II, API and nginx instances (and the storage stages) changed the time of each read and write request.
 Run from ${escape(results.started_at)} to ${escape(results.finished_at)}.</p>
+${findingsSection(results)}
 <p>Placement: ${escape(results.placement.reason)}.</p>
 ${hostsTable(results)}
 ${clientText(results)}
@@ -87,7 +102,7 @@ ${machineTable(results)}
 <p>${escape(modelText(results))}; scenario <code>${escape(results.load.scenario)}</code>, ${results.load.workers} load process(es), warm-up ${escape(results.load.warmup)}, measured ${escape(results.load.duration)}, seed ${results.load.seed}.
 Every configuration starts from a clean <code>cluster up</code> with the same seeded data and ends with <code>cluster verify</code>.</p>
 <h2>Each factor against the baseline (${escape(configurationLabel(results.baseline, ''))})</h2>
-${changesTable(results, label)}
+${comparisonSection(results, label)}
 <h2>Charts</h2>
 ${figuresHtml(charts)}
 <h2>Runs</h2>
@@ -153,6 +168,7 @@ function runsTable(results: BenchResults, label: Label): string {
       'settling runs (errors)',
       'client quota reached (% of periods, max)',
       'client headroom',
+      'CPU quotas / machine cores',
       'client = server counts',
       'status change → notification p50 / p99 ms (events)',
       'verify',
@@ -173,39 +189,13 @@ function runsTable(results: BenchResults, label: Label): string {
         : '0',
       r.client ? `${Math.max(...r.client.throttled_pct)} %` : '',
       headroom(results, r.closed?.map((x) => x.totals.rps) ?? []),
+      quotaText(results, r),
       r.server_counts ? (r.server_counts.equal ? 'yes' : 'NO') : '',
       r.notifications
         ? `${r.notifications.p50_ms} / ${r.notifications.p99_ms} (${r.notifications.events}${r.configuration.counts.kafka ? ', Kafka' : ', in process'})`
         : '',
       r.verify ? (r.verify.ok ? 'backends agree' : 'DIFFER') : '',
       r.note ?? '',
-    ]),
-  );
-}
-
-function changesTable(results: BenchResults, label: Label): string {
-  return table(
-    [
-      'factor',
-      'setting',
-      'configuration',
-      'reads mean ms',
-      'change',
-      'writes mean ms',
-      'change',
-      'saturation',
-      'verdict',
-    ],
-    results.changes.map((c) => [
-      c.group,
-      c.label,
-      label(c.configuration),
-      c.read_mean_ms,
-      signed(c.read_change_pct),
-      c.write_mean_ms,
-      signed(c.write_change_pct),
-      signed(c.saturation_change_pct),
-      c.verdict,
     ]),
   );
 }
