@@ -64,7 +64,20 @@ test('every configuration ran end to end, the baseline in two sessions of its ow
     assert.ok(r.closed!.every((o) => o.model.type === 'closed' && o.totals.count > 0));
     assert.equal(r.arrival_per_s, results.runs[0]!.arrival_per_s);
     assert.equal(r.placement, results.placement.used);
-    if (r.placement === 'hosts') assert.ok(r.hosts!['api']!.cpu > 0 && r.hosts!['client']!.cpu > 0);
+    if (r.placement === 'hosts') {
+      assert.ok(r.hosts!['api']!.cpu > 0 && r.hosts!['client']!.cpu > 0);
+      // How much of the saturation runs each of the store's tiers spent held at its quota.
+      const held = r.throttled_at_saturation!;
+      assert.deepEqual(
+        Object.keys(held).sort(),
+        ['api', 'nginx', 'pgpool', 'postgres'],
+        JSON.stringify(held),
+      );
+      assert.ok(
+        Object.values(held).every((pct) => pct >= 0 && pct <= 100),
+        JSON.stringify(held),
+      );
+    }
     for (const key of [
       'started_at',
       'targets',

@@ -8,9 +8,12 @@ export interface ThrottlingSnapshot {
   byKind: Record<string, number[]>;
 }
 
-/** The kinds that have hosts of their own in this topology (an exporter runs on its server's host). */
+/**
+ * The store's tiers that have hosts of their own in this topology: not the monitoring kinds
+ * (their small quotas are reached at every scrape, which says nothing of the store's capacity).
+ */
 function hostedKinds(t: Topology): Array<{ name: string; count: number }> {
-  return KINDS.filter((k) => !k.sidecarOf && k.count(t) > 0).map((k) => ({
+  return KINDS.filter((k) => !k.sidecarOf && k.machineGroup !== 'monitoring' && k.count(t) > 0).map((k) => ({
     name: k.name,
     count: k.count(t),
   }));
