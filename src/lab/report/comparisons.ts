@@ -62,7 +62,8 @@ export function compareWithBaseline(
   return out;
 }
 
-const signed = (x: number) => `${x > 0 ? '+' : ''}${x}`;
+/** A percentage with its sign; beyond ±1000 % in two significant figures (an interval that wide says the drift swamped the comparison). */
+const signed = (x: number) => `${x > 0 ? '+' : ''}${Math.abs(x) >= 1000 ? x.toPrecision(2) : x}`;
 
 /** "−12.3 % [−20.1, −4.0]": a change with its interval. */
 export function intervalText(d: Difference): string {

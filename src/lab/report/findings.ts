@@ -49,10 +49,15 @@ function groupFindings(results: BenchResults, group: BenchResults['groups'][numb
   return `<li><strong>${escape(group.name)}</strong>. ${sentences.join(' ')}</li>`;
 }
 
+function baselineSessionsOk(results: BenchResults): number {
+  const first = results.runs.find((r) => r.configuration.id === results.baseline);
+  return [first, ...(results.baseline_repeats ?? [])].filter((r) => r?.status === 'ok').length;
+}
+
 /** The findings section: one item per factor or stage group, every sentence linked to its chart. */
 export function findingsSection(results: BenchResults): string {
   if (results.groups.length === 0) return '';
   return `<h2 id="findings">Findings</h2>
-<p>Each configuration against the baseline's ${1 + (results.baseline_repeats?.length ?? 0)} session(s): a change is named only where its interval excludes 0 (method below); the bottleneck is the tier whose simulated hosts were held at their CPU quota most of the time during the saturation runs.</p>
+<p>Each configuration against the baseline's ${baselineSessionsOk(results)} completed session(s): a change is named only where its interval excludes 0 (method below); the bottleneck is the tier whose simulated hosts were held at their CPU quota most of the time during the saturation runs.</p>
 <ul class="findings">${results.groups.map((g) => groupFindings(results, g)).join('\n')}</ul>`;
 }
