@@ -14,3 +14,10 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 export function serverEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...extra };
 }
+
+/** The entries of `env` that this process's own environment lacks or holds otherwise. */
+export function addedToOwnEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([k, v]) => process.env[k] !== v));
+}

@@ -16,6 +16,17 @@ export function loadLoadSettings(env: NodeJS.ProcessEnv = process.env): LoadSett
   });
 }
 
+/**
+ * A load worker started over SSH has no IPC channel: this variable set to 1 tells it to read the
+ * coordinator's messages as JSON lines on stdin and write its own on stdout.
+ */
+export const LOAD_WORKER_STDIO_ENV = 'BAZAAR_LOAD_WORKER_STDIO';
+
+/** Whether this load worker talks over stdin/stdout (started over SSH, or with no IPC channel). */
+export function loadWorkerOverStdio(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env[LOAD_WORKER_STDIO_ENV] === '1' || !process.send;
+}
+
 /** `npm run bench`: how long and how hard each operation is driven, and where its store lives. */
 export interface ApiBenchSettings {
   readonly durationS: number;

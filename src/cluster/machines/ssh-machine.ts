@@ -12,6 +12,7 @@ import {
   type RunOptions,
 } from './machine.js';
 import type { SshLink } from './ssh-link.js';
+import { addedToOwnEnv } from '../../config/child-env.js';
 
 /** Runs as the server's own user: by name, as that machine knows it (its ids may differ). */
 function as(owner: Owner | undefined): string {
@@ -29,9 +30,9 @@ function chownTo(owner: Owner | undefined, path: string): string {
  * own environment goes.
  */
 function envLines(env: Readonly<Record<string, string | undefined>>, addedOnly = false): string {
-  return Object.entries(env)
+  return Object.entries(addedOnly ? addedToOwnEnv(env) : env)
     .filter((e): e is [string, string] => e[1] !== undefined && /^[A-Za-z_][A-Za-z0-9_]*$/.test(e[0]))
-    .filter(([k, v]) => k !== 'PATH' && k !== 'HOME' && !(addedOnly && process.env[k] === v))
+    .filter(([k]) => k !== 'PATH' && k !== 'HOME')
     .map(([k, v]) => `${k}=${q(v)}\n`)
     .join('');
 }

@@ -49,4 +49,4 @@ export interface WorkerUsage {
  * A worker started over SSH has no IPC channel: it reads the coordinator's messages as JSON lines
  * on stdin and writes its own as JSON lines on stdout (its other output goes to stderr).
  */
-export const STDIO_TRANSPORT_ENV = 'BAZAAR_LOAD_WORKER_STDIO';
+export { LOAD_WORKER_STDIO_ENV as STDIO_TRANSPORT_ENV } from '../../config/lab-settings.js';

@@ -11,15 +11,11 @@ import { runClosed, runOpen, shareOf, type ModelRun } from './models.js';
 import { Recorder } from './recorder.js';
 import { CustomerLeases, type SessionContext } from './shopaholic.js';
 import { Targets } from './targets.js';
-import {
-  STDIO_TRANSPORT_ENV,
-  type FromWorker,
-  type ToWorker,
-  type WorkerOptions,
-} from './worker-protocol.js';
+import type { FromWorker, ToWorker, WorkerOptions } from './worker-protocol.js';
+import { loadWorkerOverStdio } from '../../config/lab-settings.js';
 
 /** IPC when forked by the coordinator; JSON lines on stdin/stdout when started over SSH. */
-const overStdio = process.env[STDIO_TRANSPORT_ENV] === '1' || !process.send;
+const overStdio = loadWorkerOverStdio();
 
 const send = (message: FromWorker) => {
   if (overStdio) process.stdout.write(`${JSON.stringify(message)}\n`);
